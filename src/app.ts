@@ -1,0 +1,67 @@
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { fileURLToPath } from 'node:url';
+import type { Config } from './config.js';
+import type { Orm } from './db/orm.js';
+import eventAdminRoutes from './events/event.admin.routes.js';
+import eventApiRoutes from './events/event.api.routes.js';
+import eventPublicRoutes from './events/event.public.routes.js';
+import { EventResponse } from './events/event.schemas.js';
+import authRoutes from './organisers/auth.routes.js';
+import database from './plugins/database.js';
+import errors from './plugins/errors.js';
+import i18n from './plugins/i18n.js';
+import security from './plugins/security.js';
+import views from './plugins/views.js';
+import registrationAdminRoutes from './registrations/registration.admin.routes.js';
+import registrationApiRoutes, { RegistrationResponse } from './registrations/registration.api.routes.js';
+import registrationPublicRoutes from './registrations/registration.public.routes.js';
+import { ErrorSchema } from './shared/api-schemas.js';
+import systemRoutes from './system/system.routes.js';
+
+export interface AppOptions {
+  config: Config;
+  orm: Orm;
+  /** Close the ORM with the app (the server does; tests that share an ORM across apps do not). */
+  closeOrm?: boolean;
+  logger?: boolean;
+}
+
+const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
+
+/** Builds the whole service on an open database: plugins first, then each domain's routes. */
+export async function buildApp({ config, orm, closeOrm = true, logger = true }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger ? { level: config.logLevel } : false,
+    // Behind one reverse proxy: trust exactly one hop of X-Forwarded-For, so a client cannot spoof its address.
+    trustProxy: config.trustProxy ? (_address: string, hop: number) => hop < 1 : false,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  });
+
+  await app.register(database, { orm, closeOrm });
+  await app.register(errors);
+  await app.register(security, { config });
+  await app.register(i18n);
+  await app.register(views);
+  await app.register(fastifyStatic, { root: publicDir, prefix: '/static/', maxAge: '1h' });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Atelier API', version: '1', description: 'Events, programme and registrations of Atelier.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  for (const schema of [ErrorSchema, EventResponse, RegistrationResponse]) app.addSchema(schema);
+
+  await app.register(systemRoutes, { config });
+  await app.register(authRoutes);
+  await app.register(eventPublicRoutes, { config });
+  await app.register(registrationPublicRoutes, { config });
+  await app.register(eventAdminRoutes);
+  await app.register(registrationAdminRoutes);
+  await app.register(eventApiRoutes, { config });
+  await app.register(registrationApiRoutes, { config });
+  return app;
+}

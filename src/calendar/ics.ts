@@ -1,0 +1,75 @@
+import icalGenerator, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import { tzlib_get_ical_block } from 'timezones-ical-library';
+import type { Event, EventSession } from '../events/event.entity.js';
+import { plenaries } from '../events/event.service.js';
+import type { Registration } from '../registrations/registration.entity.js';
+
+export interface CalendarOptions {
+  publicUrl: string;
+  registration?: Registration;
+  /** Include the registration's breakout group (only once assignments are visible to attendees). */
+  showGroup?: boolean;
+  method?: 'PUBLISH' | 'REQUEST' | 'CANCEL';
+  organiserEmail?: string;
+  organiserName?: string;
+}
+
+/** Stable across every invite for the same session, so calendar clients update instead of duplicating. */
+export function sessionUid(event: Event, session: EventSession | null, publicUrl: string): string {
+  const host = new URL(publicUrl).hostname;
+  return session ? `atelier-event-${event.id}-session-${session.id}@${host}` : `atelier-event-${event.id}@${host}`;
+}
+
+function vtimezone(tz: string): string | null {
+  const block = tzlib_get_ical_block(tz);
+  return Array.isArray(block) && block[0] ? block[0] : null;
+}
+
+export function sessionsInCalendar(event: Event, registration?: Registration, showGroup = false): EventSession[] {
+  const sessions = plenaries(event);
+  if (registration && showGroup && registration.group) sessions.push(registration.group);
+  return sessions.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+}
+
+/** An RFC 5545 calendar for the event: its plenary sessions and, for a registration, its breakout group. */
+export function buildCalendar(event: Event, options: CalendarOptions): string {
+  const method = options.method ?? 'PUBLISH';
+  const calendar = icalGenerator({
+    prodId: { company: 'Atelier', product: 'atelier', language: 'FR' },
+    name: event.title,
+    method: ICalCalendarMethod[method],
+    timezone: { name: event.timezone, generator: vtimezone },
+  });
+  const sessions = sessionsInCalendar(event, options.registration, options.showGroup);
+  const manageUrl = options.registration ? `${options.publicUrl}/r/${options.registration.token}` : `${options.publicUrl}/e/${event.slug}`;
+  const entries: (EventSession | null)[] = sessions.length ? sessions : [null];
+  for (const session of entries) {
+    const entry = calendar.createEvent({
+      id: sessionUid(event, session, options.publicUrl),
+      sequence: event.sequence,
+      start: session?.startsAt ?? event.startsAt,
+      end: session?.endsAt ?? event.endsAt,
+      timezone: event.timezone,
+      stamp: new Date(),
+      summary: session ? `${event.title} — ${session.title}` : event.title,
+      description: describe(event, session, manageUrl),
+      location: [session?.room, event.venue, event.address].filter(Boolean).join(', '),
+      url: manageUrl,
+      status: method === 'CANCEL' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    });
+    if (options.organiserEmail) entry.organizer({ name: options.organiserName ?? event.title, email: options.organiserEmail });
+    if (options.registration) {
+      entry.createAttendee({
+        email: options.registration.email,
+        name: `${options.registration.firstName} ${options.registration.lastName}`,
+        role: ICalAttendeeRole.REQ,
+        status: method === 'CANCEL' ? ICalAttendeeStatus.DECLINED : ICalAttendeeStatus.ACCEPTED,
+      });
+    }
+  }
+  return calendar.toString();
+}
+
+function describe(event: Event, session: EventSession | null, url: string): string {
+  return [session?.topic, session?.facilitator ? `Animation : ${session.facilitator}` : '', event.description, url].filter(Boolean).join('\n\n');
+}

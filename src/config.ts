@@ -1,0 +1,91 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+export type DatabaseKind = 'sqlite' | 'postgresql';
+
+export interface Config {
+  port: number;
+  host: string;
+  database: { kind: DatabaseKind; url: string };
+  dataDir: string;
+  publicUrl: string;
+  sessionKey: Buffer;
+  logLevel: string;
+  trustProxy: boolean;
+  /** Development and tests only: disables the atomic capacity check so the race tests can prove they see overbooking. */
+  unsafeCapacityCheck: boolean;
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads and validates the environment once; nothing else in the service reads process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const port = parsePort(env.PORT ?? '3000', problems);
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const dataDir = resolve(env.DATA_DIR?.trim() || './data');
+  const database = parseDatabaseUrl(env.DATABASE_URL?.trim() || resolve(dataDir, 'atelier.sqlite'), problems);
+  const publicUrl = parsePublicUrl(env.PUBLIC_URL?.trim() || `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`, problems);
+  const logLevel = (env.LOG_LEVEL?.trim() || 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
+  const trustProxy = parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false, problems);
+  const unsafeCapacityCheck = parseBoolean('ATELIER_UNSAFE_CAPACITY_CHECK', env.ATELIER_UNSAFE_CAPACITY_CHECK, false, problems);
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  const sessionKey = loadSessionKey(env.SESSION_SECRET, dataDir);
+  return { port, host, database, dataDir, publicUrl, sessionKey, logLevel, trustProxy, unsafeCapacityCheck };
+}
+
+function parsePort(raw: string, problems: string[]): number {
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a whole number from 0 to 65535 (got "${raw}")`);
+  return port;
+}
+
+function parseDatabaseUrl(raw: string, problems: string[]): Config['database'] {
+  if (/^postgres(ql)?:\/\//i.test(raw)) return { kind: 'postgresql', url: raw };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) && !raw.startsWith('sqlite:')) {
+    problems.push(`DATABASE_URL must be a SQLite file path, a sqlite: URL or a postgres:// URL (got "${raw}")`);
+  }
+  const path = raw.replace(/^sqlite:(\/\/)?/, '');
+  return { kind: 'sqlite', url: path === ':memory:' ? path : resolve(path) };
+}
+
+function parsePublicUrl(raw: string, problems: string[]): string {
+  try {
+    const url = new URL(raw);
+    if (!['http:', 'https:'].includes(url.protocol)) throw new Error('protocol');
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    problems.push(`PUBLIC_URL must be an http(s) URL such as https://atelier.example.org (got "${raw}")`);
+    return raw;
+  }
+}
+
+function parseBoolean(name: string, raw: string | undefined, fallback: boolean, problems: string[]): boolean {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  problems.push(`${name} must be true or false (got "${raw}")`);
+  return fallback;
+}
+
+/**
+ * The cookie encryption key. Given as SESSION_SECRET (any string of 32+ characters, so several
+ * instances can share it) or generated once and kept in DATA_DIR so sessions survive restarts.
+ */
+function loadSessionKey(secret: string | undefined, dataDir: string): Buffer {
+  if (secret && secret.trim()) {
+    if (secret.length < 32) throw new ConfigError('Invalid configuration:\n  - SESSION_SECRET must be at least 32 characters long');
+    return createHash('sha256').update(secret).digest();
+  }
+  const file = resolve(dataDir, 'session-secret');
+  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+  mkdirSync(dirname(file), { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('hex'), { mode: 0o600 });
+  return key;
+}

@@ -1,0 +1,44 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import { requireApiToken } from '../organisers/guards.js';
+import { IdParams, errorResponses } from '../shared/api-schemas.js';
+import { EventCreateBody, EventPatchBody, eventInputFromBody, eventJson } from './event.schemas.js';
+import { type EventInput, createEvent, findEvent, listEvents, updateEvent } from './event.service.js';
+
+export default async function eventApiRoutes(fastify: FastifyInstance, opts: { config: Config }) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.addHook('preHandler', requireApiToken);
+  const json = (event: Parameters<typeof eventJson>[0]) => eventJson(event, opts.config.publicUrl);
+  const tags = ['events'];
+  const security = [{ bearer: [] }];
+
+  app.post('/api/v1/events', {
+    schema: { tags, security, summary: 'Create an event with its programme', body: EventCreateBody, response: { 201: Type.Ref('Event'), ...errorResponses } },
+  }, async (request, reply) => {
+    const event = await createEvent(request.em, eventInputFromBody(request.body) as unknown as EventInput);
+    return reply.code(201).send(json(event));
+  });
+
+  app.get('/api/v1/events', {
+    schema: { tags, security, summary: 'List events', response: { 200: Type.Object({ items: Type.Array(Type.Ref('Event')), total: Type.Integer() }), ...errorResponses } },
+  }, async (request) => {
+    const events = await listEvents(request.em);
+    return { items: events.map(json), total: events.length };
+  });
+
+  app.get('/api/v1/events/:id', {
+    schema: { tags, security, summary: 'One event', params: IdParams, response: { 200: Type.Ref('Event'), ...errorResponses } },
+  }, async (request) => json(await findEvent(request.em, request.params.id)));
+
+  app.patch('/api/v1/events/:id', {
+    schema: {
+      tags, security, params: IdParams, body: EventPatchBody, response: { 200: Type.Ref('Event'), ...errorResponses },
+      summary: 'Change an event; `sessions`, when given, is the whole programme (with ids to keep, without to add)',
+    },
+  }, async (request) => {
+    const event = await findEvent(request.em, request.params.id);
+    return json(await updateEvent(request.em, event, eventInputFromBody(request.body) as Partial<EventInput>));
+  });
+}

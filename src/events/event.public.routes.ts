@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import { buildCalendar } from '../calendar/ics.js';
+import { notFound } from '../errors.js';
+import { breakouts, findEventBySlug, listEvents, plenaries, registrationWindow } from './event.service.js';
+import type { Event } from './event.entity.js';
+
+/** A published or closed event; drafts are not public. */
+export async function publicEvent(request: { em: import('@mikro-orm/core').EntityManager }, slug: string): Promise<Event> {
+  const event = await findEventBySlug(request.em, slug);
+  if (!event || event.status === 'draft') throw notFound();
+  return event;
+}
+
+export function calendarFileName(event: Event): string {
+  return `${event.slug}.ics`;
+}
+
+export default async function eventPublicRoutes(app: FastifyInstance, opts: { config: Config }) {
+  app.get('/', async (request, reply) => {
+    const events = (await listEvents(request.em, { status: 'published' })).filter((e) => e.endsAt > new Date());
+    return reply.page('public/home', { events, needsSetup: false });
+  });
+
+  app.get<{ Params: { slug: string } }>('/e/:slug', async (request, reply) => {
+    const event = await publicEvent(request, request.params.slug);
+    return reply.page('public/event', { event, plenaries: plenaries(event), breakouts: breakouts(event), window: registrationWindow(event) });
+  });
+
+  app.get<{ Params: { slug: string } }>('/e/:slug/event.ics', async (request, reply) => {
+    const event = await publicEvent(request, request.params.slug);
+    return reply
+      .type('text/calendar; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="${calendarFileName(event)}"`)
+      .send(buildCalendar(event, { publicUrl: opts.config.publicUrl }));
+  });
+}

@@ -1,0 +1,84 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { DateTime } from '../shared/api-schemas.js';
+import type { Event, EventSession } from './event.entity.js';
+
+const StructureType = Type.Object({ key: Type.String({ maxLength: 64 }), label: Type.String({ maxLength: 100 }) });
+const Capacity = Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]);
+
+export const SessionBody = Type.Object({
+  id: Type.Optional(Type.Integer({ description: 'Given to update an existing session (PATCH); left out to add one' })),
+  kind: Type.Union([Type.Literal('plenary'), Type.Literal('breakout')]),
+  title: Type.String({ maxLength: 200 }),
+  topic: Type.Optional(Type.String({ maxLength: 2000 })),
+  facilitator: Type.Optional(Type.String({ maxLength: 200 })),
+  room: Type.Optional(Type.String({ maxLength: 200 })),
+  startsAt: DateTime,
+  endsAt: DateTime,
+  capacity: Type.Optional(Capacity),
+});
+
+const eventFields = {
+  title: Type.String({ maxLength: 200 }),
+  slug: Type.String({ maxLength: 80, description: 'Lower-case letters, digits and dashes; used in the public URL /e/:slug' }),
+  description: Type.Optional(Type.String({ maxLength: 20000 })),
+  venue: Type.Optional(Type.String({ maxLength: 200 })),
+  address: Type.Optional(Type.String({ maxLength: 400 })),
+  timezone: Type.Optional(Type.String({ description: 'IANA time zone, default Europe/Paris' })),
+  startsAt: DateTime,
+  endsAt: DateTime,
+  capacity: Type.Optional(Capacity),
+  status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('closed')])),
+  registrationOpensAt: Type.Optional(Type.Union([DateTime, Type.Null()])),
+  registrationClosesAt: Type.Optional(Type.Union([DateTime, Type.Null()])),
+  structureTypes: Type.Optional(Type.Array(StructureType, { maxItems: 100 })),
+  sessions: Type.Optional(Type.Array(SessionBody, { maxItems: 200 })),
+};
+
+export const EventCreateBody = Type.Object(eventFields, { additionalProperties: false });
+export const EventPatchBody = Type.Partial(Type.Object(eventFields), { additionalProperties: false });
+export type EventCreateBody = Static<typeof EventCreateBody>;
+export type EventPatchBody = Static<typeof EventPatchBody>;
+
+const SessionResponse = Type.Object({
+  id: Type.Integer(), kind: Type.String(), title: Type.String(), topic: Type.String(), facilitator: Type.String(), room: Type.String(),
+  startsAt: Type.String(), endsAt: Type.String(), capacity: Capacity,
+});
+
+export const EventResponse = Type.Object(
+  {
+    id: Type.Integer(), slug: Type.String(), title: Type.String(), description: Type.String(), venue: Type.String(), address: Type.String(),
+    timezone: Type.String(), startsAt: Type.String(), endsAt: Type.String(), capacity: Capacity, confirmedCount: Type.Integer(),
+    status: Type.String(), registrationOpensAt: Type.Union([Type.String(), Type.Null()]), registrationClosesAt: Type.Union([Type.String(), Type.Null()]),
+    structureTypes: Type.Array(StructureType), sessions: Type.Array(SessionResponse), publicUrl: Type.String(),
+  },
+  { $id: 'Event' },
+);
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+function sessionJson(s: EventSession) {
+  return { id: s.id, kind: s.kind, title: s.title, topic: s.topic, facilitator: s.facilitator, room: s.room, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString(), capacity: s.capacity };
+}
+
+export function eventJson(event: Event, publicUrl: string) {
+  return {
+    id: event.id, slug: event.slug, title: event.title, description: event.description, venue: event.venue, address: event.address,
+    timezone: event.timezone, startsAt: event.startsAt.toISOString(), endsAt: event.endsAt.toISOString(), capacity: event.capacity,
+    confirmedCount: event.confirmedCount, status: event.status, registrationOpensAt: iso(event.registrationOpensAt),
+    registrationClosesAt: iso(event.registrationClosesAt), structureTypes: event.structureTypes,
+    sessions: event.sessions.getItems().map(sessionJson), publicUrl: `${publicUrl}/e/${event.slug}`,
+  };
+}
+
+/** API bodies carry ISO strings; the domain takes Dates. */
+export function eventInputFromBody<T extends EventPatchBody>(body: T) {
+  const date = (v: string | null | undefined) => (v === undefined ? undefined : v === null ? null : new Date(v));
+  const { startsAt, endsAt, registrationOpensAt, registrationClosesAt, sessions, ...rest } = body;
+  const out: Record<string, unknown> = { ...rest };
+  if (startsAt !== undefined) out.startsAt = date(startsAt);
+  if (endsAt !== undefined) out.endsAt = date(endsAt);
+  if (registrationOpensAt !== undefined) out.registrationOpensAt = date(registrationOpensAt);
+  if (registrationClosesAt !== undefined) out.registrationClosesAt = date(registrationClosesAt);
+  if (sessions) out.sessions = sessions.map((s) => ({ ...s, startsAt: new Date(s.startsAt), endsAt: new Date(s.endsAt) }));
+  return out;
+}

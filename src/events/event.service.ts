@@ -1,0 +1,290 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { AppError, type FieldError, ValidationError, notFound } from '../errors.js';
+import { isValidTimeZone } from '../shared/time.js';
+import { Event, EventSession, type EventStatus, type SessionKind, type StructureType } from './event.entity.js';
+import { DEFAULT_STRUCTURE_TYPES, KEY_PATTERN, validateStructureTypes } from './structure-types.js';
+
+export const EVENT_STATUSES: EventStatus[] = ['draft', 'published', 'closed'];
+export const SESSION_KINDS: SessionKind[] = ['plenary', 'breakout'];
+
+export interface SessionInput {
+  id?: number;
+  kind: SessionKind;
+  title: string;
+  topic?: string;
+  facilitator?: string;
+  room?: string;
+  startsAt: Date;
+  endsAt: Date;
+  capacity?: number | null;
+}
+
+export interface EventInput {
+  title: string;
+  slug: string;
+  description?: string;
+  venue?: string;
+  address?: string;
+  timezone?: string;
+  startsAt: Date;
+  endsAt: Date;
+  capacity?: number | null;
+  status?: EventStatus;
+  registrationOpensAt?: Date | null;
+  registrationClosesAt?: Date | null;
+  structureTypes?: StructureType[];
+  sessions?: SessionInput[];
+}
+
+const isValidDate = (d: unknown): d is Date => d instanceof Date && !Number.isNaN(d.getTime());
+
+function checkText(errors: FieldError[], field: string, value: string | undefined, max: number, required = false) {
+  const text = value?.trim() ?? '';
+  if (required && !text) errors.push({ field, code: 'required' });
+  else if (text.length > max) errors.push({ field, code: 'too_long', params: { max } });
+}
+
+function checkCapacity(errors: FieldError[], field: string, value: number | null | undefined) {
+  if (value === null || value === undefined) return;
+  if (!Number.isInteger(value) || value < 1 || value > 1_000_000) errors.push({ field, code: 'capacity' });
+}
+
+function checkPeriod(errors: FieldError[], prefix: string, startsAt: Date | null | undefined, endsAt: Date | null | undefined, names = ['startsAt', 'endsAt']) {
+  const [startField, endField] = names.map((name) => (prefix ? `${prefix}.${name}` : name));
+  if (startsAt !== null && startsAt !== undefined && !isValidDate(startsAt)) errors.push({ field: startField, code: 'datetime' });
+  if (endsAt !== null && endsAt !== undefined && !isValidDate(endsAt)) errors.push({ field: endField, code: 'datetime' });
+  if (isValidDate(startsAt) && isValidDate(endsAt) && endsAt <= startsAt) errors.push({ field: endField, code: 'ends_before_start' });
+}
+
+export function validateSession(input: SessionInput, prefix = ''): FieldError[] {
+  const errors: FieldError[] = [];
+  const field = (name: string) => (prefix ? `${prefix}.${name}` : name);
+  if (!SESSION_KINDS.includes(input.kind)) errors.push({ field: field('kind'), code: 'choice' });
+  checkText(errors, field('title'), input.title, 200, true);
+  checkText(errors, field('topic'), input.topic, 2000);
+  checkText(errors, field('facilitator'), input.facilitator, 200);
+  checkText(errors, field('room'), input.room, 200);
+  if (!input.startsAt) errors.push({ field: field('startsAt'), code: 'required' });
+  if (!input.endsAt) errors.push({ field: field('endsAt'), code: 'required' });
+  checkPeriod(errors, prefix, input.startsAt, input.endsAt);
+  checkCapacity(errors, field('capacity'), input.capacity);
+  return errors;
+}
+
+/** Every rule an event must meet, whether it comes from the organiser pages or the API. */
+export function validateEvent(input: EventInput): FieldError[] {
+  const errors: FieldError[] = [];
+  checkText(errors, 'title', input.title, 200, true);
+  if (!input.slug?.trim()) errors.push({ field: 'slug', code: 'required' });
+  else if (!KEY_PATTERN.test(input.slug) || input.slug.length > 80) errors.push({ field: 'slug', code: 'slug_format' });
+  checkText(errors, 'description', input.description, 20000);
+  checkText(errors, 'venue', input.venue, 200);
+  checkText(errors, 'address', input.address, 400);
+  if (input.timezone !== undefined && !isValidTimeZone(input.timezone)) errors.push({ field: 'timezone', code: 'timezone' });
+  if (!input.startsAt) errors.push({ field: 'startsAt', code: 'required' });
+  if (!input.endsAt) errors.push({ field: 'endsAt', code: 'required' });
+  checkPeriod(errors, '', input.startsAt, input.endsAt);
+  checkCapacity(errors, 'capacity', input.capacity);
+  if (input.status !== undefined && !EVENT_STATUSES.includes(input.status)) errors.push({ field: 'status', code: 'choice' });
+  checkPeriod(errors, '', input.registrationOpensAt, input.registrationClosesAt, ['registrationOpensAt', 'registrationClosesAt']);
+  if (input.structureTypes) errors.push(...validateStructureTypes(input.structureTypes));
+  input.sessions?.forEach((session, index) => errors.push(...validateSession(session, `sessions.${index}`)));
+  return errors;
+}
+
+export async function findEvent(em: EntityManager, id: number): Promise<Event> {
+  const event = Number.isSafeInteger(id) ? await em.findOne(Event, { id }, { populate: ['sessions'] }) : null;
+  if (!event) throw notFound();
+  return event;
+}
+
+export async function findEventBySlug(em: EntityManager, slug: string): Promise<Event | null> {
+  return em.findOne(Event, { slug }, { populate: ['sessions'] });
+}
+
+export async function listEvents(em: EntityManager, filter: { status?: EventStatus } = {}): Promise<Event[]> {
+  return em.find(Event, filter.status ? { status: filter.status } : {}, { orderBy: { startsAt: 'desc', id: 'desc' }, populate: ['sessions'] });
+}
+
+async function assertSlugFree(em: EntityManager, slug: string, exceptId?: number) {
+  const other = await em.findOne(Event, { slug });
+  if (other && other.id !== exceptId) throw new AppError(409, 'slug_taken', [{ field: 'slug', code: 'slug_taken' }]);
+}
+
+export async function createEvent(em: EntityManager, input: EventInput): Promise<Event> {
+  const errors = validateEvent(input);
+  if (errors.length) throw new ValidationError(errors);
+  await assertSlugFree(em, input.slug);
+  const now = new Date();
+  const event = em.create(Event, {
+    slug: input.slug,
+    title: input.title.trim(),
+    description: input.description?.trim() ?? '',
+    venue: input.venue?.trim() ?? '',
+    address: input.address?.trim() ?? '',
+    timezone: input.timezone ?? 'Europe/Paris',
+    startsAt: input.startsAt,
+    endsAt: input.endsAt,
+    capacity: input.capacity ?? null,
+    confirmedCount: 0,
+    status: input.status ?? 'draft',
+    registrationOpensAt: input.registrationOpensAt ?? null,
+    registrationClosesAt: input.registrationClosesAt ?? null,
+    structureTypes: input.structureTypes ?? DEFAULT_STRUCTURE_TYPES.map((t) => ({ ...t })),
+    sequence: 0,
+    createdAt: now,
+    updatedAt: now,
+  });
+  input.sessions?.forEach((session, index) => addSessionTo(em, event, session, index));
+  await em.flush();
+  return event;
+}
+
+function addSessionTo(em: EntityManager, event: Event, input: SessionInput, position: number): EventSession {
+  const session = em.create(EventSession, {
+    event,
+    kind: input.kind,
+    title: input.title.trim(),
+    topic: input.topic?.trim() ?? '',
+    facilitator: input.facilitator?.trim() ?? '',
+    room: input.room?.trim() ?? '',
+    startsAt: input.startsAt,
+    endsAt: input.endsAt,
+    capacity: input.capacity ?? null,
+    position,
+  });
+  event.sessions.add(session);
+  return session;
+}
+
+function applySession(session: EventSession, input: SessionInput): boolean {
+  const moved = session.startsAt.getTime() !== input.startsAt.getTime() || session.endsAt.getTime() !== input.endsAt.getTime() || session.room !== (input.room?.trim() ?? '');
+  Object.assign(session, {
+    kind: input.kind,
+    title: input.title.trim(),
+    topic: input.topic?.trim() ?? '',
+    facilitator: input.facilitator?.trim() ?? '',
+    room: input.room?.trim() ?? '',
+    startsAt: input.startsAt,
+    endsAt: input.endsAt,
+    capacity: input.capacity ?? null,
+  });
+  return moved;
+}
+
+/**
+ * Applies a partial change. `sessions`, when given, is the whole programme: sessions with an id are
+ * updated, without one created, and those left out removed. Time or place changes raise `sequence`.
+ */
+export async function updateEvent(em: EntityManager, event: Event, patch: Partial<EventInput>): Promise<Event> {
+  const merged: EventInput = { ...snapshot(event), ...patch };
+  const errors = validateEvent(merged);
+  if (patch.capacity != null && patch.capacity < event.confirmedCount) errors.push({ field: 'capacity', code: 'capacity_below_confirmed', params: { confirmed: event.confirmedCount } });
+  if (patch.sessions) {
+    const known = new Set(event.sessions.getItems().map((s) => s.id));
+    patch.sessions.forEach((s, i) => { if (s.id !== undefined && !known.has(s.id)) errors.push({ field: `sessions.${i}.id`, code: 'unknown_session' }); });
+  }
+  if (errors.length) throw new ValidationError(errors);
+  if (patch.slug && patch.slug !== event.slug) await assertSlugFree(em, patch.slug, event.id);
+
+  let moved = ['startsAt', 'endsAt'].some((k) => k in patch && (patch as Record<string, Date>)[k].getTime() !== (event as unknown as Record<string, Date>)[k].getTime())
+    || ['venue', 'address', 'timezone'].some((k) => k in patch && (patch as Record<string, string>)[k] !== (event as unknown as Record<string, string>)[k]);
+  const { sessions, ...fields } = patch;
+  Object.assign(event, trimStrings(fields), { updatedAt: new Date() });
+  if (sessions) moved = syncSessions(em, event, sessions) || moved;
+  if (moved) event.sequence += 1;
+  await em.flush();
+  return event;
+}
+
+function syncSessions(em: EntityManager, event: Event, inputs: SessionInput[]): boolean {
+  let moved = false;
+  const keep = new Set(inputs.filter((s) => s.id !== undefined).map((s) => s.id));
+  for (const session of event.sessions.getItems()) {
+    if (!keep.has(session.id)) {
+      event.sessions.remove(session);
+      em.remove(session);
+      moved = true;
+    }
+  }
+  inputs.forEach((input, position) => {
+    const existing = input.id !== undefined ? event.sessions.getItems().find((s) => s.id === input.id) : undefined;
+    if (existing) {
+      moved = applySession(existing, input) || moved;
+      existing.position = position;
+    } else {
+      addSessionTo(em, event, input, position);
+      moved = true;
+    }
+  });
+  return moved;
+}
+
+export async function addSession(em: EntityManager, event: Event, input: SessionInput): Promise<EventSession> {
+  const errors = validateSession(input);
+  if (errors.length) throw new ValidationError(errors);
+  const session = addSessionTo(em, event, input, event.sessions.length);
+  event.sequence += 1;
+  await em.flush();
+  return session;
+}
+
+export async function updateSession(em: EntityManager, event: Event, session: EventSession, input: SessionInput): Promise<EventSession> {
+  const errors = validateSession(input);
+  if (errors.length) throw new ValidationError(errors);
+  if (applySession(session, input)) event.sequence += 1;
+  await em.flush();
+  return session;
+}
+
+export async function removeSession(em: EntityManager, event: Event, session: EventSession): Promise<void> {
+  event.sessions.remove(session);
+  em.remove(session);
+  event.sequence += 1;
+  await em.flush();
+}
+
+export function findSession(event: Event, sessionId: number): EventSession {
+  const session = event.sessions.getItems().find((s) => s.id === sessionId);
+  if (!session) throw notFound();
+  return session;
+}
+
+export async function setStructureTypes(em: EntityManager, event: Event, types: StructureType[]): Promise<void> {
+  const errors = validateStructureTypes(types);
+  if (errors.length) throw new ValidationError(errors);
+  event.structureTypes = types.map((t) => ({ key: t.key, label: t.label.trim() }));
+  event.updatedAt = new Date();
+  await em.flush();
+}
+
+function snapshot(event: Event): EventInput {
+  return {
+    title: event.title, slug: event.slug, description: event.description, venue: event.venue, address: event.address,
+    timezone: event.timezone, startsAt: event.startsAt, endsAt: event.endsAt, capacity: event.capacity, status: event.status,
+    registrationOpensAt: event.registrationOpensAt, registrationClosesAt: event.registrationClosesAt,
+  };
+}
+
+function trimStrings<T extends object>(fields: T): T {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v])) as T;
+}
+
+export function plenaries(event: Event): EventSession[] {
+  return event.sessions.getItems().filter((s) => s.kind === 'plenary');
+}
+
+export function breakouts(event: Event): EventSession[] {
+  return event.sessions.getItems().filter((s) => s.kind === 'breakout');
+}
+
+export type RegistrationWindow = 'open' | 'not_yet_open' | 'closed' | 'not_published';
+
+export function registrationWindow(event: Event, now = new Date()): RegistrationWindow {
+  if (event.status === 'draft') return 'not_published';
+  if (event.status === 'closed') return 'closed';
+  if (event.registrationOpensAt && now < event.registrationOpensAt) return 'not_yet_open';
+  if (event.registrationClosesAt && now >= event.registrationClosesAt) return 'closed';
+  if (now >= event.endsAt) return 'closed';
+  return 'open';
+}

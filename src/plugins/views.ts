@@ -1,0 +1,52 @@
+import view from '@fastify/view';
+import { Eta } from 'eta';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import fp from 'fastify-plugin';
+import { fileURLToPath } from 'node:url';
+import type { FieldError } from '../errors.js';
+import type { Organiser } from '../organisers/organiser.entity.js';
+import { formatDate, formatDateTime, formatTime, utcToZonedLocal } from '../shared/time.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    organiser: Organiser | null;
+  }
+  interface FastifyReply {
+    /** Renders `views/<template>.eta` inside the layout with what every page needs. */
+    page(template: string, data?: Record<string, unknown>, status?: number): Promise<FastifyReply>;
+  }
+}
+
+const viewsDir = fileURLToPath(new URL('../../views/', import.meta.url));
+
+export default fp(async function views(app: FastifyInstance) {
+  // Templates are compiled once and cached; autoEscape makes `<%= %>` HTML-safe everywhere.
+  await app.register(view, { engine: { eta: new Eta({ views: viewsDir, cache: true, autoEscape: true }) }, templates: viewsDir, production: true });
+  app.decorateRequest('organiser', null);
+  app.decorateReply('page', async function (this: FastifyReply, template: string, data: Record<string, unknown> = {}, status = 200) {
+    const request = this.request;
+    const errors = (data.errors as FieldError[] | undefined) ?? [];
+    const t = request.t;
+    const context = {
+      t,
+      locale: request.locale,
+      organiser: request.organiser,
+      csrfToken: this.generateCsrf(),
+      path: request.url.split('?')[0],
+      errors,
+      errorFor: (field: string) => {
+        const error = errors.find((e) => e.field === field);
+        return error ? t(`errors.${error.code}`, error.params) : '';
+      },
+      fmt: {
+        date: (d: Date, tz: string) => formatDate(d, tz, request.locale),
+        time: (d: Date, tz: string) => formatTime(d, tz, request.locale),
+        dateTime: (d: Date, tz: string) => formatDateTime(d, tz, request.locale),
+        local: (d: Date | null | undefined, tz: string) => (d ? utcToZonedLocal(d, tz) : ''),
+      },
+      ...data,
+    };
+    const html = await this.viewAsync(template, context);
+    return this.code(status).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(html);
+  });
+}, { name: 'views', dependencies: ['i18n', 'security'] });

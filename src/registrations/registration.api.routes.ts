@@ -1,0 +1,76 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import { findEvent } from '../events/event.service.js';
+import { requireApiToken } from '../organisers/guards.js';
+import { IdParams, errorResponses } from '../shared/api-schemas.js';
+import type { Registration } from './registration.entity.js';
+import { listRegistrations, register } from './registration.service.js';
+
+const Status = Type.Union([Type.Literal('confirmed'), Type.Literal('waitlisted'), Type.Literal('cancelled')]);
+
+const RegistrationBody = Type.Object({
+  firstName: Type.String({ maxLength: 1000 }),
+  lastName: Type.String({ maxLength: 1000 }),
+  email: Type.String({ maxLength: 1000 }),
+  organisation: Type.String({ maxLength: 1000 }),
+  structureType: Type.String({ maxLength: 200, description: 'A key of the event\'s structureTypes' }),
+  consent: Type.Boolean({ description: 'The attendee agreed to the processing of their personal data' }),
+  locale: Type.Optional(Type.Union([Type.Literal('fr'), Type.Literal('en')])),
+});
+
+const RegistrationResponse = Type.Object(
+  {
+    id: Type.Integer(), eventId: Type.Integer(), status: Status, firstName: Type.String(), lastName: Type.String(), email: Type.String(),
+    organisation: Type.String(), structureType: Type.String(), groupId: Type.Union([Type.Integer(), Type.Null()]),
+    answers: Type.Record(Type.String(), Type.Unknown()), locale: Type.String(), manageUrl: Type.String(), createdAt: Type.String(), updatedAt: Type.String(),
+  },
+  { $id: 'Registration' },
+);
+export { RegistrationResponse };
+
+export function registrationJson(r: Registration, publicUrl: string) {
+  return {
+    id: r.id, eventId: r.event.id, status: r.status, firstName: r.firstName, lastName: r.lastName, email: r.email,
+    organisation: r.organisation, structureType: r.structureType, groupId: r.group?.id ?? null, answers: r.answers, locale: r.locale,
+    manageUrl: `${publicUrl}/r/${r.token}`, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+export default async function registrationApiRoutes(fastify: FastifyInstance, opts: { config: Config }) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.addHook('preHandler', requireApiToken);
+  const tags = ['registrations'];
+  const security = [{ bearer: [] }];
+
+  app.post('/api/v1/events/:id/registrations', {
+    schema: {
+      tags, security, params: IdParams, body: RegistrationBody, response: { 201: Type.Ref('Registration'), ...errorResponses },
+      summary: 'Register an attendee: confirmed while seats remain, then waitlisted',
+    },
+  }, async (request, reply) => {
+    const event = await findEvent(request.em, request.params.id);
+    const { locale, ...answers } = request.body;
+    const registration = await register(request.em, event, answers, { locale: locale ?? 'fr' });
+    return reply.code(201).send(registrationJson(registration, opts.config.publicUrl));
+  });
+
+  app.get('/api/v1/events/:id/registrations', {
+    schema: {
+      tags, security, params: IdParams,
+      querystring: Type.Object({
+        limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+        offset: Type.Integer({ minimum: 0, default: 0 }),
+        status: Type.Optional(Status),
+        structureType: Type.Optional(Type.String()),
+      }),
+      response: { 200: Type.Object({ items: Type.Array(Type.Ref('Registration')), total: Type.Integer() }), ...errorResponses },
+      summary: 'Registrations of an event, oldest first',
+    },
+  }, async (request) => {
+    const event = await findEvent(request.em, request.params.id);
+    const { items, total } = await listRegistrations(request.em, event, request.query);
+    return { items: items.map((r) => registrationJson(r, opts.config.publicUrl)), total };
+  });
+}

@@ -1,0 +1,21 @@
+import { Type } from '@sinclair/typebox';
+
+export const ErrorSchema = Type.Object(
+  {
+    error: Type.String({ description: 'A stable machine-readable code' }),
+    message: Type.String(),
+    details: Type.Array(Type.Object({ field: Type.String(), code: Type.String(), message: Type.String() })),
+  },
+  { $id: 'Error' },
+);
+
+export const errorResponses = {
+  400: Type.Ref('Error'),
+  401: Type.Ref('Error'),
+  404: Type.Ref('Error'),
+  409: Type.Ref('Error'),
+};
+
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+export const DateTime = Type.String({ format: 'date-time', description: 'ISO 8601 with an offset, e.g. 2013-11-15T09:00:00+01:00' });
