@@ -1,4 +1,5 @@
 import icalGenerator, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import { DateTime } from 'luxon';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
 import type { Event, EventSession } from '../events/event.entity.js';
 import { plenaries } from '../events/event.service.js';
@@ -25,6 +26,20 @@ function vtimezone(tz: string): string | null {
   return Array.isArray(block) && block[0] ? block[0] : null;
 }
 
+/**
+ * ical-generator writes DTSTAMP in the calendar's zone when the calendar has one, but RFC 5545
+ * requires UTC there; so the zone is set per event (DTSTART;TZID=…) and its VTIMEZONE added here.
+ */
+function withTimezone(ics: string, tz: string): string {
+  const block = vtimezone(tz);
+  if (!block) return ics;
+  const at = ics.indexOf('BEGIN:VEVENT');
+  return at < 0 ? ics : `${ics.slice(0, at)}${block.replace(/\r?\n$/, '')}\r\n${ics.slice(at)}`;
+}
+
+/** Times are given to ical-generator as Luxon values in the event's zone, so they print as wall-clock time there. */
+const zoned = (date: Date, tz: string) => DateTime.fromJSDate(date, { zone: tz });
+
 export function sessionsInCalendar(event: Event, registration?: Registration, showGroup = false): EventSession[] {
   const sessions = plenaries(event);
   if (registration && showGroup && registration.group) sessions.push(registration.group);
@@ -38,7 +53,6 @@ export function buildCalendar(event: Event, options: CalendarOptions): string {
     prodId: { company: 'Atelier', product: 'atelier', language: 'FR' },
     name: event.title,
     method: ICalCalendarMethod[method],
-    timezone: { name: event.timezone, generator: vtimezone },
   });
   const sessions = sessionsInCalendar(event, options.registration, options.showGroup);
   const manageUrl = options.registration ? `${options.publicUrl}/r/${options.registration.token}` : `${options.publicUrl}/e/${event.slug}`;
@@ -47,8 +61,8 @@ export function buildCalendar(event: Event, options: CalendarOptions): string {
     const entry = calendar.createEvent({
       id: sessionUid(event, session, options.publicUrl),
       sequence: event.sequence,
-      start: session?.startsAt ?? event.startsAt,
-      end: session?.endsAt ?? event.endsAt,
+      start: zoned(session?.startsAt ?? event.startsAt, event.timezone),
+      end: zoned(session?.endsAt ?? event.endsAt, event.timezone),
       timezone: event.timezone,
       stamp: new Date(),
       summary: session ? `${event.title} — ${session.title}` : event.title,
@@ -67,7 +81,7 @@ export function buildCalendar(event: Event, options: CalendarOptions): string {
       });
     }
   }
-  return calendar.toString();
+  return withTimezone(calendar.toString(), event.timezone);
 }
 
 function describe(event: Event, session: EventSession | null, url: string): string {

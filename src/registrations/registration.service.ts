@@ -21,12 +21,13 @@ export async function claimSeat(em: EntityManager, eventId: number): Promise<boo
     'update event set confirmed_count = confirmed_count + 1 where id = ? and (capacity is null or confirmed_count < capacity)',
     [eventId],
     'run',
+    em.getTransactionContext(),
   );
   return (result as { affectedRows: number }).affectedRows === 1;
 }
 
 async function releaseSeat(em: EntityManager, eventId: number): Promise<void> {
-  await em.getConnection().execute('update event set confirmed_count = confirmed_count - 1 where id = ? and confirmed_count > 0', [eventId], 'run');
+  await em.getConnection().execute('update event set confirmed_count = confirmed_count - 1 where id = ? and confirmed_count > 0', [eventId], 'run', em.getTransactionContext());
 }
 
 export interface RegisterOptions {

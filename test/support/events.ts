@@ -1,0 +1,32 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { Event } from '../../src/events/event.entity.js';
+import { type EventInput, createEvent } from '../../src/events/event.service.js';
+
+const HOUR = 3600_000;
+
+/** An open, published event a few weeks ahead, with a plenary and two groups; fields can be overridden. */
+export async function openEvent(em: EntityManager, overrides: Partial<EventInput> = {}): Promise<Event> {
+  const start = new Date(Date.now() + 30 * 24 * HOUR);
+  start.setUTCHours(8, 0, 0, 0);
+  const at = (hours: number) => new Date(start.getTime() + hours * HOUR);
+  return createEvent(em, {
+    title: 'Atelier test',
+    slug: `atelier-${Math.random().toString(36).slice(2, 10)}`,
+    venue: 'Maison Pour Tous',
+    address: '1 rue Exemple, Angers',
+    startsAt: at(0),
+    endsAt: at(4),
+    capacity: 10,
+    status: 'published',
+    sessions: [
+      { kind: 'plenary', title: 'Plénière', room: 'Grande salle', startsAt: at(0), endsAt: at(1.5) },
+      { kind: 'breakout', title: 'Groupe 1', room: 'Salle 1', facilitator: 'Alisée', startsAt: at(2), endsAt: at(4), capacity: 5 },
+      { kind: 'breakout', title: 'Groupe 2', room: 'Salle 2', facilitator: 'CCAS', startsAt: at(2), endsAt: at(4), capacity: 5 },
+    ],
+    ...overrides,
+  });
+}
+
+export function attendee(n: number, structureType = 'travailleur-social') {
+  return { firstName: `Prénom${n}`, lastName: `Nom${n}`, email: `personne${n}@exemple.fr`, organisation: `Structure ${n % 7}`, structureType, consent: 'yes' };
+}
