@@ -1,13 +1,14 @@
-import { type Static, Type } from '@sinclair/typebox';
-import { DateTime } from '../shared/api-schemas.js';
+import { type Static, Type } from 'typebox';
+import { DateTime, Nullable, StringEnum } from '../shared/api-schemas.js';
 import type { Event, EventSession } from './event.entity.js';
 
 const StructureType = Type.Object({ key: Type.String({ maxLength: 64 }), label: Type.String({ maxLength: 100 }) });
-const Capacity = Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]);
+const Capacity = Nullable<number>({ type: 'integer', minimum: 1, maximum: 1000000 });
+const NullableDateTime = Nullable<string>({ type: 'string', format: 'date-time' });
 
 export const SessionBody = Type.Object({
   id: Type.Optional(Type.Integer({ description: 'Given to update an existing session (PATCH); left out to add one' })),
-  kind: Type.Union([Type.Literal('plenary'), Type.Literal('breakout')]),
+  kind: StringEnum(['plenary', 'breakout'] as const),
   title: Type.String({ maxLength: 200 }),
   topic: Type.Optional(Type.String({ maxLength: 2000 })),
   facilitator: Type.Optional(Type.String({ maxLength: 200 })),
@@ -27,9 +28,9 @@ const eventFields = {
   startsAt: DateTime,
   endsAt: DateTime,
   capacity: Type.Optional(Capacity),
-  status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('closed')])),
-  registrationOpensAt: Type.Optional(Type.Union([DateTime, Type.Null()])),
-  registrationClosesAt: Type.Optional(Type.Union([DateTime, Type.Null()])),
+  status: Type.Optional(StringEnum(['draft', 'published', 'closed'] as const)),
+  registrationOpensAt: Type.Optional(NullableDateTime),
+  registrationClosesAt: Type.Optional(NullableDateTime),
   structureTypes: Type.Optional(Type.Array(StructureType, { maxItems: 100 })),
   sessions: Type.Optional(Type.Array(SessionBody, { maxItems: 200 })),
 };

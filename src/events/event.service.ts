@@ -184,6 +184,7 @@ export async function updateEvent(em: EntityManager, event: Event, patch: Partia
     const known = new Set(event.sessions.getItems().map((s) => s.id));
     patch.sessions.forEach((s, i) => { if (s.id !== undefined && !known.has(s.id)) errors.push({ field: `sessions.${i}.id`, code: 'unknown_session' }); });
   }
+  if (patch.structureTypes && !errors.length) errors.push(...(await structureTypesInUse(em, event, patch.structureTypes)));
   if (errors.length) throw new ValidationError(errors);
   if (patch.slug && patch.slug !== event.slug) await assertSlugFree(em, patch.slug, event.id);
 
@@ -250,8 +251,18 @@ export function findSession(event: Event, sessionId: number): EventSession {
   return session;
 }
 
+/** Keys that registrations use cannot disappear, or those registrations would lose their type. */
+async function structureTypesInUse(em: EntityManager, event: Event, types: StructureType[]): Promise<FieldError[]> {
+  const rows: { structure_type: string }[] = await em.getConnection().execute(
+    'select distinct structure_type from registration where event_id = ?', [event.id], 'all', em.getTransactionContext(),
+  );
+  const kept = new Set(types.map((t) => t.key));
+  return rows.filter((r) => !kept.has(r.structure_type)).map((r) => ({ field: 'structureTypes', code: 'structure_type_in_use', params: { key: r.structure_type } }));
+}
+
 export async function setStructureTypes(em: EntityManager, event: Event, types: StructureType[]): Promise<void> {
   const errors = validateStructureTypes(types);
+  if (!errors.length) errors.push(...(await structureTypesInUse(em, event, types)));
   if (errors.length) throw new ValidationError(errors);
   event.structureTypes = types.map((t) => ({ key: t.key, label: t.label.trim() }));
   event.updatedAt = new Date();

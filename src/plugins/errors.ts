@@ -26,7 +26,8 @@ function toProblem(error: FastifyError | AppError): Problem {
   const fe = error as FastifyError;
   if (fe.validation) {
     const details = fe.validation.map((v) => {
-      const missing = (v.params as { missingProperty?: string }).missingProperty;
+      const { missingProperty, additionalProperty } = v.params as { missingProperty?: string; additionalProperty?: string };
+      const missing = missingProperty ?? additionalProperty;
       const path = (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.');
       return { field: [path, missing].filter(Boolean).join('.') || (fe.validationContext ?? 'body'), code: v.keyword, message: v.message };
     });

@@ -1,14 +1,14 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { findEvent } from '../events/event.service.js';
 import { requireApiToken } from '../organisers/guards.js';
-import { IdParams, errorResponses } from '../shared/api-schemas.js';
+import { IdParams, StringEnum, errorResponses } from '../shared/api-schemas.js';
 import type { Registration } from './registration.entity.js';
 import { listRegistrations, register } from './registration.service.js';
 
-const Status = Type.Union([Type.Literal('confirmed'), Type.Literal('waitlisted'), Type.Literal('cancelled')]);
+const Status = StringEnum(['confirmed', 'waitlisted', 'cancelled'] as const);
 
 const RegistrationBody = Type.Object({
   firstName: Type.String({ maxLength: 1000 }),
@@ -17,7 +17,7 @@ const RegistrationBody = Type.Object({
   organisation: Type.String({ maxLength: 1000 }),
   structureType: Type.String({ maxLength: 200, description: 'A key of the event\'s structureTypes' }),
   consent: Type.Boolean({ description: 'The attendee agreed to the processing of their personal data' }),
-  locale: Type.Optional(Type.Union([Type.Literal('fr'), Type.Literal('en')])),
+  locale: Type.Optional(StringEnum(['fr', 'en'] as const)),
 });
 
 const RegistrationResponse = Type.Object(

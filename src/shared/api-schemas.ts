@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 
 export const ErrorSchema = Type.Object(
   {
@@ -19,3 +19,13 @@ export const errorResponses = {
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 export const DateTime = Type.String({ format: 'date-time', description: 'ISO 8601 with an offset, e.g. 2013-11-15T09:00:00+01:00' });
+
+/** A string from a fixed list, as one JSON Schema `enum` (one clear error) rather than an anyOf of constants. */
+export function StringEnum<T extends string>(values: readonly T[], options: { description?: string; default?: T } = {}) {
+  return Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
+}
+
+/** A nullable value as a type list: with Ajv's coercion, an anyOf branch of type null would turn 0 or "" into null. */
+export function Nullable<T>(schema: Record<string, unknown>) {
+  return Type.Unsafe<T | null>({ ...schema, type: [schema.type as string, 'null'] });
+}
