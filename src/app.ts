@@ -8,15 +8,24 @@ import eventAdminRoutes from './events/event.admin.routes.js';
 import eventApiRoutes from './events/event.api.routes.js';
 import eventPublicRoutes from './events/event.public.routes.js';
 import { EventResponse } from './events/event.schemas.js';
+import formAdminRoutes from './forms/form.admin.routes.js';
+import formApiRoutes from './forms/form.api.routes.js';
+import mailAdminRoutes from './mail/mail.admin.routes.js';
 import authRoutes from './organisers/auth.routes.js';
 import database from './plugins/database.js';
 import errors from './plugins/errors.js';
 import i18n from './plugins/i18n.js';
+import mail from './plugins/mail.js';
 import security from './plugins/security.js';
 import views from './plugins/views.js';
+import checkInAdminRoutes from './registrations/check-in.admin.routes.js';
 import registrationAdminRoutes from './registrations/registration.admin.routes.js';
 import registrationApiRoutes, { RegistrationResponse } from './registrations/registration.api.routes.js';
 import registrationPublicRoutes from './registrations/registration.public.routes.js';
+import reportAdminRoutes from './reports/report.admin.routes.js';
+import reportApiRoutes, { BreakdownResponse } from './reports/report.api.routes.js';
+import groupsAdminRoutes from './groups/groups.admin.routes.js';
+import groupsApiRoutes, { GroupsResponse } from './groups/groups.api.routes.js';
 import { ErrorSchema } from './shared/api-schemas.js';
 import systemRoutes from './system/system.routes.js';
 
@@ -41,6 +50,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   });
 
   await app.register(database, { orm, closeOrm });
+  await app.register(mail, { config });
   await app.register(errors);
   await app.register(security, { config });
   await app.register(i18n);
@@ -53,7 +63,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
-  for (const schema of [ErrorSchema, EventResponse, RegistrationResponse]) app.addSchema(schema);
+  for (const schema of [ErrorSchema, EventResponse, RegistrationResponse, BreakdownResponse, GroupsResponse]) app.addSchema(schema);
 
   await app.register(systemRoutes, { config });
   await app.register(authRoutes);
@@ -61,7 +71,15 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(registrationPublicRoutes, { config });
   await app.register(eventAdminRoutes);
   await app.register(registrationAdminRoutes);
+  await app.register(formAdminRoutes);
+  await app.register(mailAdminRoutes);
+  await app.register(checkInAdminRoutes);
+  await app.register(reportAdminRoutes);
+  await app.register(groupsAdminRoutes);
   await app.register(eventApiRoutes, { config });
   await app.register(registrationApiRoutes, { config });
+  await app.register(formApiRoutes);
+  await app.register(reportApiRoutes);
+  await app.register(groupsApiRoutes);
   return app;
 }

@@ -15,6 +15,17 @@ export interface Config {
   trustProxy: boolean;
   /** Development and tests only: disables the atomic capacity check so the race tests can prove they see overbooking. */
   unsafeCapacityCheck: boolean;
+  mail: MailConfig;
+}
+
+export interface MailConfig {
+  /** `smtp://` or `smtps://` URL of the mail server; null writes each email as a .eml file in `outboxDir` instead. */
+  smtpUrl: string | null;
+  /** The sender address (and default sender name) of every email, from MAIL_FROM. */
+  from: { name: string; address: string };
+  outboxDir: string;
+  /** Whether this instance runs the background sender (MAIL_WORKER); the outbox is shared through the database. */
+  worker: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -33,9 +44,50 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
   const trustProxy = parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false, problems);
   const unsafeCapacityCheck = parseBoolean('ATELIER_UNSAFE_CAPACITY_CHECK', env.ATELIER_UNSAFE_CAPACITY_CHECK, false, problems);
+  const mail = parseMail(env, dataDir, publicUrl, problems);
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   const sessionKey = loadSessionKey(env.SESSION_SECRET, dataDir);
-  return { port, host, database, dataDir, publicUrl, sessionKey, logLevel, trustProxy, unsafeCapacityCheck };
+  return { port, host, database, dataDir, publicUrl, sessionKey, logLevel, trustProxy, unsafeCapacityCheck, mail };
+}
+
+const ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+$/;
+
+/** SMTP_URL (optional: without it emails are written to DATA_DIR/outbox), MAIL_FROM (required with SMTP_URL), MAIL_WORKER. */
+function parseMail(env: NodeJS.ProcessEnv, dataDir: string, publicUrl: string, problems: string[]): MailConfig {
+  const rawUrl = env.SMTP_URL?.trim() || '';
+  let smtpUrl: string | null = null;
+  if (rawUrl) {
+    try {
+      const url = new URL(rawUrl);
+      if (!['smtp:', 'smtps:'].includes(url.protocol) || !url.hostname) throw new Error('protocol');
+      smtpUrl = rawUrl;
+    } catch {
+      // The URL may carry a password: never print it.
+      const shown = rawUrl.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
+      problems.push(`SMTP_URL must be an smtp:// or smtps:// URL such as smtp://user:password@mail.example.org:587 (got "${shown}")`);
+    }
+  }
+  const worker = parseBoolean('MAIL_WORKER', env.MAIL_WORKER, true, problems);
+  const outboxDir = resolve(dataDir, 'outbox');
+  const rawFrom = env.MAIL_FROM?.trim() || '';
+  if (!rawFrom) {
+    if (rawUrl) problems.push('MAIL_FROM is required when SMTP_URL is set: the sender address, e.g. "Atelier <atelier@example.org>"');
+    let host = '';
+    try {
+      host = new URL(publicUrl).hostname;
+    } catch {
+      // PUBLIC_URL is wrong and already reported.
+    }
+    const domain = /\.[a-z]{2,}$/i.test(host) ? host : 'localhost';
+    return { smtpUrl, from: { name: 'Atelier', address: `atelier@${domain}` }, outboxDir, worker };
+  }
+  const match = /^(?:"?([^"<>]*?)"?\s*<([^<>]+)>|([^<>\s]+))$/.exec(rawFrom);
+  const address = (match?.[2] ?? match?.[3] ?? '').trim();
+  if (!match || !ADDRESS.test(address) || address.length > 254) {
+    problems.push(`MAIL_FROM must be an email address, optionally with a name: "Atelier <atelier@example.org>" (got "${rawFrom}")`);
+    return { smtpUrl, from: { name: 'Atelier', address: 'atelier@localhost' }, outboxDir, worker };
+  }
+  return { smtpUrl, from: { name: match[1]?.trim() || 'Atelier', address }, outboxDir, worker };
 }
 
 function parsePort(raw: string, problems: string[]): number {

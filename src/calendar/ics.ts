@@ -13,6 +13,10 @@ export interface CalendarOptions {
   method?: 'PUBLISH' | 'REQUEST' | 'CANCEL';
   organiserEmail?: string;
   organiserName?: string;
+  /** The entries to write instead of the registration's (e.g. only the sessions a CANCEL withdraws); null is the event itself. */
+  sessions?: (EventSession | null)[];
+  /** SEQUENCE to write instead of the event's (a CANCEL of one registration goes one above). */
+  sequence?: number;
 }
 
 /** Stable across every invite for the same session, so calendar clients update instead of duplicating. */
@@ -46,6 +50,12 @@ export function sessionsInCalendar(event: Event, registration?: Registration, sh
   return sessions.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
 }
 
+/** The VEVENTs of an invite: its sessions, or the event itself when it has no plenary (null). */
+export function calendarEntries(event: Event, registration?: Registration, showGroup = false): (EventSession | null)[] {
+  const sessions = sessionsInCalendar(event, registration, showGroup);
+  return sessions.length ? sessions : [null];
+}
+
 /** An RFC 5545 calendar for the event: its plenary sessions and, for a registration, its breakout group. */
 export function buildCalendar(event: Event, options: CalendarOptions): string {
   const method = options.method ?? 'PUBLISH';
@@ -54,13 +64,12 @@ export function buildCalendar(event: Event, options: CalendarOptions): string {
     name: event.title,
     method: ICalCalendarMethod[method],
   });
-  const sessions = sessionsInCalendar(event, options.registration, options.showGroup);
   const manageUrl = options.registration ? `${options.publicUrl}/r/${options.registration.token}` : `${options.publicUrl}/e/${event.slug}`;
-  const entries: (EventSession | null)[] = sessions.length ? sessions : [null];
+  const entries = options.sessions ?? calendarEntries(event, options.registration, options.showGroup);
   for (const session of entries) {
     const entry = calendar.createEvent({
       id: sessionUid(event, session, options.publicUrl),
-      sequence: event.sequence,
+      sequence: options.sequence ?? event.sequence,
       start: zoned(session?.startsAt ?? event.startsAt, event.timezone),
       end: zoned(session?.endsAt ?? event.endsAt, event.timezone),
       timezone: event.timezone,

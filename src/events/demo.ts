@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { zonedLocalToUtc } from '../shared/time.js';
+import type { DefinitionInput } from '../forms/form-rules.js';
+import { saveDefinition } from '../forms/form.service.js';
 import type { Event } from './event.entity.js';
 import { type EventInput, createEvent, findEventBySlug } from './event.service.js';
 import { DEFAULT_STRUCTURE_TYPES } from './structure-types.js';
@@ -52,7 +54,51 @@ export function demoEventInput(now = new Date()): EventInput {
   };
 }
 
-/** Loads the demo event once; running it again returns the same event. */
+/**
+ * The demo's registration form: lunch, then diet only for those who stay, accessibility needs, the
+ * neighbourhood only for social workers, and the two breakout groups each person would rather join.
+ */
+export function demoFormInput(): DefinitionInput {
+  return {
+    sections: [
+      {
+        title: 'Repas', intro: 'Un déjeuner est servi sur place à l\'issue des groupes de travail, offert par le CCAS.',
+        fields: [
+          { key: 'dejeuner', type: 'yesno', label: 'Déjeunerez-vous sur place ?', required: false },
+          {
+            key: 'regime', type: 'textarea', label: 'Allergies ou régime alimentaire', help: 'Par exemple : végétarien, sans gluten, allergie aux fruits à coque.',
+            maxLength: 500, condition: { field: 'dejeuner', values: ['yes'] },
+          },
+        ],
+      },
+      {
+        title: 'Votre venue', intro: '',
+        fields: [
+          {
+            key: 'accessibilite', type: 'textarea', label: 'Besoins d\'accessibilité',
+            help: 'Fauteuil roulant, boucle magnétique, documents en gros caractères… Nous nous organisons en conséquence.', maxLength: 1000,
+          },
+          {
+            key: 'quartier', type: 'choice', label: 'Quartier d\'intervention', display: 'select', required: false,
+            help: 'Pour réunir dans un même groupe les acteurs d\'un même territoire.',
+            options: ['Monplaisir', 'Belle-Beille', 'Roseraie', 'Justices', 'Centre-ville', 'Deux-Croix Banchais', 'Autre quartier'].map((label) => ({ label })),
+            condition: { field: 'structureType', values: ['travailleur-social'] },
+          },
+        ],
+      },
+      {
+        title: 'Groupes de travail', intro: 'Les groupes sont composés pour mêler les volets social, économique et technique : vos préférences sont suivies autant que possible.',
+        fields: [{ key: 'groupes', type: 'group_preference', label: 'Vos groupes de travail préférés', ranks: 2, required: false }],
+      },
+    ],
+  };
+}
+
+/** Loads the demo event once, with its form; running it again returns the same event. */
 export async function loadDemo(em: EntityManager, now = new Date()): Promise<Event> {
-  return (await findEventBySlug(em, DEMO_SLUG)) ?? createEvent(em, demoEventInput(now));
+  const existing = await findEventBySlug(em, DEMO_SLUG);
+  if (existing) return existing;
+  const event = await createEvent(em, demoEventInput(now));
+  await saveDefinition(em, event, demoFormInput());
+  return event;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '../errors.js';
+import { attendeesConcerned } from '../mail/notifications.js';
 import { requireOrganiser } from '../organisers/guards.js';
 import { countByStatus } from '../registrations/registration.service.js';
 import { eventFormValues, type FormBody, readEventForm, readSessionForm, readStructureTypesForm, sessionFormValues } from './event.form.js';
@@ -22,6 +23,9 @@ async function saveOrReshow(reply: FastifyReply, save: () => Promise<string>, re
 }
 
 export default async function eventAdminRoutes(app: FastifyInstance) {
+  /** Changes of times or places are announced to the attendees concerned unless "don't notify" is ticked. */
+  const notifyOptions = (body: FormBody | undefined) => ({ mail: app.mail.settings, notify: !body?.silent });
+
   app.addHook('preHandler', requireOrganiser);
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.method === 'POST') await new Promise<void>((resolve, reject) => app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve())));
@@ -53,7 +57,7 @@ export default async function eventAdminRoutes(app: FastifyInstance) {
 
   app.get<{ Params: IdParams }>('/admin/events/:id/edit', async (request, reply) => {
     const event = await findEvent(request.em, Number(request.params.id));
-    return reply.page('admin/event-form', { values: eventFormValues(event), event });
+    return reply.page('admin/event-form', { values: eventFormValues(event), event, concerned: await attendeesConcerned(request.em, event) });
   });
 
   app.post<{ Params: IdParams; Body: FormBody }>('/admin/events/:id/edit', async (request, reply) => {
@@ -63,10 +67,10 @@ export default async function eventAdminRoutes(app: FastifyInstance) {
       reply,
       async () => {
         if (errors.length) throw new ValidationError(errors);
-        await updateEvent(request.em, event, input);
+        await updateEvent(request.em, event, input, notifyOptions(request.body));
         return `/admin/events/${event.id}`;
       },
-      (error) => reply.page('admin/event-form', { values: request.body, event, errors: error.details }, 400),
+      async (error) => reply.page('admin/event-form', { values: request.body, event, errors: error.details, concerned: await attendeesConcerned(request.em, event) }, 400),
     );
   });
 
@@ -74,7 +78,7 @@ export default async function eventAdminRoutes(app: FastifyInstance) {
     const event = await findEvent(request.em, Number(request.params.id));
     const last = event.sessions.getItems().at(-1);
     const values = last ? { ...sessionFormValues(last, event.timezone), title: '', topic: '', facilitator: '', room: '', kind: 'breakout' } : { kind: 'plenary' };
-    return reply.page('admin/session-form', { event, session: null, values });
+    return reply.page('admin/session-form', { event, session: null, values, concerned: await attendeesConcerned(request.em, event) });
   });
 
   app.post<{ Params: IdParams; Body: FormBody }>('/admin/events/:id/sessions', async (request, reply) => {
@@ -84,17 +88,17 @@ export default async function eventAdminRoutes(app: FastifyInstance) {
       reply,
       async () => {
         if (errors.length) throw new ValidationError(errors);
-        await addSession(request.em, event, input);
+        await addSession(request.em, event, input, notifyOptions(request.body));
         return `/admin/events/${event.id}#programme`;
       },
-      (error) => reply.page('admin/session-form', { event, session: null, values: request.body, errors: error.details }, 400),
+      async (error) => reply.page('admin/session-form', { event, session: null, values: request.body, errors: error.details, concerned: await attendeesConcerned(request.em, event) }, 400),
     );
   });
 
   app.get<{ Params: SessionParams }>('/admin/events/:id/sessions/:sessionId/edit', async (request, reply) => {
     const event = await findEvent(request.em, Number(request.params.id));
     const session = findSession(event, Number(request.params.sessionId));
-    return reply.page('admin/session-form', { event, session, values: sessionFormValues(session, event.timezone) });
+    return reply.page('admin/session-form', { event, session, values: sessionFormValues(session, event.timezone), concerned: await attendeesConcerned(request.em, event, session) });
   });
 
   app.post<{ Params: SessionParams; Body: FormBody }>('/admin/events/:id/sessions/:sessionId/edit', async (request, reply) => {
@@ -105,16 +109,16 @@ export default async function eventAdminRoutes(app: FastifyInstance) {
       reply,
       async () => {
         if (errors.length) throw new ValidationError(errors);
-        await updateSession(request.em, event, session, input);
+        await updateSession(request.em, event, session, input, notifyOptions(request.body));
         return `/admin/events/${event.id}#programme`;
       },
-      (error) => reply.page('admin/session-form', { event, session, values: request.body, errors: error.details }, 400),
+      async (error) => reply.page('admin/session-form', { event, session, values: request.body, errors: error.details, concerned: await attendeesConcerned(request.em, event, session) }, 400),
     );
   });
 
-  app.post<{ Params: SessionParams }>('/admin/events/:id/sessions/:sessionId/delete', async (request, reply) => {
+  app.post<{ Params: SessionParams; Body: FormBody }>('/admin/events/:id/sessions/:sessionId/delete', async (request, reply) => {
     const event = await findEvent(request.em, Number(request.params.id));
-    await removeSession(request.em, event, findSession(event, Number(request.params.sessionId)));
+    await removeSession(request.em, event, findSession(event, Number(request.params.sessionId)), notifyOptions(request.body));
     return reply.redirect(`/admin/events/${event.id}#programme`, 303);
   });
 

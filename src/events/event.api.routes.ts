@@ -35,10 +35,14 @@ export default async function eventApiRoutes(fastify: FastifyInstance, opts: { c
   app.patch('/api/v1/events/:id', {
     schema: {
       tags, security, params: IdParams, body: EventPatchBody, response: { 200: Type.Ref('Event'), ...errorResponses },
+      querystring: Type.Object({
+        notify: Type.Boolean({ default: true, description: 'Email a calendar update to the confirmed attendees a change of time or place concerns; false to change silently' }),
+      }),
       summary: 'Change an event; `sessions`, when given, is the whole programme (with ids to keep, without to add)',
     },
   }, async (request) => {
     const event = await findEvent(request.em, request.params.id);
-    return json(await updateEvent(request.em, event, eventInputFromBody(request.body) as Partial<EventInput>));
+    const options = { mail: fastify.mail.settings, notify: request.query.notify };
+    return json(await updateEvent(request.em, event, eventInputFromBody(request.body) as Partial<EventInput>, options));
   });
 }

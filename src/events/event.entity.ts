@@ -26,8 +26,16 @@ export class Event {
   registrationOpensAt: Date | null = null;
   registrationClosesAt: Date | null = null;
   structureTypes: StructureType[] = [];
+  /** Sender name of the emails to attendees (the address is MAIL_FROM's); empty: MAIL_FROM's name. */
+  organiserName = '';
+  /** Where attendees' replies go (Reply-To, and ORGANIZER of the invites); empty: MAIL_FROM. */
+  replyTo = '';
+  /** Key shared by the editions of a recurring event (e.g. "atelier-solidarite"), for year-by-year comparisons. */
+  series: string | null = null;
   /** Bumped when times or places change, so calendar clients move the meeting (iCalendar SEQUENCE). */
   sequence = 0;
+  /** When the breakout group assignments were published to attendees; null while they are a draft. */
+  assignmentsPublishedAt: Date | null = null;
   sessions = new Collection<EventSession>(this);
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
@@ -65,7 +73,11 @@ export const EventSchema = new EntitySchema<Event>({
     registrationOpensAt: { type: 'datetime', nullable: true },
     registrationClosesAt: { type: 'datetime', nullable: true },
     structureTypes: { type: 'json' },
+    organiserName: { type: 'string', length: 200, default: '' },
+    replyTo: { type: 'string', length: 254, default: '' },
+    series: { type: 'string', length: 80, nullable: true, index: true },
     sequence: { type: 'integer', default: 0 },
+    assignmentsPublishedAt: { type: 'datetime', nullable: true },
     sessions: { kind: '1:m', entity: () => EventSession, mappedBy: 'event', orderBy: { position: 'asc', id: 'asc' } },
     createdAt: { type: 'datetime' },
     updatedAt: { type: 'datetime' },

@@ -50,6 +50,9 @@ export function readEventForm(body: FormBody): { input: EventInput; errors: Fiel
     status: (str(body, 'status') || 'draft') as EventStatus,
     registrationOpensAt: dateField(body, 'registrationOpensAt', tz, errors, false),
     registrationClosesAt: dateField(body, 'registrationClosesAt', tz, errors, false),
+    organiserName: str(body, 'organiserName'),
+    replyTo: str(body, 'replyTo'),
+    series: str(body, 'series') || null,
   };
   return { input, errors };
 }
@@ -94,6 +97,8 @@ export function eventFormValues(event: Event): Record<string, string> {
     title: event.title, slug: event.slug, description: event.description, venue: event.venue, address: event.address,
     timezone: event.timezone, startsAt: local(event.startsAt), endsAt: local(event.endsAt), capacity: event.capacity?.toString() ?? '',
     status: event.status, registrationOpensAt: local(event.registrationOpensAt), registrationClosesAt: local(event.registrationClosesAt),
+    organiserName: event.organiserName, replyTo: event.replyTo,
+    series: event.series ?? '',
   };
 }
 

@@ -33,6 +33,9 @@ const eventFields = {
   registrationClosesAt: Type.Optional(NullableDateTime),
   structureTypes: Type.Optional(Type.Array(StructureType, { maxItems: 100 })),
   sessions: Type.Optional(Type.Array(SessionBody, { maxItems: 200 })),
+  organiserName: Type.Optional(Type.String({ maxLength: 200, description: 'Sender name of the emails to attendees (default: MAIL_FROM\'s name)' })),
+  replyTo: Type.Optional(Type.String({ maxLength: 254, description: 'Reply-To of the emails to attendees and ORGANIZER of their invites; empty for MAIL_FROM' })),
+  series: Type.Optional(Nullable<string>({ type: 'string', maxLength: 80, description: 'Key shared by the editions of a recurring event, e.g. "atelier-solidarite"; null for none' })),
 };
 
 export const EventCreateBody = Type.Object(eventFields, { additionalProperties: false });
@@ -51,6 +54,8 @@ export const EventResponse = Type.Object(
     timezone: Type.String(), startsAt: Type.String(), endsAt: Type.String(), capacity: Capacity, confirmedCount: Type.Integer(),
     status: Type.String(), registrationOpensAt: Type.Union([Type.String(), Type.Null()]), registrationClosesAt: Type.Union([Type.String(), Type.Null()]),
     structureTypes: Type.Array(StructureType), sessions: Type.Array(SessionResponse), publicUrl: Type.String(),
+    organiserName: Type.String(), replyTo: Type.String(),
+    series: Type.Union([Type.String(), Type.Null()]),
   },
   { $id: 'Event' },
 );
@@ -67,7 +72,8 @@ export function eventJson(event: Event, publicUrl: string) {
     timezone: event.timezone, startsAt: event.startsAt.toISOString(), endsAt: event.endsAt.toISOString(), capacity: event.capacity,
     confirmedCount: event.confirmedCount, status: event.status, registrationOpensAt: iso(event.registrationOpensAt),
     registrationClosesAt: iso(event.registrationClosesAt), structureTypes: event.structureTypes,
-    sessions: event.sessions.getItems().map(sessionJson), publicUrl: `${publicUrl}/e/${event.slug}`,
+    sessions: event.sessions.getItems().map(sessionJson), publicUrl: `${publicUrl}/e/${event.slug}`, series: event.series,
+    organiserName: event.organiserName, replyTo: event.replyTo,
   };
 }
 

@@ -1,5 +1,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { AppError, type FieldError, ValidationError, notFound } from '../errors.js';
+import { watchInvites } from '../mail/notifications.js';
+import type { MailSettings } from '../mail/outbox.service.js';
+import { isEmail } from '../organisers/organiser.service.js';
 import { isValidTimeZone } from '../shared/time.js';
 import { Event, EventSession, type EventStatus, type SessionKind, type StructureType } from './event.entity.js';
 import { DEFAULT_STRUCTURE_TYPES, KEY_PATTERN, validateStructureTypes } from './structure-types.js';
@@ -34,6 +37,20 @@ export interface EventInput {
   registrationClosesAt?: Date | null;
   structureTypes?: StructureType[];
   sessions?: SessionInput[];
+  /** Series key (lower-case letters, digits, dashes), or null for a one-off event. */
+  series?: string | null;
+  /** Sender name of the emails to attendees. */
+  organiserName?: string;
+  /** Reply-To of the emails, and ORGANIZER of the invites. */
+  replyTo?: string;
+}
+
+/** How a change of times or places reaches the attendees. */
+export interface ChangeOptions {
+  /** Given: the attendees concerned get a calendar update, queued in the same transaction as the change. */
+  mail?: MailSettings;
+  /** false: change without telling anyone (a later invite download still carries the new SEQUENCE). */
+  notify?: boolean;
 }
 
 const isValidDate = (d: unknown): d is Date => d instanceof Date && !Number.isNaN(d.getTime());
@@ -88,6 +105,9 @@ export function validateEvent(input: EventInput): FieldError[] {
   if (input.status !== undefined && !EVENT_STATUSES.includes(input.status)) errors.push({ field: 'status', code: 'choice' });
   checkPeriod(errors, '', input.registrationOpensAt, input.registrationClosesAt, ['registrationOpensAt', 'registrationClosesAt']);
   if (input.structureTypes) errors.push(...validateStructureTypes(input.structureTypes));
+  checkText(errors, 'organiserName', input.organiserName, 200);
+  if (input.replyTo?.trim() && !isEmail(input.replyTo.trim())) errors.push({ field: 'replyTo', code: 'email' });
+  if (input.series != null && (!KEY_PATTERN.test(input.series) || input.series.length > 80)) errors.push({ field: 'series', code: 'slug_format' });
   input.sessions?.forEach((session, index) => errors.push(...validateSession(session, `sessions.${index}`)));
   return errors;
 }
@@ -131,6 +151,9 @@ export async function createEvent(em: EntityManager, input: EventInput): Promise
     registrationOpensAt: input.registrationOpensAt ?? null,
     registrationClosesAt: input.registrationClosesAt ?? null,
     structureTypes: input.structureTypes ?? DEFAULT_STRUCTURE_TYPES.map((t) => ({ ...t })),
+    organiserName: input.organiserName?.trim() ?? '',
+    replyTo: input.replyTo?.trim() ?? '',
+    series: input.series ?? null,
     sequence: 0,
     createdAt: now,
     updatedAt: now,
@@ -176,7 +199,7 @@ function applySession(session: EventSession, input: SessionInput): boolean {
  * Applies a partial change. `sessions`, when given, is the whole programme: sessions with an id are
  * updated, without one created, and those left out removed. Time or place changes raise `sequence`.
  */
-export async function updateEvent(em: EntityManager, event: Event, patch: Partial<EventInput>): Promise<Event> {
+export async function updateEvent(em: EntityManager, event: Event, patch: Partial<EventInput>, options: ChangeOptions = {}): Promise<Event> {
   const merged: EventInput = { ...snapshot(event), ...patch };
   const errors = validateEvent(merged);
   if (patch.capacity != null && patch.capacity < event.confirmedCount) errors.push({ field: 'capacity', code: 'capacity_below_confirmed', params: { confirmed: event.confirmedCount } });
@@ -188,14 +211,23 @@ export async function updateEvent(em: EntityManager, event: Event, patch: Partia
   if (errors.length) throw new ValidationError(errors);
   if (patch.slug && patch.slug !== event.slug) await assertSlugFree(em, patch.slug, event.id);
 
-  let moved = ['startsAt', 'endsAt'].some((k) => k in patch && (patch as Record<string, Date>)[k].getTime() !== (event as unknown as Record<string, Date>)[k].getTime())
-    || ['venue', 'address', 'timezone'].some((k) => k in patch && (patch as Record<string, string>)[k] !== (event as unknown as Record<string, string>)[k]);
-  const { sessions, ...fields } = patch;
-  Object.assign(event, trimStrings(fields), { updatedAt: new Date() });
-  if (sessions) moved = syncSessions(em, event, sessions) || moved;
-  if (moved) event.sequence += 1;
-  await em.flush();
-  return event;
+  return em.transactional(async (tx) => {
+    const watch = await watchFor(tx, event, options);
+    let moved = ['startsAt', 'endsAt'].some((k) => k in patch && (patch as Record<string, Date>)[k].getTime() !== (event as unknown as Record<string, Date>)[k].getTime())
+      || ['venue', 'address', 'timezone'].some((k) => k in patch && (patch as Record<string, string>)[k] !== (event as unknown as Record<string, string>)[k]);
+    const { sessions, ...fields } = patch;
+    Object.assign(event, trimStrings(fields), { updatedAt: new Date() });
+    if (sessions) moved = syncSessions(tx, event, sessions) || moved;
+    if (moved) event.sequence += 1;
+    await tx.flush();
+    if (moved) await watch?.queueChanges(tx);
+    return event;
+  });
+}
+
+/** Notes the attendees' invites before a change, when the change is to be announced. */
+async function watchFor(em: EntityManager, event: Event, options: ChangeOptions) {
+  return options.mail && options.notify !== false ? watchInvites(em, event, options.mail) : null;
 }
 
 function syncSessions(em: EntityManager, event: Event, inputs: SessionInput[]): boolean {
@@ -221,28 +253,41 @@ function syncSessions(em: EntityManager, event: Event, inputs: SessionInput[]): 
   return moved;
 }
 
-export async function addSession(em: EntityManager, event: Event, input: SessionInput): Promise<EventSession> {
+export async function addSession(em: EntityManager, event: Event, input: SessionInput, options: ChangeOptions = {}): Promise<EventSession> {
   const errors = validateSession(input);
   if (errors.length) throw new ValidationError(errors);
-  const session = addSessionTo(em, event, input, event.sessions.length);
-  event.sequence += 1;
-  await em.flush();
-  return session;
+  return em.transactional(async (tx) => {
+    const watch = await watchFor(tx, event, options);
+    const session = addSessionTo(tx, event, input, event.sessions.length);
+    event.sequence += 1;
+    await tx.flush();
+    await watch?.queueChanges(tx);
+    return session;
+  });
 }
 
-export async function updateSession(em: EntityManager, event: Event, session: EventSession, input: SessionInput): Promise<EventSession> {
+export async function updateSession(em: EntityManager, event: Event, session: EventSession, input: SessionInput, options: ChangeOptions = {}): Promise<EventSession> {
   const errors = validateSession(input);
   if (errors.length) throw new ValidationError(errors);
-  if (applySession(session, input)) event.sequence += 1;
-  await em.flush();
-  return session;
+  return em.transactional(async (tx) => {
+    const watch = await watchFor(tx, event, options);
+    const moved = applySession(session, input);
+    if (moved) event.sequence += 1;
+    await tx.flush();
+    if (moved) await watch?.queueChanges(tx);
+    return session;
+  });
 }
 
-export async function removeSession(em: EntityManager, event: Event, session: EventSession): Promise<void> {
-  event.sessions.remove(session);
-  em.remove(session);
-  event.sequence += 1;
-  await em.flush();
+export async function removeSession(em: EntityManager, event: Event, session: EventSession, options: ChangeOptions = {}): Promise<void> {
+  await em.transactional(async (tx) => {
+    const watch = await watchFor(tx, event, options);
+    event.sessions.remove(session);
+    tx.remove(session);
+    event.sequence += 1;
+    await tx.flush();
+    await watch?.queueChanges(tx);
+  });
 }
 
 export function findSession(event: Event, sessionId: number): EventSession {
@@ -273,7 +318,8 @@ function snapshot(event: Event): EventInput {
   return {
     title: event.title, slug: event.slug, description: event.description, venue: event.venue, address: event.address,
     timezone: event.timezone, startsAt: event.startsAt, endsAt: event.endsAt, capacity: event.capacity, status: event.status,
-    registrationOpensAt: event.registrationOpensAt, registrationClosesAt: event.registrationClosesAt,
+    registrationOpensAt: event.registrationOpensAt, registrationClosesAt: event.registrationClosesAt, series: event.series,
+    organiserName: event.organiserName, replyTo: event.replyTo,
   };
 }
 

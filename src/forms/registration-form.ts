@@ -1,17 +1,10 @@
-import type { StructureType } from '../events/event.entity.js';
-import type { FieldError } from '../errors.js';
-import { isEmail } from '../organisers/organiser.service.js';
+import type { Event } from '../events/event.entity.js';
+import { AppError, type FieldError, ValidationError } from '../errors.js';
+import { answersToStore, checkSubmission } from './answers.js';
+import { type FormDefinition, type StoredAnswer, customFields, isBuiltInKey } from './form-definition.js';
+import { resolveForm } from './resolve.js';
 
-/** The built-in questions every registration form has, in order. */
-export const BUILT_IN_FIELDS = [
-  { key: 'firstName', type: 'text', max: 100, autocomplete: 'given-name' },
-  { key: 'lastName', type: 'text', max: 100, autocomplete: 'family-name' },
-  { key: 'email', type: 'email', max: 254, autocomplete: 'email' },
-  { key: 'organisation', type: 'text', max: 200, autocomplete: 'organization' },
-  { key: 'structureType', type: 'choice' },
-  { key: 'consent', type: 'consent' },
-] as const;
-
+/** The built-in answers, kept in the registration's own columns. */
 export interface RegistrationAnswers {
   firstName: string;
   lastName: string;
@@ -21,40 +14,44 @@ export interface RegistrationAnswers {
   consent: boolean;
 }
 
-// Control characters other than tab and newlines have no place in a name or an answer.
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-
-function text(raw: unknown): string {
-  if (Array.isArray(raw)) raw = raw[0];
-  return typeof raw === 'string' ? raw.normalize('NFC').trim() : typeof raw === 'number' ? String(raw) : '';
-}
-
-function truthy(raw: unknown): boolean {
-  return raw === true || raw === 'true' || raw === 'on' || raw === 'yes' || raw === '1';
-}
-
-/** Validates a submission from the public form or the API; every problem is reported, field by field. */
-export function validateRegistration(raw: Record<string, unknown>, structureTypes: StructureType[]): { value: RegistrationAnswers; errors: FieldError[] } {
-  const errors: FieldError[] = [];
+/**
+ * Validates a submission from the public form, the attendee's edit page or the API against the
+ * event's form: the built-in fields and the organiser's ones go through the same field types and
+ * conditions. Every problem is reported, field by field. The event's sessions must be loaded.
+ */
+export function validateRegistration(
+  form: FormDefinition, event: Event, raw: Record<string, unknown>,
+): { value: RegistrationAnswers; answers: Record<string, StoredAnswer>; errors: FieldError[] } {
+  const resolved = resolveForm(form, event);
+  const { values, errors } = checkSubmission(resolved, raw);
+  const text = (key: string) => String(values.get(key) ?? '');
   const value: RegistrationAnswers = {
-    firstName: text(raw.firstName),
-    lastName: text(raw.lastName),
-    email: text(raw.email),
-    organisation: text(raw.organisation),
-    structureType: text(raw.structureType),
-    consent: truthy(raw.consent),
+    firstName: text('firstName'),
+    lastName: text('lastName'),
+    email: text('email'),
+    organisation: text('organisation'),
+    structureType: text('structureType'),
+    consent: values.get('consent') === true,
   };
-  for (const field of BUILT_IN_FIELDS) {
-    if (field.type === 'consent') {
-      if (!value.consent) errors.push({ field: field.key, code: 'consent_required' });
-      continue;
-    }
-    const current = value[field.key];
-    if (!current) errors.push({ field: field.key, code: field.type === 'choice' ? 'choose_one' : 'required' });
-    else if (CONTROL_CHARACTERS.test(current)) errors.push({ field: field.key, code: 'control_characters' });
-    else if ('max' in field && current.length > field.max) errors.push({ field: field.key, code: 'too_long', params: { max: field.max } });
-    else if (field.type === 'email' && !isEmail(current)) errors.push({ field: field.key, code: 'email' });
-    else if (field.type === 'choice' && !structureTypes.some((t) => t.key === current)) errors.push({ field: field.key, code: 'choice' });
-  }
-  return { value, errors };
+  return { value, answers: answersToStore(resolved, values), errors };
+}
+
+/**
+ * An API registration: the built-in fields at the top level, the other answers under `answers`
+ * keyed by field key. Keys the form does not have are refused (a typo would otherwise be lost).
+ */
+export function apiSubmission(form: FormDefinition, builtIns: Record<string, unknown>, answers: Record<string, unknown> = {}): Record<string, unknown> {
+  const known = new Set(customFields(form).map((f) => f.key));
+  const unknown = Object.keys(answers).filter((key) => !known.has(key));
+  if (unknown.length) throw new ValidationError(unknown.map((key) => ({ field: `answers.${key}`, code: 'unknown_field', params: { key } })));
+  const submission: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(answers)) submission[key] = value;
+  return { ...submission, ...builtIns };
+}
+
+/** API errors name the custom answers as the body does: `answers.<key>`. */
+export function apiErrorFields(error: unknown): unknown {
+  if (!(error instanceof AppError)) return error;
+  const details = error.details.map((d) => (isBuiltInKey(d.field.split('.')[0]) ? d : { ...d, field: `answers.${d.field}` }));
+  return error instanceof ValidationError ? new ValidationError(details) : new AppError(error.statusCode, error.code, details, error.params);
 }

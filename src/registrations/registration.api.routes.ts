@@ -5,6 +5,9 @@ import type { Config } from '../config.js';
 import { findEvent } from '../events/event.service.js';
 import { requireApiToken } from '../organisers/guards.js';
 import { IdParams, StringEnum, errorResponses } from '../shared/api-schemas.js';
+import { exportAnswers } from '../forms/answers.js';
+import { loadDefinition } from '../forms/form.service.js';
+import { apiErrorFields, apiSubmission } from '../forms/registration-form.js';
 import type { Registration } from './registration.entity.js';
 import { listRegistrations, register } from './registration.service.js';
 
@@ -18,6 +21,10 @@ const RegistrationBody = Type.Object({
   structureType: Type.String({ maxLength: 200, description: 'A key of the event\'s structureTypes' }),
   consent: Type.Boolean({ description: 'The attendee agreed to the processing of their personal data' }),
   locale: Type.Optional(StringEnum(['fr', 'en'] as const)),
+  answers: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), {
+    maxProperties: 200,
+    description: 'Answers to the form\'s other questions, keyed by field key (GET /api/v1/events/:id/form): text, number, true/false, an option key, a list of option keys, a list of session ids for a group preference',
+  })),
 });
 
 const RegistrationResponse = Type.Object(
@@ -33,7 +40,7 @@ export { RegistrationResponse };
 export function registrationJson(r: Registration, publicUrl: string) {
   return {
     id: r.id, eventId: r.event.id, status: r.status, firstName: r.firstName, lastName: r.lastName, email: r.email,
-    organisation: r.organisation, structureType: r.structureType, groupId: r.group?.id ?? null, answers: r.answers, locale: r.locale,
+    organisation: r.organisation, structureType: r.structureType, groupId: r.group?.id ?? null, answers: exportAnswers(r.answers), locale: r.locale,
     manageUrl: `${publicUrl}/r/${r.token}`, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
   };
 }
@@ -51,8 +58,11 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
     },
   }, async (request, reply) => {
     const event = await findEvent(request.em, request.params.id);
-    const { locale, ...answers } = request.body;
-    const registration = await register(request.em, event, answers, { locale: locale ?? 'fr' });
+    const { locale, answers, ...builtIns } = request.body;
+    const submission = apiSubmission(await loadDefinition(request.em, event), builtIns, answers);
+    const registration = await register(request.em, event, submission, { locale: locale ?? 'fr', mail: fastify.mail.settings }).catch((error) => {
+      throw apiErrorFields(error);
+    });
     return reply.code(201).send(registrationJson(registration, opts.config.publicUrl));
   });
 

@@ -1,9 +1,11 @@
-import { EntitySchema } from '@mikro-orm/core';
+import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { Event, EventSession } from '../events/event.entity.js';
 
 export type RegistrationStatus = 'confirmed' | 'waitlisted' | 'cancelled';
 
 export class Registration {
+  /** Properties with a default that `em.create` does not need. */
+  [OptionalProps]?: 'groupLocked';
   id!: number;
   event!: Event;
   /** The private link's secret (256 random bits, base64url). */
@@ -19,7 +21,11 @@ export class Registration {
   /** Answers to the form's other questions, keyed by field key. */
   answers: Record<string, unknown> = {};
   group: EventSession | null = null;
+  /** Kept by the automatic group assignment (set by an organiser). */
+  groupLocked = false;
   locale = 'fr';
+  /** When an organiser marked the person present on the day (check-in); null while not (or no longer) present. */
+  checkedInAt: Date | null = null;
   consentAt!: Date;
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
@@ -28,7 +34,13 @@ export class Registration {
 export const RegistrationSchema = new EntitySchema<Registration>({
   class: Registration,
   uniques: [{ properties: ['event', 'emailKey'], name: 'registration_event_email_unique' }],
-  indexes: [{ properties: ['event', 'status'] }],
+  indexes: [
+    { properties: ['event', 'status'] },
+    // Covers the report's GROUP BY (src/reports/report.service.ts): counted from the index alone, without reading the rows.
+    { properties: ['event', 'status', 'structureType', 'group', 'checkedInAt'], name: 'registration_report_index' },
+    // Exports read an event's registrations in batches by id (keyset pagination); PostgreSQL needs this order in an index.
+    { properties: ['event', 'id'], name: 'registration_event_id_id_index' },
+  ],
   properties: {
     id: { type: 'integer', primary: true, autoincrement: true },
     event: { kind: 'm:1', entity: () => Event, deleteRule: 'cascade' },
@@ -42,7 +54,9 @@ export const RegistrationSchema = new EntitySchema<Registration>({
     status: { type: 'string', length: 16 },
     answers: { type: 'json' },
     group: { kind: 'm:1', entity: () => EventSession, nullable: true, deleteRule: 'set null' },
+    groupLocked: { type: 'boolean', default: false },
     locale: { type: 'string', length: 8 },
+    checkedInAt: { type: 'datetime', nullable: true },
     consentAt: { type: 'datetime' },
     createdAt: { type: 'datetime' },
     updatedAt: { type: 'datetime' },

@@ -3,7 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { Event } from '../events/event.entity.js';
 import { registrationWindow } from '../events/event.service.js';
 import { AppError, ValidationError, notFound } from '../errors.js';
+import { storedAnswers } from '../forms/answers.js';
+import { ensureSessions, loadDefinition } from '../forms/form.service.js';
 import { validateRegistration } from '../forms/registration-form.js';
+import { queueRegistrationMail } from '../mail/notifications.js';
+import type { MailSettings } from '../mail/outbox.service.js';
 import { Registration, type RegistrationStatus } from './registration.entity.js';
 
 export const REGISTRATION_STATUSES: RegistrationStatus[] = ['confirmed', 'waitlisted', 'cancelled'];
@@ -33,13 +37,16 @@ async function releaseSeat(em: EntityManager, eventId: number): Promise<void> {
 export interface RegisterOptions {
   locale?: string;
   now?: Date;
+  /** Given: the confirmation (with the invite) or the waiting-list email is queued in the same transaction. */
+  mail?: MailSettings;
 }
 
 /** Registers an attendee: confirmed while seats remain, then on the waiting list. */
 export async function register(em: EntityManager, event: Event, raw: Record<string, unknown>, options: RegisterOptions = {}): Promise<Registration> {
   const window = registrationWindow(event, options.now);
   if (window !== 'open') throw new AppError(409, `registration_${window}`);
-  const { value, errors } = validateRegistration(raw, event.structureTypes);
+  await ensureSessions(event);
+  const { value, answers, errors } = validateRegistration(await loadDefinition(em, event), event, raw);
   if (errors.length) throw new ValidationError(errors);
   try {
     return await em.transactional(async (tx) => {
@@ -55,7 +62,7 @@ export async function register(em: EntityManager, event: Event, raw: Record<stri
         organisation: value.organisation,
         structureType: value.structureType,
         status: confirmed ? 'confirmed' : 'waitlisted',
-        answers: {},
+        answers,
         group: null,
         locale: options.locale ?? 'fr',
         consentAt: now,
@@ -63,6 +70,7 @@ export async function register(em: EntityManager, event: Event, raw: Record<stri
         updatedAt: now,
       });
       await tx.flush();
+      if (options.mail) await queueRegistrationMail(tx, registration, event, confirmed ? 'confirmation' : 'waitlisted', options.mail);
       return registration;
     });
   } catch (error) {
@@ -77,11 +85,49 @@ export async function findByToken(em: EntityManager, token: string): Promise<Reg
   return registration;
 }
 
+/**
+ * The attendee changes their answers (their private page): the form's current rules apply, answers to
+ * questions now hidden are dropped, answers to questions since removed from the form are kept.
+ */
+export async function updateAnswers(em: EntityManager, registration: Registration, raw: Record<string, unknown>, options: { now?: Date } = {}): Promise<Registration> {
+  const event = registration.event;
+  if (registration.status === 'cancelled') throw new AppError(410, 'registration_cancelled');
+  const window = registrationWindow(event, options.now);
+  if (window !== 'open') throw new AppError(409, 'answers_locked');
+  await ensureSessions(event);
+  const form = await loadDefinition(em, event);
+  const { value, answers, errors } = validateRegistration(form, event, raw);
+  if (errors.length) throw new ValidationError(errors);
+  const current = new Set(form.sections.flatMap((s) => s.fields.map((f) => f.key)));
+  const kept = Object.fromEntries(Object.entries(storedAnswers(registration.answers)).filter(([key]) => !current.has(key)));
+  Object.assign(registration, {
+    firstName: value.firstName, lastName: value.lastName, email: value.email, emailKey: value.email.toLowerCase(),
+    organisation: value.organisation, structureType: value.structureType, answers: { ...kept, ...answers }, updatedAt: new Date(),
+  });
+  try {
+    await em.flush();
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) throw new AppError(409, 'already_registered', [{ field: 'email', code: 'already_registered' }]);
+    throw error;
+  }
+  return registration;
+}
+
+export interface CancelOptions {
+  /** Given: the cancellation (METHOD:CANCEL of the invite) and the promoted person's confirmation are queued in the same transaction. */
+  mail?: MailSettings;
+  /** The organiser cancelled it (the email says so). */
+  byOrganiser?: boolean;
+}
+
 /** Cancels a registration; a freed seat goes to the first person on the waiting list, who is returned. */
-export async function cancel(em: EntityManager, registration: Registration): Promise<Registration | null> {
+export async function cancel(em: EntityManager, registration: Registration, options: CancelOptions = {}): Promise<Registration | null> {
   if (registration.status === 'cancelled') return null;
   const promoted = await em.transactional(async (tx) => {
-    const reg = await tx.findOneOrFail(Registration, { id: registration.id });
+    const reg = await tx.findOneOrFail(Registration, { id: registration.id }, { populate: ['event.sessions', 'group'] });
+    if (reg.status === 'cancelled') return null;
+    // Written before the change: the CANCEL withdraws what the attendee's invite holds now.
+    if (options.mail) await queueRegistrationMail(tx, reg, reg.event, 'cancellation', options.mail, { byOrganiser: options.byOrganiser });
     const wasConfirmed = reg.status === 'confirmed';
     reg.status = 'cancelled';
     reg.group = null;
@@ -94,6 +140,7 @@ export async function cancel(em: EntityManager, registration: Registration): Pro
     next.status = 'confirmed';
     next.updatedAt = new Date();
     await tx.flush();
+    if (options.mail) await queueRegistrationMail(tx, next, reg.event, 'promotion', options.mail);
     return next;
   });
   await em.refresh(registration);

@@ -154,5 +154,5 @@ t.test('the OpenAPI document describes the API routes', async (t) => {
 t.test('health check', async (t) => {
   const res = await app.inject({ method: 'GET', url: '/healthz' });
   t.equal(res.statusCode, 200);
-  t.same(res.json(), { status: 'ok', database: 'sqlite' });
+  t.same(res.json(), { status: 'ok', database: process.env.TEST_DATABASE_URL ? 'postgresql' : 'sqlite' });
 });

@@ -59,6 +59,9 @@ t.test('an attendee invite carries the attendee, stable UIDs and their group onc
   const registration = await fork.findOneOrFail(Registration, { token }, { populate: ['event.sessions'] });
   registration.group = registration.event.sessions.getItems().find((s) => s.kind === 'breakout')!;
   await fork.flush();
+  t.equal(parseCalendar((await browser.get(`/r/${token}/invite.ics`)).body).events.length, 1, 'the group stays hidden until the assignments are published');
+  registration.event.assignmentsPublishedAt = new Date();
+  await fork.flush();
 
   const second = parseCalendar((await browser.get(`/r/${token}/invite.ics`)).body);
   t.equal(second.events.length, 2, 'plenary and group');

@@ -1,7 +1,9 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type Orm, openDatabase } from '../../src/db/orm.js';
@@ -19,16 +21,40 @@ export interface TestApp {
 
 export const PUBLIC_URL = 'http://atelier.test';
 
+/**
+ * A fresh database for one test file: a SQLite file in its own folder, or, when TEST_DATABASE_URL
+ * points at PostgreSQL, a new database on that server (dropped afterwards), so files run in parallel.
+ */
+export async function freshDatabaseUrl(t: TestContext, dataDir: string): Promise<string> {
+  const server = process.env.TEST_DATABASE_URL;
+  if (!server) return join(dataDir, 'atelier.sqlite');
+  const name = `atelier_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  t.teardown(async () => {
+    const cleanup = new pg.Client({ connectionString: server });
+    await cleanup.connect();
+    await cleanup.query(`drop database if exists ${name} with (force)`);
+    await cleanup.end();
+  });
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 /** A config on a fresh, private data folder and database (one per test file). */
-export function testConfig(t: TestContext, env: Record<string, string> = {}): Config {
+export async function testConfig(t: TestContext, env: Record<string, string> = {}): Promise<Config> {
   const dataDir = mkdtempSync(join(tmpdir(), 'atelier-test-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
-  return loadConfig({ DATA_DIR: dataDir, DATABASE_URL: join(dataDir, 'atelier.sqlite'), LOG_LEVEL: 'silent', PUBLIC_URL, ...env });
+  const databaseUrl = env.DATABASE_URL ?? (await freshDatabaseUrl(t, dataDir));
+  return loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL, ...env, DATABASE_URL: databaseUrl });
 }
 
 /** The whole service on a fresh database, closed when the test ends. */
 export async function buildTestApp(t: TestContext, env: Record<string, string> = {}): Promise<TestApp> {
-  const config = testConfig(t, env);
+  const config = await testConfig(t, env);
   const orm = await openDatabase(config.database);
   const app = await buildApp({ config, orm, logger: false });
   t.teardown(() => app.close());

@@ -1,0 +1,84 @@
+import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { Event } from '../events/event.entity.js';
+import { AppError, ValidationError } from '../errors.js';
+import { type Translate, translator } from '../i18n/i18n.js';
+import { type FormDefinition, customFields, emptyDefinition } from './form-definition.js';
+import { type DefinitionInput, checkDefinition, normaliseDefinition } from './form-rules.js';
+import { RegistrationForm } from './registration-form.entity.js';
+import { type ResolvedForm, resolveForm } from './resolve.js';
+
+/** The event's programme is needed to resolve the form (breakout groups of a group preference). */
+export async function ensureSessions(event: Event): Promise<void> {
+  if (!event.sessions.isInitialized()) await event.sessions.init();
+}
+
+async function formOf(em: EntityManager, eventId: number): Promise<RegistrationForm | null> {
+  return em.findOne(RegistrationForm, { event: eventId });
+}
+
+/** The event's form definition; the built-in fields only when the organiser has not designed one. */
+export async function loadDefinition(em: EntityManager, event: Event | number): Promise<FormDefinition> {
+  const form = await formOf(em, typeof event === 'number' ? event : event.id);
+  return form ? structuredClone(form.definition) : emptyDefinition();
+}
+
+/** The form ready to draw and check, its built-in labels in the reader's language. */
+export async function loadResolvedForm(em: EntityManager, event: Event, t: Translate = translator('fr')): Promise<ResolvedForm> {
+  await ensureSessions(event);
+  return resolveForm(await loadDefinition(em, event), event, t);
+}
+
+/**
+ * Saves a whole definition, from the builder or the API: tidied, checked against every rule, then
+ * stored, or refused with the reasons and nothing changed. Keys of removed fields are retired, so a
+ * later field never takes the key under which old answers are kept.
+ */
+export async function saveDefinition(em: EntityManager, event: Event, input: DefinitionInput): Promise<FormDefinition> {
+  await ensureSessions(event);
+  const form = await formOf(em, event.id);
+  const previous = form?.definition ?? emptyDefinition();
+  const previousKeys = customFields(previous).map((f) => f.key);
+  const retired = new Set(form?.retiredKeys ?? []);
+  const definition = normaliseDefinition(input, [...retired, ...previousKeys]);
+  const errors = checkDefinition(definition, event, { previous });
+  if (errors.length) throw new ValidationError(errors);
+  const keys = new Set(customFields(definition).map((f) => f.key));
+  for (const key of previousKeys) if (!keys.has(key)) retired.add(key);
+  for (const key of keys) retired.delete(key);
+  const now = new Date();
+  if (form) {
+    form.definition = definition;
+    form.retiredKeys = [...retired];
+    form.updatedAt = now;
+  } else {
+    em.create(RegistrationForm, { event: em.getReference(Event, event.id), definition, retiredKeys: [...retired], createdAt: now, updatedAt: now });
+  }
+  try {
+    await em.flush();
+  } catch (error) {
+    // Two first saves of the same event's form at the same instant: the database keeps one.
+    if (error instanceof UniqueConstraintViolationException) throw new AppError(409, 'form_changed');
+    throw error;
+  }
+  return structuredClone(definition);
+}
+
+/** Applies one builder change to the saved definition and saves the result if it is sound. */
+export async function changeDefinition(em: EntityManager, event: Event, change: (definition: FormDefinition) => DefinitionInput): Promise<FormDefinition> {
+  return saveDefinition(em, event, change(await loadDefinition(em, event)));
+}
+
+/** Another event's form, for the copy page: the workshop is annual. */
+export async function copyForm(em: EntityManager, target: Event, sourceId: number): Promise<FormDefinition> {
+  if (sourceId === target.id) throw new AppError(400, 'copy_same_event', [{ field: 'from', code: 'copy_same_event' }]);
+  const source = Number.isSafeInteger(sourceId) ? await em.findOne(Event, { id: sourceId }) : null;
+  if (!source) throw new ValidationError([{ field: 'from', code: 'choice' }]);
+  const definition = await loadDefinition(em, source);
+  return saveDefinition(em, target, definition);
+}
+
+/** Events whose form can be copied into `event`: the others that have a designed form, latest first. */
+export async function copySources(em: EntityManager, event: Event): Promise<Event[]> {
+  const forms = await em.find(RegistrationForm, { event: { $ne: event.id } }, { populate: ['event'], orderBy: { event: { startsAt: 'desc' } } });
+  return forms.filter((f) => f.definition.sections.length || Object.keys(f.definition.builtIns).length).map((f) => f.event);
+}

@@ -1,0 +1,34 @@
+import { EntitySchema } from '@mikro-orm/core';
+import { Event } from '../events/event.entity.js';
+import { type FormDefinition, emptyDefinition } from './form-definition.js';
+
+/**
+ * An event's registration form, in its own table rather than a JSON column on `event`: the form is
+ * its own domain (src/forms), the builder saves it often without touching the event (no `updatedAt`
+ * or calendar `sequence` change, no clash with someone editing the event at the same time), event
+ * lists do not carry it, and it keeps beside it the keys of removed fields, never to be given again
+ * so that old answers are not mistaken for answers to a new question. One row per event, created on
+ * the first save; an event without one has the built-in fields only.
+ */
+export class RegistrationForm {
+  id!: number;
+  event!: Event;
+  definition: FormDefinition = emptyDefinition();
+  /** Keys of fields once in the form and removed since: their answers may still be stored. */
+  retiredKeys: string[] = [];
+  createdAt: Date = new Date();
+  updatedAt: Date = new Date();
+}
+
+export const RegistrationFormSchema = new EntitySchema<RegistrationForm>({
+  class: RegistrationForm,
+  tableName: 'registration_form',
+  properties: {
+    id: { type: 'integer', primary: true, autoincrement: true },
+    event: { kind: 'm:1', entity: () => Event, deleteRule: 'cascade', unique: 'registration_form_event_unique' },
+    definition: { type: 'json' },
+    retiredKeys: { type: 'json' },
+    createdAt: { type: 'datetime' },
+    updatedAt: { type: 'datetime' },
+  },
+});

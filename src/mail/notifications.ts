@@ -1,0 +1,274 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { buildCalendar, sessionUid } from '../calendar/ics.js';
+import type { Event, EventSession } from '../events/event.entity.js';
+import { plenaries } from '../events/event.service.js';
+import { type FieldError, ValidationError } from '../errors.js';
+import { Registration } from '../registrations/registration.entity.js';
+import { type MailContent, describer, mailLocale, renderMail } from './mail.render.js';
+import type { CalendarMethod, MailKind } from './outbox.entity.js';
+import { type MailSettings, type NewMail, enqueue, senderOf } from './outbox.service.js';
+
+/**
+ * What attendees are told, and when. Each function renders the email in the attendee's language
+ * and stores it in the outbox with the caller's EntityManager, inside the caller's transaction.
+ */
+
+export type RegistrationMailKind = 'confirmation' | 'waitlisted' | 'promotion' | 'cancellation';
+
+/**
+ * The sessions of a registration's invite, as /r/:token/invite.ics gives them: the plenaries, their
+ * breakout group once the assignments are published, or the event itself when it has no plenary.
+ */
+export function inviteEntries(event: Event, registration: Registration): (EventSession | null)[] {
+  const sessions = plenaries(event);
+  // The event's own copy of the group: a session removed from the programme is no longer in the invite.
+  const group = registration.group && event.assignmentsPublishedAt != null ? event.sessions.getItems().find((s) => s.id === registration.group!.id) : undefined;
+  if (group) sessions.push(group);
+  sessions.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+  return sessions.length ? sessions : [null];
+}
+
+function calendarFor(event: Event, registration: Registration, settings: MailSettings, method: CalendarMethod, sessions: (EventSession | null)[], sequence?: number) {
+  const sender = senderOf(event, settings);
+  return buildCalendar(event, {
+    publicUrl: settings.publicUrl, registration, method, sessions, sequence, organiserEmail: sender.organiserEmail, organiserName: sender.organiserName,
+  });
+}
+
+function footer(event: Event, settings: MailSettings, t: (key: string, params?: Record<string, string>) => string) {
+  const sender = senderOf(event, settings);
+  return [t('mail.footer', { organiser: sender.fromName, event: event.title }), t(sender.replyTo ? 'mail.replyHint' : 'mail.noReplyHint')].join(' ');
+}
+
+function mailFor(event: Event, registration: Registration, kind: MailKind, dedupeKey: string, content: MailContent, calendar?: { ics: string; method: CalendarMethod }): NewMail {
+  return {
+    event, registration, kind, dedupeKey,
+    recipient: registration.email,
+    recipientName: `${registration.firstName} ${registration.lastName}`,
+    locale: content.locale,
+    subject: content.subject,
+    ...renderMail(content),
+    ics: calendar?.ics ?? null,
+    icsMethod: calendar?.method ?? null,
+  };
+}
+
+const manageUrl = (settings: MailSettings, registration: Registration) => `${settings.publicUrl}/r/${registration.token}`;
+
+/**
+ * The email that follows a change of a registration's status. Call it before changing the
+ * registration for a cancellation: the CANCEL withdraws the sessions the attendee's invite held.
+ */
+export async function queueRegistrationMail(
+  em: EntityManager, registration: Registration, event: Event, kind: RegistrationMailKind, settings: MailSettings, options: { byOrganiser?: boolean } = {},
+): Promise<void> {
+  // Loaded through the caller's EntityManager: inside its transaction (SQLite has one connection).
+  if (!event.sessions.isInitialized()) await em.populate(event, ['sessions']);
+  const locale = mailLocale(registration.locale);
+  const d = describer(event, locale);
+  const t = d.t;
+  const entries = inviteEntries(event, registration);
+  const withInvite = kind === 'confirmation' || kind === 'promotion' || (kind === 'cancellation' && registration.status === 'confirmed');
+  const content: MailContent = {
+    locale,
+    subject: t(`mail.${kind}.subject`, { event: event.title }),
+    greeting: t('mail.greeting', { name: registration.firstName }),
+    paragraphs: [t(kind === 'cancellation' && options.byOrganiser ? 'mail.cancellation.byOrganiser' : `mail.${kind}.intro`, { event: event.title })],
+    details: d.details(),
+    programme: withInvite && kind !== 'cancellation' ? d.programme(entries) : [],
+    action: { label: t(kind === 'cancellation' ? 'mail.viewLink' : 'mail.manageLink'), url: manageUrl(settings, registration) },
+    notes: withInvite ? [t(kind === 'cancellation' ? 'mail.cancelAttached' : 'mail.inviteAttached')] : [],
+    footer: footer(event, settings, t),
+  };
+  if (kind === 'waitlisted') content.notes.push(t('mail.waitlisted.next'));
+  // A cancellation goes one SEQUENCE above the invite it withdraws, so every calendar applies it.
+  const calendar = withInvite
+    ? kind === 'cancellation'
+      ? { ics: calendarFor(event, registration, settings, 'CANCEL', entries, event.sequence + 1), method: 'CANCEL' as const }
+      : { ics: calendarFor(event, registration, settings, 'REQUEST', entries), method: 'REQUEST' as const }
+    : undefined;
+  await enqueue(em, [mailFor(event, registration, kind, `registration:${registration.id}:${kind}`, content, calendar)], settings);
+}
+
+interface Entry {
+  uid: string;
+  signature: string;
+  /** A copy of the session as it was, so a withdrawn one can still be described in a CANCEL. */
+  session: EventSession | null;
+}
+
+function snapshotEntries(event: Event, registration: Registration, publicUrl: string): Map<string, Entry> {
+  const map = new Map<string, Entry>();
+  for (const session of inviteEntries(event, registration)) {
+    const uid = sessionUid(event, session, publicUrl);
+    const copy = session
+      ? ({ id: session.id, kind: session.kind, title: session.title, topic: session.topic, facilitator: session.facilitator, room: session.room, startsAt: session.startsAt, endsAt: session.endsAt } as EventSession)
+      : null;
+    map.set(uid, { uid, signature: signature(event, session), session: copy });
+  }
+  return map;
+}
+
+/** Time and place of one VEVENT: what, when it changes, needs an update in the attendee's calendar. */
+function signature(event: Event, session: EventSession | null): string {
+  const start = session?.startsAt ?? event.startsAt;
+  const end = session?.endsAt ?? event.endsAt;
+  return [start.toISOString(), end.toISOString(), event.timezone, session?.room ?? '', event.venue, event.address].join('|');
+}
+
+export interface InviteWatch {
+  /**
+   * After the change is flushed (new sessions have ids): queues the updates and cancellations it
+   * calls for. `cause` names the change in the dedupe keys; by default the event's new SEQUENCE
+   * (a change that does not raise it, such as a group assignment, must name itself).
+   */
+  queueChanges(em: EntityManager, cause?: string): Promise<number>;
+}
+
+/**
+ * Takes note of every confirmed attendee's invite before a change of the programme. Afterwards,
+ * an attendee whose invite has a session with a new time or place (or a new session) gets an
+ * update (METHOD:REQUEST, same UIDs, the new SEQUENCE); one whose invite lost a session gets a
+ * METHOD:CANCEL for it. Attendees the change does not concern get nothing.
+ */
+export async function watchInvites(em: EntityManager, event: Event, settings: MailSettings): Promise<InviteWatch> {
+  const registrations = await em.find(Registration, { event: event.id, status: 'confirmed' }, { populate: ['group'], orderBy: { id: 'asc' } });
+  const before = new Map(registrations.map((r) => [r.id, snapshotEntries(event, r, settings.publicUrl)]));
+  return {
+    async queueChanges(tx, cause = `sequence:${event.sequence}`) {
+      const mails: NewMail[] = [];
+      for (const registration of registrations) {
+        const previous = before.get(registration.id)!;
+        const now = snapshotEntries(event, registration, settings.publicUrl);
+        const changed = [...now.values()].some((entry) => previous.get(entry.uid)?.signature !== entry.signature);
+        const withdrawn = [...previous.values()].filter((entry) => !now.has(entry.uid));
+        const key = `event:${event.id}:${cause}:registration:${registration.id}`;
+        if (changed) mails.push(updateMail(event, registration, settings, `${key}:update`));
+        if (withdrawn.length) mails.push(withdrawalMail(event, registration, settings, `${key}:session_cancelled`, withdrawn.map((e) => e.session)));
+      }
+      await enqueue(tx, mails, settings);
+      return mails.length;
+    },
+  };
+}
+
+/**
+ * Sends each registration an update of its invite as it is now (METHOD:REQUEST, same UIDs), e.g.
+ * when the assignments are published; `cause` names this sending in the dedupe keys.
+ */
+export async function queueInviteUpdates(em: EntityManager, event: Event, registrations: Registration[], settings: MailSettings, cause: string): Promise<number> {
+  const mails = registrations
+    .filter((r) => r.status === 'confirmed')
+    .map((r) => updateMail(event, r, settings, `event:${event.id}:${cause}:registration:${r.id}:update`));
+  await enqueue(em, mails, settings);
+  return mails.length;
+}
+
+function updateMail(event: Event, registration: Registration, settings: MailSettings, dedupeKey: string): NewMail {
+  const locale = mailLocale(registration.locale);
+  const d = describer(event, locale);
+  const t = d.t;
+  const entries = inviteEntries(event, registration);
+  const content: MailContent = {
+    locale,
+    subject: t('mail.update.subject', { event: event.title }),
+    greeting: t('mail.greeting', { name: registration.firstName }),
+    paragraphs: [t('mail.update.intro', { event: event.title })],
+    details: d.details(),
+    programme: d.programme(entries),
+    action: { label: t('mail.manageLink'), url: manageUrl(settings, registration) },
+    notes: [t('mail.updateAttached')],
+    footer: footer(event, settings, t),
+  };
+  return mailFor(event, registration, 'update', dedupeKey, content, { ics: calendarFor(event, registration, settings, 'REQUEST', entries), method: 'REQUEST' });
+}
+
+function withdrawalMail(event: Event, registration: Registration, settings: MailSettings, dedupeKey: string, sessions: (EventSession | null)[]): NewMail {
+  const locale = mailLocale(registration.locale);
+  const d = describer(event, locale);
+  const t = d.t;
+  const content: MailContent = {
+    locale,
+    subject: t('mail.session_cancelled.subject', { event: event.title }),
+    greeting: t('mail.greeting', { name: registration.firstName }),
+    paragraphs: [t('mail.session_cancelled.intro', { event: event.title })],
+    details: [],
+    programme: d.programme(sessions),
+    action: { label: t('mail.manageLink'), url: manageUrl(settings, registration) },
+    notes: [t('mail.cancelAttached')],
+    footer: footer(event, settings, t),
+  };
+  return mailFor(event, registration, 'session_cancelled', dedupeKey, content, { ics: calendarFor(event, registration, settings, 'CANCEL', sessions), method: 'CANCEL' });
+}
+
+/** How many confirmed attendees a change of this session (or of the whole event) would notify. */
+export async function attendeesConcerned(em: EntityManager, event: Event, session?: EventSession | null): Promise<number> {
+  const where: Record<string, unknown> = { event: event.id, status: 'confirmed' };
+  if (session && session.kind === 'breakout') where.group = session.id;
+  return em.count(Registration, where);
+}
+
+export interface OrganiserMessage {
+  subject: string;
+  body: string;
+  /** Registration statuses to write to (at least one). */
+  statuses: string[];
+  /** Structure type keys; empty: every type. */
+  structureTypes: string[];
+  /** Breakout group ids; empty: whatever the group. */
+  groups: number[];
+  /** Identifies this sending (from the form), so posting it twice queues it once. */
+  batch: string;
+}
+
+/** Queues the organiser's message to every registration the filters select, in one transaction; returns how many. */
+export async function queueOrganiserMessage(em: EntityManager, event: Event, message: OrganiserMessage, settings: MailSettings): Promise<number> {
+  const errors = validateOrganiserMessage(event, message);
+  if (errors.length) throw new ValidationError(errors);
+  return em.transactional((tx) => queueMessageTo(tx, event, { ...message, subject: message.subject.trim(), body: message.body.trim() }, settings));
+}
+
+async function queueMessageTo(em: EntityManager, event: Event, message: OrganiserMessage, settings: MailSettings): Promise<number> {
+  const where: Record<string, unknown> = { event: event.id, status: { $in: message.statuses } };
+  if (message.structureTypes.length) where.structureType = { $in: message.structureTypes };
+  if (message.groups.length) where.group = { $in: message.groups };
+  const recipients = await em.find(Registration, where, { orderBy: { id: 'asc' } });
+  const paragraphs = message.body.split(/\r?\n\s*\r?\n/).map((p) => p.trim()).filter(Boolean);
+  const mails = recipients.map((registration) => {
+    const locale = mailLocale(registration.locale);
+    const t = describer(event, locale).t;
+    const content: MailContent = {
+      locale,
+      subject: message.subject,
+      greeting: t('mail.greeting', { name: registration.firstName }),
+      paragraphs,
+      details: [],
+      programme: [],
+      action: { label: t('mail.viewLink'), url: manageUrl(settings, registration) },
+      notes: [],
+      footer: footer(event, settings, t),
+    };
+    return mailFor(event, registration, 'message', `message:${message.batch}:registration:${registration.id}`, content);
+  });
+  await enqueue(em, mails, settings);
+  return mails.length;
+}
+
+const MESSAGE_STATUSES = ['confirmed', 'waitlisted', 'cancelled'];
+
+/** The organiser's message must have a subject and a text, and filters that exist in this event. */
+export function validateOrganiserMessage(event: Event, message: OrganiserMessage): FieldError[] {
+  const errors: FieldError[] = [];
+  if (!message.subject.trim()) errors.push({ field: 'subject', code: 'required' });
+  else if (message.subject.length > 200) errors.push({ field: 'subject', code: 'too_long', params: { max: 200 } });
+  else if (/[\r\n]/.test(message.subject)) errors.push({ field: 'subject', code: 'control_characters' });
+  if (!message.body.trim()) errors.push({ field: 'body', code: 'required' });
+  else if (message.body.length > 20000) errors.push({ field: 'body', code: 'too_long', params: { max: 20000 } });
+  if (!message.statuses.length) errors.push({ field: 'statuses', code: 'choose_one' });
+  else if (message.statuses.some((s) => !MESSAGE_STATUSES.includes(s))) errors.push({ field: 'statuses', code: 'choice' });
+  if (message.structureTypes.some((key) => !event.structureTypes.some((t) => t.key === key))) errors.push({ field: 'structureTypes', code: 'choice' });
+  const groups = new Set(event.sessions.getItems().filter((s) => s.kind === 'breakout').map((s) => s.id));
+  if (message.groups.some((id) => !groups.has(id))) errors.push({ field: 'groups', code: 'choice' });
+  if (!/^[A-Za-z0-9_-]{8,64}$/.test(message.batch)) errors.push({ field: 'batch', code: 'format' });
+  return errors;
+}

@@ -1,0 +1,178 @@
+import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { Event } from '../events/event.entity.js';
+import { AppError, type FieldError, ValidationError, notFound } from '../errors.js';
+import { isEmail } from '../organisers/organiser.service.js';
+import { dateFromDatabase } from '../shared/db-values.js';
+import { Registration } from './registration.entity.js';
+import { newToken } from './registration.service.js';
+
+export interface CheckInEntry {
+  id: number;
+  firstName: string;
+  lastName: string;
+  organisation: string;
+  structureType: string;
+  checkedInAt: Date | null;
+}
+
+export interface CheckInList {
+  items: CheckInEntry[];
+  /** How many confirmed registrations match the search (items stops at `limit`). */
+  matched: number;
+  confirmed: number;
+  present: number;
+}
+
+/** Lower case, accents, ligatures and punctuation removed: "Hélène D'Aubigné-Œuvré" → "helene d aubigne oeuvre". */
+export function searchKey(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLocaleLowerCase('fr')
+    .replace(/œ/g, 'oe').replace(/æ/g, 'ae').replace(/ß/g, 'ss')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+
+/**
+ * The confirmed registrations for the check-in list, sorted by last then first name (French order),
+ * filtered by every word of `q`, each the start of a word of the first name, last name or organisation
+ * (ignoring case and accents: "hel dup" finds "Hélène Dupont").
+ * Only the few columns the list shows are read, so a large event stays quick.
+ */
+export async function checkInList(em: EntityManager, event: Event, q = '', limit = 200): Promise<CheckInList> {
+  const rows: { id: number; first_name: string; last_name: string; organisation: string; structure_type: string; checked_in_at: unknown }[] =
+    await em.getConnection().execute(
+      "select id, first_name, last_name, organisation, structure_type, checked_in_at from registration where event_id = ? and status = 'confirmed'",
+      [event.id],
+      'all',
+      em.getTransactionContext(),
+    );
+  const words = searchKey(q).split(' ').filter(Boolean);
+  const all = rows.map((row) => ({
+    id: Number(row.id),
+    firstName: row.first_name,
+    lastName: row.last_name,
+    organisation: row.organisation,
+    structureType: row.structure_type,
+    checkedInAt: dateFromDatabase(row.checked_in_at),
+  }));
+  const matching = words.length === 0 ? all : all.filter((entry) => {
+    const haystack = ` ${searchKey(`${entry.firstName} ${entry.lastName} ${entry.organisation}`)}`;
+    return words.every((word) => haystack.includes(` ${word}`));
+  });
+  const collator = new Intl.Collator('fr', { sensitivity: 'base' });
+  matching.sort((a, b) => collator.compare(a.lastName, b.lastName) || collator.compare(a.firstName, b.firstName) || a.id - b.id);
+  return {
+    items: matching.slice(0, limit),
+    matched: matching.length,
+    confirmed: all.length,
+    present: all.filter((entry) => entry.checkedInAt).length,
+  };
+}
+
+/**
+ * Marks a confirmed registration present, or not present any more. Setting a state rather than
+ * toggling it makes a double tap (or a form sent twice) harmless; the first arrival time is kept.
+ */
+export async function setPresent(em: EntityManager, event: Event, registrationId: number, present: boolean, now = new Date()): Promise<Registration> {
+  const registration = Number.isSafeInteger(registrationId) ? await em.findOne(Registration, { id: registrationId, event: event.id }) : null;
+  if (!registration) throw notFound();
+  if (registration.status !== 'confirmed') throw new AppError(409, 'check_in_not_confirmed');
+  if (present && !registration.checkedInAt) registration.checkedInAt = now;
+  if (!present) registration.checkedInAt = null;
+  registration.updatedAt = now;
+  await em.flush();
+  return registration;
+}
+
+export interface WalkInInput {
+  firstName: string;
+  lastName: string;
+  organisation: string;
+  structureType: string;
+  email: string;
+  consent: boolean;
+}
+
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+function text(raw: unknown): string {
+  if (Array.isArray(raw)) raw = raw[0];
+  return typeof raw === 'string' ? raw.normalize('NFC').trim() : '';
+}
+
+export function validateWalkIn(raw: Record<string, unknown>, event: Event): { value: WalkInInput; errors: FieldError[] } {
+  const value: WalkInInput = {
+    firstName: text(raw.firstName),
+    lastName: text(raw.lastName),
+    organisation: text(raw.organisation),
+    structureType: text(raw.structureType),
+    email: text(raw.email),
+    consent: ['on', 'yes', 'true', '1'].includes(text(raw.consent)),
+  };
+  const errors: FieldError[] = [];
+  const limits: [keyof WalkInInput, number, boolean][] = [['firstName', 100, true], ['lastName', 100, true], ['organisation', 200, true], ['email', 254, false]];
+  for (const [field, max, required] of limits) {
+    const current = value[field] as string;
+    if (!current) {
+      if (required) errors.push({ field, code: 'required' });
+    } else if (CONTROL_CHARACTERS.test(current)) errors.push({ field, code: 'control_characters' });
+    else if (current.length > max) errors.push({ field, code: 'too_long', params: { max } });
+    else if (field === 'email' && !isEmail(current)) errors.push({ field, code: 'email' });
+  }
+  if (!value.structureType) errors.push({ field: 'structureType', code: 'choose_one' });
+  else if (!event.structureTypes.some((type) => type.key === value.structureType)) errors.push({ field: 'structureType', code: 'choice' });
+  if (!value.consent) errors.push({ field: 'consent', code: 'walk_in_consent_required' });
+  return { value, errors };
+}
+
+/**
+ * Records someone who came without registering: a confirmed registration, already present.
+ *
+ * Capacity: a walk-in is a person physically in the room, so they are recorded even when the event
+ * is full. The seat counter is still raised (unconditionally, not through `claimSeat`), so that
+ * `confirmedCount` keeps meaning "confirmed registrations" and a later cancellation of this
+ * registration releases exactly what it took; nobody on the waiting list is moved either way.
+ *
+ * Without an email, the per-event unique key gets a random placeholder ("walk-in:<uuid>"), which no
+ * real address can equal; with one, registering the same address twice is refused as usual.
+ */
+export async function walkIn(em: EntityManager, event: Event, raw: Record<string, unknown>, options: { locale?: string; now?: Date } = {}): Promise<Registration> {
+  const { value, errors } = validateWalkIn(raw, event);
+  if (errors.length) throw new ValidationError(errors);
+  const now = options.now ?? new Date();
+  try {
+    return await em.transactional(async (tx) => {
+      // First statement a write: SQLite takes the write lock at once (see the stack notes).
+      await tx.getConnection().execute('update event set confirmed_count = confirmed_count + 1 where id = ?', [event.id], 'run', tx.getTransactionContext());
+      const registration = tx.create(Registration, {
+        event: tx.getReference(Event, event.id),
+        token: newToken(),
+        firstName: value.firstName,
+        lastName: value.lastName,
+        email: value.email,
+        emailKey: value.email ? value.email.toLowerCase() : `walk-in:${randomUUID()}`,
+        organisation: value.organisation,
+        structureType: value.structureType,
+        status: 'confirmed',
+        answers: {},
+        group: null,
+        locale: options.locale ?? 'fr',
+        checkedInAt: now,
+        consentAt: now,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await tx.flush();
+      return registration;
+    });
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) {
+      throw new AppError(409, 'already_registered_check_in', [{ field: 'email', code: 'already_registered_check_in' }]);
+    }
+    throw error;
+  }
+}
