@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
+import { backupDatabase } from './db/backup.js';
 import { openDatabase } from './db/orm.js';
 import { AppError } from './errors.js';
 import { loadDemo } from './events/demo.js';
@@ -12,6 +13,7 @@ Commands:
   create-organiser --email E --password P [--name N]   create an organiser account
   create-token --email E [--label L]                   print a new API token for that organiser
   demo                                                 load the demo event (idempotent), print its slug
+  backup PATH                                          write a consistent copy of the SQLite database to PATH (safe while running)
 
 The CLI reads the same environment as the server (DATABASE_URL, DATA_DIR, …).`;
 
@@ -50,6 +52,11 @@ async function main(argv: string[]): Promise<number> {
       case 'create-token': {
         if (!values.email) throw new Error('create-token needs --email');
         console.log(await createApiToken(em, values.email, values.label ?? 'cli'));
+        return 0;
+      }
+      case 'backup': {
+        if (!positionals[1]) throw new Error('backup needs a target file: npm run cli -- backup PATH');
+        console.log(`Backup written to ${await backupDatabase(orm, config.database, positionals[1])}`);
         return 0;
       }
       case 'demo': {

@@ -52,8 +52,33 @@ export function ormOptions(database: Config['database'], debug = false): Options
 /** Opens the database and brings its schema up to date with the committed migrations. */
 export async function openDatabase(database: Config['database'], { migrate = true } = {}): Promise<Orm> {
   const orm = await MikroORM.init(ormOptions(database));
-  if (migrate) await orm.getMigrator().up();
+  if (migrate) await migrateOnce(orm, database.kind);
   return orm;
+}
+
+// Any fixed number: the key of the PostgreSQL advisory lock that serialises start-up migrations.
+const MIGRATION_LOCK = 4_251_305;
+
+/**
+ * Several instances may start at once on one database: on PostgreSQL they take turns through an
+ * advisory lock held by one transaction while the migrator runs; on SQLite (several processes on
+ * one file) a start that loses the race finds nothing left to apply and carries on.
+ */
+async function migrateOnce(orm: Orm, kind: Config['database']['kind']): Promise<void> {
+  const migrator = orm.getMigrator();
+  if (kind === 'postgresql') {
+    const knex = (orm.em.getConnection() as unknown as { getKnex(): import('@mikro-orm/postgresql').Knex }).getKnex();
+    await knex.transaction(async (trx) => {
+      await trx.raw('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK]);
+      await migrator.up();
+    });
+    return;
+  }
+  try {
+    await migrator.up();
+  } catch (error) {
+    if ((await migrator.getPendingMigrations()).length > 0) throw error;
+  }
 }
 
 export async function pendingMigrations(orm: Orm): Promise<number> {

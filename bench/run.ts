@@ -1,0 +1,273 @@
+/**
+ * `npm run bench`: starts the service in production mode on a fresh database, loads it over
+ * loopback with autocannon, prints a table and writes bench/results.json.
+ *   npm run bench                 full run (warm-up, then 5 s per HTTP scenario)
+ *   npm run bench -- --quick      smoke run (about a second per scenario), used by the test suite
+ *   npm run bench -- --postgres   also the register scenarios on PostgreSQL (TEST_DATABASE_URL), one and two instances
+ */
+import autocannon from 'autocannon';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { slugify } from '../src/events/structure-types.js';
+import { benchAssignment } from './assignment-bench.js';
+import { benchReport } from './report-bench.js';
+import { type ServerProcess, startServer } from '../test/support/server-process.js';
+
+const { values: flags } = parseArgs({ options: { quick: { type: 'boolean' }, postgres: { type: 'boolean' }, out: { type: 'string' } } });
+const quick = Boolean(flags.quick);
+const DURATION = quick ? 1 : 5;
+const WARMUP = quick ? 0 : 2;
+const CONNECTIONS = 50;
+
+export interface HttpResult {
+  scenario: string;
+  requestsPerSecond: number;
+  p50: number;
+  p975: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  ratioToFloor: number | null;
+  note?: string;
+}
+
+const results: HttpResult[] = [];
+const notes: string[] = [];
+let floorRps = 0;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor(sorted.length / 2)] : 0;
+}
+
+type AutocannonOptions = Parameters<typeof autocannon>[0];
+
+async function load(scenario: string, options: AutocannonOptions, note?: string): Promise<HttpResult> {
+  if (WARMUP) await autocannon({ ...options, duration: WARMUP });
+  const run = await autocannon({ ...options, duration: DURATION, connections: options.connections ?? CONNECTIONS });
+  // autocannon samples requests once a second: the median of those samples.
+  const rps = run.requests.p50 || run.requests.average;
+  const result: HttpResult = {
+    scenario, requestsPerSecond: Math.round(rps), p50: run.latency.p50, p975: run.latency.p97_5, p99: run.latency.p99,
+    errors: run.errors + run.timeouts, non2xx: run.non2xx, ratioToFloor: floorRps ? Math.round((rps / floorRps) * 100) / 100 : null, note,
+  };
+  results.push(result);
+  return result;
+}
+
+/** A browser's session on the registration form: its cookie and CSRF token, reused for every post. */
+async function formSession(url: string): Promise<{ cookie: string; csrf: string }> {
+  const response = await fetch(url);
+  const html = await response.text();
+  const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  if (!csrf) throw new Error(`no form at ${url} (${response.status})`);
+  return { cookie, csrf };
+}
+
+let attendeeSeq = 0;
+function registerRequests(slug: string, session: { cookie: string; csrf: string }, prefix: string): autocannon.Request {
+  return {
+    method: 'POST' as const,
+    path: `/e/${slug}/register`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: session.cookie },
+    setupRequest: (request) => {
+      const n = ++attendeeSeq;
+      request.body = new URLSearchParams({
+        _csrf: session.csrf, firstName: 'Bench', lastName: `Personne ${n}`, email: `${prefix}-${n}@bench.test`, organisation: 'Banc d\'essai',
+        structureType: ['travailleur-social', 'association', 'bailleur-social', 'collectivite'][n % 4], consent: 'yes',
+      }).toString();
+      return request;
+    },
+  };
+}
+
+async function api(server: ServerProcess, token: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${server.url}${path}`, {
+    method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+async function createEvent(server: ServerProcess, token: string, slug: string, capacity: number | null) {
+  const year = new Date().getUTCFullYear() + 1;
+  const at = (time: string) => `${year}-11-15T${time}:00+01:00`;
+  return api(server, token, 'POST', '/api/v1/events', {
+    title: `Banc d'essai ${slug}`, slug, startsAt: at('09:00'), endsAt: at('12:30'), capacity, status: 'published',
+    sessions: [
+      { kind: 'plenary', title: 'Plénière', startsAt: at('09:00'), endsAt: at('10:30') },
+      ...[1, 2, 3, 4].map((n) => ({ kind: 'breakout', title: `Groupe ${n}`, startsAt: at('10:45'), endsAt: at('12:30'), capacity: 20 })),
+    ],
+  }) as Promise<{ id: number; slug: string }>;
+}
+
+async function countStatuses(server: ServerProcess, token: string, eventId: number) {
+  const [confirmed, waitlisted, all] = await Promise.all(['confirmed', 'waitlisted', ''].map((status) =>
+    api(server, token, 'GET', `/api/v1/events/${eventId}/registrations?limit=1${status ? `&status=${status}` : ''}`) as Promise<{ total: number }>));
+  return { confirmed: confirmed.total, waitlisted: waitlisted.total, total: all.total };
+}
+
+/** 200 attendees at once for the last 50 seats: exactly 50 must be confirmed. */
+async function contended(servers: ServerProcess[], token: string, label: string) {
+  const event = await createEvent(servers[0], token, `contended-${slugify(label)}-${Date.now()}`, 50);
+  const sessions = await Promise.all(servers.map((s) => formSession(`${s.url}/e/${event.slug}/register`)));
+  const started = performance.now();
+  const runs = await Promise.all(servers.map((server, i) => autocannon({
+    url: server.url, connections: 200 / servers.length, amount: 200 / servers.length, requests: [registerRequests(event.slug, sessions[i], `contended-${slugify(label)}`)],
+  })));
+  const seconds = (performance.now() - started) / 1000;
+  const counts = await countStatuses(servers[0], token, event.id);
+  const answered = runs.reduce((sum, r) => sum + r['3xx'] + r['2xx'], 0);
+  const ok = counts.confirmed === 50 && counts.waitlisted === 150 && counts.total === answered;
+  const line = `${label}: 200 attendees for 50 seats → ${counts.confirmed} confirmed, ${counts.waitlisted} waiting list, ${answered} answered with success, ${counts.total} stored (${ok ? 'exact' : 'WRONG'})`;
+  console.log(line);
+  notes.push(line);
+  results.push({
+    scenario: `register, contended (${label})`, requestsPerSecond: Math.round(200 / seconds),
+    p50: median(runs.map((r) => r.latency.p50)), p975: Math.max(...runs.map((r) => r.latency.p97_5)), p99: Math.max(...runs.map((r) => r.latency.p99)),
+    errors: runs.reduce((sum, r) => sum + r.errors + r.timeouts, 0), non2xx: runs.reduce((sum, r) => sum + r.non2xx - r['3xx'], 0), ratioToFloor: null,
+    note: `${counts.confirmed} confirmed / ${counts.waitlisted} waitlisted`,
+  });
+  return { ...counts, answered, exact: ok };
+}
+
+async function registerScenario(servers: ServerProcess[], token: string, label: string) {
+  const event = await createEvent(servers[0], token, `register-${slugify(label)}-${Date.now()}`, null);
+  const sessions = await Promise.all(servers.map((s) => formSession(`${s.url}/e/${event.slug}/register`)));
+  const before = (await countStatuses(servers[0], token, event.id)).total;
+  const runs = await Promise.all(servers.map((server, i) => autocannon({
+    url: server.url, connections: CONNECTIONS / servers.length, duration: DURATION, requests: [registerRequests(event.slug, sessions[i], `reg-${slugify(label)}`)],
+  })));
+  const stored = (await countStatuses(servers[0], token, event.id)).total - before;
+  const answered = runs.reduce((sum, r) => sum + r['3xx'] + r['2xx'], 0);
+  const rps = runs.reduce((sum, r) => sum + r.requests.average, 0);
+  // Requests still in flight when the run stops are stored but their answers are not counted:
+  // at most one per connection. A lost registration would show as stored < answered.
+  const inFlight = stored - answered;
+  const ok = inFlight >= 0 && inFlight <= CONNECTIONS;
+  const line = `${label}: ${answered} registrations answered with success, ${stored} stored (${ok ? `none lost; ${inFlight} were in flight at the end` : 'MISMATCH'})`;
+  console.log(line);
+  notes.push(line);
+  results.push({
+    scenario: `register (${label})`, requestsPerSecond: Math.round(rps), p50: median(runs.map((r) => r.latency.p50)),
+    p975: Math.max(...runs.map((r) => r.latency.p97_5)), p99: Math.max(...runs.map((r) => r.latency.p99)),
+    errors: runs.reduce((sum, r) => sum + r.errors + r.timeouts, 0), non2xx: runs.reduce((sum, r) => sum + r.non2xx - r['3xx'], 0),
+    ratioToFloor: floorRps ? Math.round((rps / floorRps) * 100) / 100 : null,
+  });
+  return { answered, stored, ok };
+}
+
+function peakMemoryMb(server: ServerProcess): number | null {
+  try {
+    const status = readFileSync(`/proc/${server.child.pid}/status`, 'utf8');
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
+    return Math.round(kb / 1024);
+  } catch {
+    return null;
+  }
+}
+
+async function startAtelier(env: Record<string, string>) {
+  return startServer({ NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env });
+}
+
+async function provision(server: ServerProcess, env: Record<string, string>) {
+  const { execFileSync } = await import('node:child_process');
+  const run = (...args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env: { ...process.env, ...env, LOG_LEVEL: 'silent' } }).toString().trim();
+  run('create-organiser', '--email', 'bench@atelier.test', '--password', 'bench-password-long');
+  const token = run('create-token', '--email', 'bench@atelier.test');
+  const slug = run('demo');
+  return { token, slug };
+}
+
+async function freshPostgres(name: string): Promise<string> {
+  const server = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'atelier-bench-'));
+  const stopping: (() => Promise<void>)[] = [];
+  try {
+    const floor = await startServer({}, undefined, 'bench/floor.ts');
+    stopping.push(() => floor.stop());
+    floorRps = (await load('floor (bare Fastify route)', { url: floor.url, connections: CONNECTIONS })).requestsPerSecond;
+    results[0].ratioToFloor = 1;
+    await floor.stop();
+
+    const env = { DATA_DIR: dataDir, DATABASE_URL: join(dataDir, 'bench.sqlite') };
+    const atelier = await startAtelier(env);
+    stopping.push(() => atelier.stop());
+    const { token, slug } = await provision(atelier, env);
+
+    await load('event page GET /e/:slug/register', { url: `${atelier.url}/e/${slug}/register`, connections: CONNECTIONS });
+    await registerScenario([atelier], token, 'SQLite');
+    const contendedSqlite = await contended([atelier], token, 'SQLite');
+    const memory = peakMemoryMb(atelier);
+    await atelier.stop();
+
+    let contendedPg = null;
+    if (flags.postgres) {
+      for (const instances of [1, 2]) {
+        const pgEnv = { DATA_DIR: dataDir, DATABASE_URL: await freshPostgres(`atelier_bench_${instances}`), SESSION_SECRET: 'bench-shared-session-secret-0123456789abcdef' };
+        const servers = await Promise.all(Array.from({ length: instances }, () => startAtelier(pgEnv)));
+        stopping.push(...servers.map((s) => () => s.stop()));
+        const { token: pgToken } = await provision(servers[0], pgEnv);
+        const label = `PostgreSQL, ${instances} instance${instances > 1 ? 's' : ''}`;
+        await registerScenario(servers, pgToken, label);
+        contendedPg = await contended(servers, pgToken, label);
+        await Promise.all(servers.map((s) => s.stop()));
+      }
+    }
+
+    // In-process cases: the report of large events and the group assignment.
+    const reports = await benchReport(quick ? [1000] : [10000, 100000]);
+    const assignments = await benchAssignment(quick ? [200] : [1000, 10000]);
+
+    printTable();
+    console.log('\nreport (SQLite, seeded directly)');
+    for (const r of reports) {
+      console.log(`  ${r.registrations} registrations: report page ${r.pageMs} ms, breakdown API ${r.apiMs} ms, CSV ${r.csvMs} ms (${r.csvMb} MB, peak RSS ${r.csvRssPeakMb} MB), XLSX ${r.xlsxMs} ms (peak RSS ${r.xlsxRssPeakMb} MB)`);
+    }
+    console.log('group assignment');
+    for (const a of assignments) {
+      console.log(`  ${a.people} people, ${a.groups} groups, ${a.types} types: ${a.ms} ms, largest gap to fair share ${a.maxGap.toFixed(2)}, first choices ${a.firstChoice}`);
+    }
+    const report = {
+      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+      date: new Date().toISOString(), quick, durationSeconds: DURATION, connections: CONNECTIONS, results, notes, peakMemoryMb: memory,
+      contended: { sqlite: contendedSqlite, postgres: contendedPg },
+      reports,
+      assignments,
+    };
+    console.log(`peak memory of the service (SQLite run): ${memory} MB`);
+    writeFileSync(flags.out ?? (quick ? join(dataDir, 'results.json') : 'bench/results.json'), JSON.stringify(report, null, 2) + '\n');
+    if (!contendedSqlite.exact || (contendedPg && !contendedPg.exact)) process.exitCode = 1;
+  } finally {
+    await Promise.all(stopping.map((stop) => stop().catch(() => undefined)));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function printTable() {
+  const rows = results.map((r) => [r.scenario, String(r.requestsPerSecond), `${r.p50}`, `${r.p975}`, `${r.p99}`, String(r.errors + r.non2xx), r.ratioToFloor === null ? '' : r.ratioToFloor.toFixed(2)]);
+  const header = ['scenario', 'req/s', 'p50 ms', 'p97.5 ms', 'p99 ms', 'errors', '× floor'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+}
+
+await main();

@@ -1,0 +1,24 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import t from 'tap';
+
+// The benchmark harness itself, in its quick smoke mode: it must run end to end, and the contended
+// scenario must confirm exactly the number of seats. Its speed figures are not checked here.
+const dir = mkdtempSync(join(tmpdir(), 'atelier-bench-test-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+
+t.test('npm run bench -- --quick runs every scenario and never overbooks', { timeout: 300_000 }, async (t) => {
+  const out = join(dir, 'results.json');
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out], { maxBuffer: 10 * 1024 * 1024 });
+  t.match(stdout, '| scenario');
+  const report = JSON.parse(readFileSync(out, 'utf8'));
+  const scenarios = report.results.map((r: { scenario: string }) => r.scenario);
+  for (const name of ['floor (bare Fastify route)', 'event page GET /e/:slug/register', 'register (SQLite)', 'register, contended (SQLite)']) t.ok(scenarios.includes(name), name);
+  t.same({ confirmed: report.contended.sqlite.confirmed, waitlisted: report.contended.sqlite.waitlisted }, { confirmed: 50, waitlisted: 150 });
+  t.equal(report.contended.sqlite.total, report.contended.sqlite.answered, 'every stored registration was answered');
+  t.ok(report.reports.length > 0 && report.assignments.length > 0, 'report and assignment cases ran');
+  t.equal(report.assignments[0].maxGap < 1, true, 'the assignment case is balanced');
+});
