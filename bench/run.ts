@@ -117,12 +117,15 @@ async function contended(servers: ServerProcess[], token: string, label: string)
   const sessions = await Promise.all(servers.map((s) => formSession(`${s.url}/e/${event.slug}/register`)));
   const started = performance.now();
   const runs = await Promise.all(servers.map((server, i) => autocannon({
-    url: server.url, connections: 200 / servers.length, amount: 200 / servers.length, requests: [registerRequests(event.slug, sessions[i], `contended-${slugify(label)}`)],
+    // A generous client timeout: on a busy machine an answer can take longer than autocannon's 10 s default.
+    url: server.url, connections: 200 / servers.length, amount: 200 / servers.length, timeout: 60, requests: [registerRequests(event.slug, sessions[i], `contended-${slugify(label)}`)],
   })));
   const seconds = (performance.now() - started) / 1000;
   const counts = await countStatuses(servers[0], token, event.id);
   const answered = runs.reduce((sum, r) => sum + r['3xx'] + r['2xx'], 0);
-  const ok = counts.confirmed === 50 && counts.waitlisted === 150 && counts.total === answered;
+  // Exact: the seats went to exactly 50, every attempt was stored once, and none answered with a
+  // success is missing (an attempt whose answer the client gave up on is still stored).
+  const ok = counts.confirmed === 50 && counts.waitlisted === 150 && counts.total === 200 && answered <= counts.total;
   const line = `${label}: 200 attendees for 50 seats → ${counts.confirmed} confirmed, ${counts.waitlisted} waiting list, ${answered} answered with success, ${counts.total} stored (${ok ? 'exact' : 'WRONG'})`;
   console.log(line);
   notes.push(line);

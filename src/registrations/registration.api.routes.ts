@@ -60,7 +60,7 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
     const event = await findEvent(request.em, request.params.id);
     const { locale, answers, ...builtIns } = request.body;
     const submission = apiSubmission(await loadDefinition(request.em, event), builtIns, answers);
-    const registration = await register(request.em, event, submission, { locale: locale ?? 'fr', mail: fastify.mail.settings }).catch((error) => {
+    const registration = await register(request.em, event, submission, { locale: locale ?? 'fr', mail: fastify.mail.settings, unsafeCapacityCheck: opts.config.unsafeCapacityCheck }).catch((error) => {
       throw apiErrorFields(error);
     });
     return reply.code(201).send(registrationJson(registration, opts.config.publicUrl));

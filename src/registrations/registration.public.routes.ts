@@ -24,7 +24,7 @@ export default async function registrationPublicRoutes(app: FastifyInstance, opt
     const event = await publicEvent(request, request.params.slug);
     const values = request.body ?? {};
     try {
-      const registration = await register(request.em, event, values, { locale: request.locale, mail: app.mail.settings });
+      const registration = await register(request.em, event, values, { locale: request.locale, mail: app.mail.settings, unsafeCapacityCheck: opts.config.unsafeCapacityCheck });
       return reply.redirect(`/r/${registration.token}?new=1`, 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.statusCode >= 500) throw error;

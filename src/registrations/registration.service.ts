@@ -39,6 +39,19 @@ export interface RegisterOptions {
   now?: Date;
   /** Given: the confirmation (with the invite) or the waiting-list email is queued in the same transaction. */
   mail?: MailSettings;
+  /** Test-only control (ATELIER_UNSAFE_CAPACITY_CHECK): see naiveSeatCheck. */
+  unsafeCapacityCheck?: boolean;
+}
+
+/**
+ * The naive check-then-insert that the race tests must catch: it counts confirmed registrations
+ * outside the write, so parallel requests all see the same free seat. Never used in production;
+ * it exists so a test can prove it would see an overbooking.
+ */
+async function naiveSeatCheck(em: EntityManager, event: Event): Promise<boolean> {
+  const confirmed = await em.fork().count(Registration, { event: event.id, status: 'confirmed' });
+  await new Promise((resolve) => setImmediate(resolve));
+  return event.capacity === null || confirmed < event.capacity;
 }
 
 /** Registers an attendee: confirmed while seats remain, then on the waiting list. */
@@ -48,9 +61,11 @@ export async function register(em: EntityManager, event: Event, raw: Record<stri
   await ensureSessions(event);
   const { value, answers, errors } = validateRegistration(await loadDefinition(em, event), event, raw);
   if (errors.length) throw new ValidationError(errors);
+  const naive = options.unsafeCapacityCheck ? await naiveSeatCheck(em, event) : null;
   try {
     return await em.transactional(async (tx) => {
-      const confirmed = await claimSeat(tx, event.id);
+      const confirmed = naive === null ? await claimSeat(tx, event.id) : naive;
+      if (naive) await tx.getConnection().execute('update event set confirmed_count = confirmed_count + 1 where id = ?', [event.id], 'run', tx.getTransactionContext());
       const now = new Date();
       const registration = tx.create(Registration, {
         event: tx.getReference(Event, event.id),
