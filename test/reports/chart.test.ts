@@ -1,17 +1,10 @@
 import t from 'tap';
+import { DEFAULT_STRUCTURE_TYPES } from '../../src/events/structure-types.js';
 import fc from 'fast-check';
 import { barChartSvg, escapeXml } from '../../src/reports/chart.js';
 import { breakdown } from '../../src/reports/percentages.js';
 
-const TYPES = [
-  { key: 'travailleur-social', label: 'Travailleur social' },
-  { key: 'association', label: 'Association' },
-  { key: 'bailleur-social', label: 'Bailleur social' },
-  { key: 'collectivite', label: 'Collectivité' },
-  { key: 'fournisseur-energie', label: "Fournisseur d'énergie" },
-  { key: 'institution', label: 'Institution' },
-  { key: 'autre', label: 'Autre' },
-];
+const TYPES = DEFAULT_STRUCTURE_TYPES;
 const ROWS_2013 = breakdown(
   { 'travailleur-social': 27, association: 18, 'bailleur-social': 10, collectivite: 9, 'fournisseur-energie': 2, autre: 4 },
   TYPES,

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { DEFAULT_STRUCTURE_TYPES } from '../../src/events/structure-types.js';
 import fc from 'fast-check';
 import {
   breakdown,
@@ -17,15 +18,7 @@ import {
   reportSentenceFr,
 } from '../../src/reports/percentages.js';
 
-const TYPES = [
-  { key: 'travailleur-social', label: 'Travailleur social' },
-  { key: 'association', label: 'Association' },
-  { key: 'bailleur-social', label: 'Bailleur social' },
-  { key: 'collectivite', label: 'Collectivité' },
-  { key: 'fournisseur-energie', label: "Fournisseur d'énergie" },
-  { key: 'institution', label: 'Institution' },
-  { key: 'autre', label: 'Autre' },
-];
+const TYPES = DEFAULT_STRUCTURE_TYPES;
 
 /** The 2013 workshop: 70 registrations. */
 const COUNTS_2013: Record<string, number> = {
