@@ -74,10 +74,16 @@ async function migrateOnce(orm: Orm, kind: Config['database']['kind']): Promise<
     });
     return;
   }
-  try {
-    await migrator.up();
-  } catch (error) {
-    if ((await migrator.getPendingMigrations()).length > 0) throw error;
+  // The loser of a start-up race on one file meets tables the winner just created: try again
+  // shortly, when it finds them complete and nothing left to apply.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrator.up();
+      return;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
   }
 }
 
