@@ -80,17 +80,26 @@ export function buildCalendar(event: Event, options: CalendarOptions): string {
       url: manageUrl,
       status: method === 'CANCEL' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     });
-    if (options.organiserEmail) entry.organizer({ name: options.organiserName ?? event.title, email: options.organiserEmail });
+    if (options.organiserEmail) entry.organizer({ name: parameterText(options.organiserName ?? event.title), email: options.organiserEmail });
     if (options.registration) {
       entry.createAttendee({
         email: options.registration.email,
-        name: `${options.registration.firstName} ${options.registration.lastName}`,
+        name: parameterText(`${options.registration.firstName} ${options.registration.lastName}`),
         role: ICalAttendeeRole.REQ,
         status: method === 'CANCEL' ? ICalAttendeeStatus.DECLINED : ICalAttendeeStatus.ACCEPTED,
       });
     }
   }
   return withTimezone(calendar.toString(), event.timezone);
+}
+
+/**
+ * A name for a CN parameter. RFC 5545 parameter values cannot hold a double quote and give the
+ * backslash no escaping (ical-generator writes `\"` and `\\`, which calendar clients misread), so
+ * those become an apostrophe and a slash; line breaks become spaces.
+ */
+function parameterText(name: string): string {
+  return name.replace(/"/g, "'").replace(/\\/g, '/').replace(/[\r\n]+/g, ' ');
 }
 
 function describe(event: Event, session: EventSession | null, url: string): string {

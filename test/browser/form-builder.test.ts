@@ -55,6 +55,9 @@ t.test('an organiser builds a form with a conditional question through the build
   t.match(builder, `À remplir seulement si vous avez répondu « Oui » à « ${LUNCH} »`, 'the condition is shown in the builder');
 
   await page.getByRole('link', { name: 'Aperçu' }).click();
+  // Read the preview only once it has replaced the builder and its script has run.
+  await page.waitForURL(/\/form\/preview/);
+  await page.waitForLoadState('load');
   t.equal(await page.getByLabel(DIET).isVisible(), false, 'the preview behaves like the public form');
   await page.getByRole('group', { name: LUNCH }).getByLabel('Oui').check();
   t.equal(await page.getByLabel(DIET).isVisible(), true);
