@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { adoptOwnerlessEvents } from '../src/access/access.service.js';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase, type Orm } from '../src/db/orm.js';
@@ -184,7 +185,9 @@ async function benchOne(size: number): Promise<ReportBenchRow> {
     await seed(orm, event, size);
     const seedMs = round(performance.now() - seedStart);
 
-    await createOrganiser(orm.em.fork(), { email: 'bench@atelier.test', password: 'bench-password-long' });
+    const organiser = await createOrganiser(orm.em.fork(), { email: 'bench@atelier.test', password: 'bench-password-long' });
+    // The event was made directly, not by an organiser: the bench's organiser becomes its owner.
+    await adoptOwnerlessEvents(orm.em.fork(), [organiser.id]);
     const token = await createApiToken(orm.em.fork(), 'bench@atelier.test');
     const cookie = await signIn(app, 'bench@atelier.test', 'bench-password-long');
 

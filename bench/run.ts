@@ -11,7 +11,9 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { loadConfig } from '../src/config.js';
 import { slugify } from '../src/events/structure-types.js';
+import { NONCE_FIELD, issueFormNonce } from '../src/registrations/form-nonce.js';
 import { benchAssignment } from './assignment-bench.js';
 import { benchReport } from './report-bench.js';
 import { type ServerProcess, startServer } from '../test/support/server-process.js';
@@ -68,8 +70,18 @@ async function formSession(url: string): Promise<{ cookie: string; csrf: string 
   return { cookie, csrf };
 }
 
+/** The key the service signs its form nonces with (SESSION_SECRET, set by the bench on every run). */
+const SESSION_SECRET = 'bench-shared-session-secret-0123456789abcdef';
+const sessionKey = loadConfig({ SESSION_SECRET, DATA_DIR: tmpdir() }).sessionKey;
+
 let attendeeSeq = 0;
-function registerRequests(slug: string, session: { cookie: string; csrf: string }, prefix: string): autocannon.Request {
+/**
+ * Each attendee posts the form as a browser does: the session's CSRF token, and a form nonce of its
+ * own (each person gets a page of their own; reusing one would replay the first registration), as
+ * if the page had been shown ten seconds earlier, so the minimum fill time is met.
+ */
+function registerRequests(event: { id: number; slug: string }, session: { cookie: string; csrf: string }, prefix: string): autocannon.Request {
+  const slug = event.slug;
   return {
     method: 'POST' as const,
     path: `/e/${slug}/register`,
@@ -77,7 +89,7 @@ function registerRequests(slug: string, session: { cookie: string; csrf: string 
     setupRequest: (request) => {
       const n = ++attendeeSeq;
       request.body = new URLSearchParams({
-        _csrf: session.csrf, firstName: 'Bench', lastName: `Personne ${n}`, email: `${prefix}-${n}@bench.test`, organisation: 'Banc d\'essai',
+        _csrf: session.csrf, [NONCE_FIELD]: issueFormNonce(sessionKey, event.id, Date.now() - 10_000), firstName: 'Bench', lastName: `Personne ${n}`, email: `${prefix}-${n}@bench.test`, organisation: 'Banc d\'essai',
         structureType: ['travailleur-social', 'association', 'bailleur-social', 'collectivite'][n % 4], consent: 'yes',
       }).toString();
       return request;
@@ -118,7 +130,7 @@ async function contended(servers: ServerProcess[], token: string, label: string)
   const started = performance.now();
   const runs = await Promise.all(servers.map((server, i) => autocannon({
     // A generous client timeout: on a busy machine an answer can take longer than autocannon's 10 s default.
-    url: server.url, connections: 200 / servers.length, amount: 200 / servers.length, timeout: 60, requests: [registerRequests(event.slug, sessions[i], `contended-${slugify(label)}`)],
+    url: server.url, connections: 200 / servers.length, amount: 200 / servers.length, timeout: 60, requests: [registerRequests(event, sessions[i], `contended-${slugify(label)}`)],
   })));
   const seconds = (performance.now() - started) / 1000;
   const counts = await countStatuses(servers[0], token, event.id);
@@ -143,7 +155,7 @@ async function registerScenario(servers: ServerProcess[], token: string, label: 
   const sessions = await Promise.all(servers.map((s) => formSession(`${s.url}/e/${event.slug}/register`)));
   const before = (await countStatuses(servers[0], token, event.id)).total;
   const runs = await Promise.all(servers.map((server, i) => autocannon({
-    url: server.url, connections: CONNECTIONS / servers.length, duration: DURATION, requests: [registerRequests(event.slug, sessions[i], `reg-${slugify(label)}`)],
+    url: server.url, connections: CONNECTIONS / servers.length, duration: DURATION, requests: [registerRequests(event, sessions[i], `reg-${slugify(label)}`)],
   })));
   const stored = (await countStatuses(servers[0], token, event.id)).total - before;
   const answered = runs.reduce((sum, r) => sum + r['3xx'] + r['2xx'], 0);
@@ -175,7 +187,7 @@ function peakMemoryMb(server: ServerProcess): number | null {
 }
 
 async function startAtelier(env: Record<string, string>) {
-  return startServer({ NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env });
+  return startServer({ NODE_ENV: 'production', LOG_LEVEL: 'warn', SESSION_SECRET, ...env });
 }
 
 async function provision(server: ServerProcess, env: Record<string, string>) {
@@ -223,7 +235,7 @@ async function main() {
     let contendedPg = null;
     if (flags.postgres) {
       for (const instances of [1, 2]) {
-        const pgEnv = { DATA_DIR: dataDir, DATABASE_URL: await freshPostgres(`atelier_bench_${instances}`), SESSION_SECRET: 'bench-shared-session-secret-0123456789abcdef' };
+        const pgEnv = { DATA_DIR: dataDir, DATABASE_URL: await freshPostgres(`atelier_bench_${instances}`), SESSION_SECRET };
         const servers = await Promise.all(Array.from({ length: instances }, () => startAtelier(pgEnv)));
         stopping.push(...servers.map((s) => () => s.stop()));
         const { token: pgToken } = await provision(servers[0], pgEnv);

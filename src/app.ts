@@ -11,17 +11,27 @@ import { EventResponse } from './events/event.schemas.js';
 import formAdminRoutes from './forms/form.admin.routes.js';
 import formApiRoutes from './forms/form.api.routes.js';
 import mailAdminRoutes from './mail/mail.admin.routes.js';
+import accountAdminRoutes from './organisers/account.admin.routes.js';
 import authRoutes from './organisers/auth.routes.js';
+import passwordResetRoutes from './organisers/password-reset.routes.js';
+import teamAdminRoutes from './access/team.admin.routes.js';
+import auditAdminRoutes from './audit/audit.admin.routes.js';
+import access from './plugins/access.js';
 import database from './plugins/database.js';
 import errors from './plugins/errors.js';
 import i18n from './plugins/i18n.js';
+import jobs from './plugins/jobs.js';
 import mail from './plugins/mail.js';
+import rateLimits from './plugins/rate-limits.js';
 import security from './plugins/security.js';
 import views from './plugins/views.js';
 import checkInAdminRoutes from './registrations/check-in.admin.routes.js';
 import registrationAdminRoutes from './registrations/registration.admin.routes.js';
 import registrationApiRoutes, { RegistrationResponse } from './registrations/registration.api.routes.js';
 import registrationPublicRoutes from './registrations/registration.public.routes.js';
+import privacyAdminRoutes from './privacy/privacy.admin.routes.js';
+import privacyApiRoutes from './privacy/privacy.api.routes.js';
+import privacyPublicRoutes from './privacy/privacy.public.routes.js';
 import reportAdminRoutes from './reports/report.admin.routes.js';
 import reportApiRoutes, { BreakdownResponse } from './reports/report.api.routes.js';
 import groupsAdminRoutes from './groups/groups.admin.routes.js';
@@ -51,8 +61,11 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
 
   await app.register(database, { orm, closeOrm });
   await app.register(mail, { config });
+  await app.register(jobs, { config });
   await app.register(errors);
+  await app.register(access);
   await app.register(security, { config });
+  await app.register(rateLimits, { config });
   await app.register(i18n);
   await app.register(views);
   await app.register(fastifyStatic, { root: publicDir, prefix: '/static/', maxAge: '1h' });
@@ -67,8 +80,15 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
 
   await app.register(systemRoutes, { config });
   await app.register(authRoutes);
+  await app.register(passwordResetRoutes);
+  await app.register(accountAdminRoutes);
+  await app.register(teamAdminRoutes);
+  await app.register(auditAdminRoutes);
   await app.register(eventPublicRoutes, { config });
   await app.register(registrationPublicRoutes, { config });
+  await app.register(privacyPublicRoutes);
+  await app.register(privacyAdminRoutes);
+  await app.register(privacyApiRoutes);
   await app.register(eventAdminRoutes);
   await app.register(registrationAdminRoutes);
   await app.register(formAdminRoutes);
@@ -80,6 +100,6 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(registrationApiRoutes, { config });
   await app.register(formApiRoutes);
   await app.register(reportApiRoutes);
-  await app.register(groupsApiRoutes);
+  await app.register(groupsApiRoutes, { config });
   return app;
 }

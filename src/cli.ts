@@ -1,19 +1,22 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
+import { adoptOwnerlessEvents } from './access/access.service.js';
 import { backupDatabase } from './db/backup.js';
 import { openDatabase } from './db/orm.js';
 import { AppError } from './errors.js';
 import { loadDemo } from './events/demo.js';
+import { anonymiseExpired } from './privacy/privacy.service.js';
 import { translator } from './i18n/i18n.js';
 import { createApiToken, createOrganiser } from './organisers/organiser.service.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
 Commands:
-  create-organiser --email E --password P [--name N]   create an organiser account
+  create-organiser --email E --password P [--name N]   create an organiser account (owner of any event that has none)
   create-token --email E [--label L]                   print a new API token for that organiser
   demo                                                 load the demo event (idempotent), print its slug
   backup PATH                                          write a consistent copy of the SQLite database to PATH (safe while running)
+  anonymise-expired                                    anonymise now the registrations of events past their retention (the hourly job does it too)
 
 The CLI reads the same environment as the server (DATABASE_URL, DATA_DIR, …).`;
 
@@ -46,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
       case 'create-organiser': {
         if (!values.email || !values.password) throw new Error('create-organiser needs --email and --password');
         const organiser = await createOrganiser(em, { email: values.email, password: values.password, name: values.name });
+        await adoptOwnerlessEvents(em, [organiser.id]);
         console.log(`Organiser created: ${organiser.email}`);
         return 0;
       }
@@ -57,6 +61,11 @@ async function main(argv: string[]): Promise<number> {
       case 'backup': {
         if (!positionals[1]) throw new Error('backup needs a target file: npm run cli -- backup PATH');
         console.log(`Backup written to ${await backupDatabase(orm, config.database, positionals[1])}`);
+        return 0;
+      }
+      case 'anonymise-expired': {
+        const done = await anonymiseExpired(em, new Date(), { emlDir: config.mail.outboxDir });
+        console.log(`Anonymised ${done.registrations} registration(s) of ${done.events} event(s), deleted ${done.emails} email(s)`);
         return 0;
       }
       case 'demo': {

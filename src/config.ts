@@ -16,6 +16,16 @@ export interface Config {
   /** Development and tests only: disables the atomic capacity check so the race tests can prove they see overbooking. */
   unsafeCapacityCheck: boolean;
   mail: MailConfig;
+  /** Whether this instance runs the scheduled jobs (SCHEDULED_JOBS); each job still runs once per period across instances. */
+  scheduledJobs: boolean;
+  /** Public-form spam guard: a submission sooner than this after the form was shown is refused (FORM_MIN_FILL_SECONDS). */
+  formMinFillSeconds: number;
+  /** Requests per minute and per client address; 0 turns a limit off (RATE_LIMIT_*). */
+  rateLimits: { register: number; apiRegister: number; login: number };
+  /** REDIS_URL: rate-limit counters shared by every instance; null counts per instance. */
+  redisUrl: string | null;
+  /** FRAME_ANCESTORS: the sites allowed to embed the pages (CSP frame-ancestors). */
+  frameAncestors: string[];
 }
 
 export interface MailConfig {
@@ -45,9 +55,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const trustProxy = parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false, problems);
   const unsafeCapacityCheck = parseBoolean('ATELIER_UNSAFE_CAPACITY_CHECK', env.ATELIER_UNSAFE_CAPACITY_CHECK, false, problems);
   const mail = parseMail(env, dataDir, publicUrl, problems);
+  const scheduledJobs = parseBoolean('SCHEDULED_JOBS', env.SCHEDULED_JOBS, true, problems);
+  const formMinFillSeconds = parseCount('FORM_MIN_FILL_SECONDS', env.FORM_MIN_FILL_SECONDS, 3, problems);
+  const rateLimits = {
+    register: parseCount('RATE_LIMIT_REGISTER', env.RATE_LIMIT_REGISTER, 30, problems),
+    apiRegister: parseCount('RATE_LIMIT_API_REGISTER', env.RATE_LIMIT_API_REGISTER, 120, problems),
+    login: parseCount('RATE_LIMIT_LOGIN', env.RATE_LIMIT_LOGIN, 10, problems),
+  };
+  const redisUrl = parseRedisUrl(env.REDIS_URL, problems);
+  const frameAncestors = parseFrameAncestors(env.FRAME_ANCESTORS, problems);
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   const sessionKey = loadSessionKey(env.SESSION_SECRET, dataDir);
-  return { port, host, database, dataDir, publicUrl, sessionKey, logLevel, trustProxy, unsafeCapacityCheck, mail };
+  return { port, host, database, dataDir, publicUrl, sessionKey, logLevel, trustProxy, unsafeCapacityCheck, mail, scheduledJobs, formMinFillSeconds, rateLimits, redisUrl, frameAncestors };
 }
 
 const ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+$/;
@@ -88,6 +107,34 @@ function parseMail(env: NodeJS.ProcessEnv, dataDir: string, publicUrl: string, p
     return { smtpUrl, from: { name: 'Atelier', address: 'atelier@localhost' }, outboxDir, worker };
   }
   return { smtpUrl, from: { name: match[1]?.trim() || 'Atelier', address }, outboxDir, worker };
+}
+
+function parseCount(name: string, raw: string | undefined, fallback: number, problems: string[]): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw.trim());
+  if (!Number.isInteger(value) || value < 0 || value > 1_000_000) problems.push(`${name} must be a whole number, 0 or more (got "${raw}")`);
+  return value;
+}
+
+function parseRedisUrl(raw: string | undefined, problems: string[]): string | null {
+  if (!raw?.trim()) return null;
+  if (!/^rediss?:\/\/[^\s]+$/.test(raw.trim())) {
+    problems.push(`REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379 (got "${raw.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@')}")`);
+    return null;
+  }
+  return raw.trim();
+}
+
+const FRAME_SOURCE = /^(?:'self'|'none'|https?:\/\/(?:\*\.)?[a-z0-9.-]+(?::\d{1,5})?)$/i;
+
+/** FRAME_ANCESTORS: space-separated origins (https://partner.org, https://*.partner.org), 'self' or 'none'. */
+function parseFrameAncestors(raw: string | undefined, problems: string[]): string[] {
+  if (!raw?.trim()) return ["'self'"];
+  const sources = raw.trim().split(/\s+/);
+  const wrong = sources.filter((s) => !FRAME_SOURCE.test(s));
+  if (wrong.length) problems.push(`FRAME_ANCESTORS must be space-separated origins such as 'self' https://partner.example.org (without path), or 'none' (wrong: ${wrong.join(' ')})`);
+  else if (sources.includes("'none'") && sources.length > 1) problems.push("FRAME_ANCESTORS: 'none' cannot be combined with other sources");
+  return sources;
 }
 
 function parsePort(raw: string, problems: string[]): number {

@@ -1,8 +1,14 @@
+import { EventMemberSchema } from '../access/event-member.entity.js';
+import { AuditEntrySchema } from '../audit/audit.entity.js';
 import { EventSchema, EventSessionSchema } from '../events/event.entity.js';
 import { RegistrationFormSchema } from '../forms/registration-form.entity.js';
 import { OutboxMessageSchema } from '../mail/outbox.entity.js';
+import { LoginFailureSchema, PasswordResetSchema } from '../organisers/account.entity.js';
 import { ApiTokenSchema, OrganiserSchema } from '../organisers/organiser.entity.js';
+import { IdempotencyRecordSchema } from '../registrations/idempotency.entity.js';
 import { RegistrationSchema } from '../registrations/registration.entity.js';
+import { JobRunSchema } from '../jobs/job-run.entity.js';
+import { ErasureLogSchema } from '../privacy/erasure-log.entity.js';
 
 /** Every entity of the service, in one list for the ORM and the migration generator. */
-export const entities = [OrganiserSchema, ApiTokenSchema, EventSchema, EventSessionSchema, RegistrationSchema, OutboxMessageSchema, RegistrationFormSchema];
+export const entities = [OrganiserSchema, ApiTokenSchema, EventSchema, EventSessionSchema, RegistrationSchema, OutboxMessageSchema, RegistrationFormSchema, JobRunSchema, ErasureLogSchema, EventMemberSchema, AuditEntrySchema, IdempotencyRecordSchema, PasswordResetSchema, LoginFailureSchema];

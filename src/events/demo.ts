@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { adoptOwnerlessEvents } from '../access/access.service.js';
+import { Organiser } from '../organisers/organiser.entity.js';
 import { zonedLocalToUtc } from '../shared/time.js';
 import type { DefinitionInput } from '../forms/form-rules.js';
 import { saveDefinition } from '../forms/form.service.js';
@@ -94,11 +96,15 @@ export function demoFormInput(): DefinitionInput {
   };
 }
 
-/** Loads the demo event once, with its form; running it again returns the same event. */
+/**
+ * Loads the demo event once, with its form; running it again returns the same event. Every
+ * organiser already there owns it; with none yet, the first one (/setup) will.
+ */
 export async function loadDemo(em: EntityManager, now = new Date()): Promise<Event> {
   const existing = await findEventBySlug(em, DEMO_SLUG);
   if (existing) return existing;
   const event = await createEvent(em, demoEventInput(now));
   await saveDefinition(em, event, demoFormInput());
+  await adoptOwnerlessEvents(em, (await em.find(Organiser, {}, { fields: ['id'] })).map((o) => o.id));
   return event;
 }

@@ -1,11 +1,12 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { grantRole, memberEventIds } from '../access/access.service.js';
 import { ValidationError } from '../errors.js';
 import { attendeesConcerned } from '../mail/notifications.js';
-import { requireOrganiser } from '../organisers/guards.js';
+import { organiserPages } from '../organisers/guards.js';
 import { countByStatus } from '../registrations/registration.service.js';
 import { eventFormValues, type FormBody, readEventForm, readSessionForm, readStructureTypesForm, sessionFormValues } from './event.form.js';
 import {
-  addSession, breakouts, createEvent, findEvent, findSession, listEvents, plenaries, registrationWindow, removeSession,
+  RETENTION_MONTHS, addSession, breakouts, createEvent, findEvent, findSession, listEvents, plenaries, registrationWindow, removeSession,
   setStructureTypes, updateEvent, updateSession,
 } from './event.service.js';
 
@@ -26,14 +27,11 @@ export default async function eventAdminRoutes(app: FastifyInstance) {
   /** Changes of times or places are announced to the attendees concerned unless "don't notify" is ticked. */
   const notifyOptions = (body: FormBody | undefined) => ({ mail: app.mail.settings, notify: !body?.silent });
 
-  app.addHook('preHandler', requireOrganiser);
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.method === 'POST') await new Promise<void>((resolve, reject) => app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve())));
-  });
+  organiserPages(app);
 
-  app.get('/admin', async (request, reply) => reply.page('admin/events', { events: await listEvents(request.em) }));
+  app.get('/admin', async (request, reply) => reply.page('admin/events', { events: await listEvents(request.em, { ids: await memberEventIds(request.em, request.organiser!.id) }) }));
 
-  app.get('/admin/events/new', async (request, reply) => reply.page('admin/event-form', { values: { timezone: 'Europe/Paris', status: 'draft' }, event: null }));
+  app.get('/admin/events/new', async (request, reply) => reply.page('admin/event-form', { values: { timezone: 'Europe/Paris', status: 'draft', retentionMonths: String(RETENTION_MONTHS.default) }, event: null }));
 
   app.post<{ Body: FormBody }>('/admin/events', async (request, reply) => {
     const { input, errors } = readEventForm(request.body ?? {});
@@ -42,6 +40,7 @@ export default async function eventAdminRoutes(app: FastifyInstance) {
       async () => {
         if (errors.length) throw new ValidationError(errors);
         const event = await createEvent(request.em, input);
+        await grantRole(request.em, event, request.organiser!, 'owner');
         return `/admin/events/${event.id}`;
       },
       (error) => reply.page('admin/event-form', { values: request.body, event: null, errors: error.details }, 400),

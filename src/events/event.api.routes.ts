@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
+import { grantRole, memberEventIds } from '../access/access.service.js';
 import { requireApiToken } from '../organisers/guards.js';
 import { IdParams, errorResponses } from '../shared/api-schemas.js';
 import { EventCreateBody, EventPatchBody, eventInputFromBody, eventJson } from './event.schemas.js';
@@ -9,7 +10,7 @@ import { type EventInput, createEvent, findEvent, listEvents, updateEvent } from
 
 export default async function eventApiRoutes(fastify: FastifyInstance, opts: { config: Config }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  app.addHook('preHandler', requireApiToken);
+  app.addHook('onRequest', requireApiToken);
   const json = (event: Parameters<typeof eventJson>[0]) => eventJson(event, opts.config.publicUrl);
   const tags = ['events'];
   const security = [{ bearer: [] }];
@@ -18,13 +19,14 @@ export default async function eventApiRoutes(fastify: FastifyInstance, opts: { c
     schema: { tags, security, summary: 'Create an event with its programme', body: EventCreateBody, response: { 201: Type.Ref('Event'), ...errorResponses } },
   }, async (request, reply) => {
     const event = await createEvent(request.em, eventInputFromBody(request.body) as unknown as EventInput);
+    await grantRole(request.em, event, request.organiser!, 'owner');
     return reply.code(201).send(json(event));
   });
 
   app.get('/api/v1/events', {
-    schema: { tags, security, summary: 'List events', response: { 200: Type.Object({ items: Type.Array(Type.Ref('Event')), total: Type.Integer() }), ...errorResponses } },
+    schema: { tags, security, summary: 'List the events the token\'s organiser is on the team of', response: { 200: Type.Object({ items: Type.Array(Type.Ref('Event')), total: Type.Integer() }), ...errorResponses } },
   }, async (request) => {
-    const events = await listEvents(request.em);
+    const events = await listEvents(request.em, { ids: await memberEventIds(request.em, request.organiser!.id) });
     return { items: events.map(json), total: events.length };
   });
 

@@ -36,6 +36,8 @@ export class Event {
   sequence = 0;
   /** When the breakout group assignments were published to attendees; null while they are a draft. */
   assignmentsPublishedAt: Date | null = null;
+  /** Months after the event's end during which registrations keep their personal data; then they are anonymised (src/privacy). */
+  retentionMonths = 12;
   sessions = new Collection<EventSession>(this);
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
@@ -78,6 +80,7 @@ export const EventSchema = new EntitySchema<Event>({
     series: { type: 'string', length: 80, nullable: true, index: true },
     sequence: { type: 'integer', default: 0 },
     assignmentsPublishedAt: { type: 'datetime', nullable: true },
+    retentionMonths: { type: 'integer', default: 12 },
     sessions: { kind: '1:m', entity: () => EventSession, mappedBy: 'event', orderBy: { position: 'asc', id: 'asc' } },
     createdAt: { type: 'datetime' },
     updatedAt: { type: 'datetime' },

@@ -31,6 +31,12 @@ function capacityField(body: FormBody, key: string, errors: FieldError[]): numbe
   return Number.isInteger(value) ? value : null;
 }
 
+/** A whole number of months; blank means the default. Not a number: NaN, which validateEvent reports. */
+function monthsField(body: FormBody, key: string): number | undefined {
+  const raw = str(body, key);
+  return raw ? Number(raw) : undefined;
+}
+
 /** The event form, read into the same input the API takes; unreadable values become field errors. */
 export function readEventForm(body: FormBody): { input: EventInput; errors: FieldError[] } {
   const errors: FieldError[] = [];
@@ -54,6 +60,9 @@ export function readEventForm(body: FormBody): { input: EventInput; errors: Fiel
     replyTo: str(body, 'replyTo'),
     series: str(body, 'series') || null,
   };
+  // Left out when blank, so that saving a form without the field keeps the event's setting.
+  const retentionMonths = monthsField(body, 'retentionMonths');
+  if (retentionMonths !== undefined) input.retentionMonths = retentionMonths;
   return { input, errors };
 }
 
@@ -99,6 +108,7 @@ export function eventFormValues(event: Event): Record<string, string> {
     status: event.status, registrationOpensAt: local(event.registrationOpensAt), registrationClosesAt: local(event.registrationClosesAt),
     organiserName: event.organiserName, replyTo: event.replyTo,
     series: event.series ?? '',
+    retentionMonths: String(event.retentionMonths),
   };
 }
 

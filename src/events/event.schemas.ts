@@ -36,6 +36,7 @@ const eventFields = {
   organiserName: Type.Optional(Type.String({ maxLength: 200, description: 'Sender name of the emails to attendees (default: MAIL_FROM\'s name)' })),
   replyTo: Type.Optional(Type.String({ maxLength: 254, description: 'Reply-To of the emails to attendees and ORGANIZER of their invites; empty for MAIL_FROM' })),
   series: Type.Optional(Nullable<string>({ type: 'string', maxLength: 80, description: 'Key shared by the editions of a recurring event, e.g. "atelier-solidarite"; null for none' })),
+  retentionMonths: Type.Optional(Type.Integer({ minimum: 1, maximum: 120, description: 'Months after the event\'s end during which registrations keep their personal data, then they are anonymised (default 12)' })),
 };
 
 export const EventCreateBody = Type.Object(eventFields, { additionalProperties: false });
@@ -56,6 +57,7 @@ export const EventResponse = Type.Object(
     structureTypes: Type.Array(StructureType), sessions: Type.Array(SessionResponse), publicUrl: Type.String(),
     organiserName: Type.String(), replyTo: Type.String(),
     series: Type.Union([Type.String(), Type.Null()]),
+    retentionMonths: Type.Integer(),
   },
   { $id: 'Event' },
 );
@@ -73,7 +75,7 @@ export function eventJson(event: Event, publicUrl: string) {
     confirmedCount: event.confirmedCount, status: event.status, registrationOpensAt: iso(event.registrationOpensAt),
     registrationClosesAt: iso(event.registrationClosesAt), structureTypes: event.structureTypes,
     sessions: event.sessions.getItems().map(sessionJson), publicUrl: `${publicUrl}/e/${event.slug}`, series: event.series,
-    organiserName: event.organiserName, replyTo: event.replyTo,
+    organiserName: event.organiserName, replyTo: event.replyTo, retentionMonths: event.retentionMonths,
   };
 }
 

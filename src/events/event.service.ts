@@ -43,7 +43,12 @@ export interface EventInput {
   organiserName?: string;
   /** Reply-To of the emails, and ORGANIZER of the invites. */
   replyTo?: string;
+  /** Months after the event's end before its registrations are anonymised (RETENTION_MONTHS). */
+  retentionMonths?: number;
 }
+
+/** How long personal data may be kept after an event, in months: the default and the bounds organisers may choose. */
+export const RETENTION_MONTHS = { default: 12, min: 1, max: 120 } as const;
 
 /** How a change of times or places reaches the attendees. */
 export interface ChangeOptions {
@@ -108,6 +113,9 @@ export function validateEvent(input: EventInput): FieldError[] {
   checkText(errors, 'organiserName', input.organiserName, 200);
   if (input.replyTo?.trim() && !isEmail(input.replyTo.trim())) errors.push({ field: 'replyTo', code: 'email' });
   if (input.series != null && (!KEY_PATTERN.test(input.series) || input.series.length > 80)) errors.push({ field: 'series', code: 'slug_format' });
+  if (input.retentionMonths !== undefined && (!Number.isInteger(input.retentionMonths) || input.retentionMonths < RETENTION_MONTHS.min || input.retentionMonths > RETENTION_MONTHS.max)) {
+    errors.push({ field: 'retentionMonths', code: 'retention_months', params: { min: RETENTION_MONTHS.min, max: RETENTION_MONTHS.max } });
+  }
   input.sessions?.forEach((session, index) => errors.push(...validateSession(session, `sessions.${index}`)));
   return errors;
 }
@@ -122,8 +130,12 @@ export async function findEventBySlug(em: EntityManager, slug: string): Promise<
   return em.findOne(Event, { slug }, { populate: ['sessions'] });
 }
 
-export async function listEvents(em: EntityManager, filter: { status?: EventStatus } = {}): Promise<Event[]> {
-  return em.find(Event, filter.status ? { status: filter.status } : {}, { orderBy: { startsAt: 'desc', id: 'desc' }, populate: ['sessions'] });
+/** Events, newest first; `ids` keeps only those (an organiser's own events). */
+export async function listEvents(em: EntityManager, filter: { status?: EventStatus; ids?: number[] } = {}): Promise<Event[]> {
+  const where: Record<string, unknown> = {};
+  if (filter.status) where.status = filter.status;
+  if (filter.ids) where.id = { $in: filter.ids };
+  return em.find(Event, where, { orderBy: { startsAt: 'desc', id: 'desc' }, populate: ['sessions'] });
 }
 
 async function assertSlugFree(em: EntityManager, slug: string, exceptId?: number) {
@@ -154,6 +166,7 @@ export async function createEvent(em: EntityManager, input: EventInput): Promise
     organiserName: input.organiserName?.trim() ?? '',
     replyTo: input.replyTo?.trim() ?? '',
     series: input.series ?? null,
+    retentionMonths: input.retentionMonths ?? RETENTION_MONTHS.default,
     sequence: 0,
     createdAt: now,
     updatedAt: now,
@@ -319,7 +332,7 @@ function snapshot(event: Event): EventInput {
     title: event.title, slug: event.slug, description: event.description, venue: event.venue, address: event.address,
     timezone: event.timezone, startsAt: event.startsAt, endsAt: event.endsAt, capacity: event.capacity, status: event.status,
     registrationOpensAt: event.registrationOpensAt, registrationClosesAt: event.registrationClosesAt, series: event.series,
-    organiserName: event.organiserName, replyTo: event.replyTo,
+    organiserName: event.organiserName, replyTo: event.replyTo, retentionMonths: event.retentionMonths,
   };
 }
 

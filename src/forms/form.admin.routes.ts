@@ -3,7 +3,7 @@ import type { Event } from '../events/event.entity.js';
 import type { FormBody } from '../events/event.form.js';
 import { findEvent } from '../events/event.service.js';
 import { AppError, type FieldError, ValidationError, notFound } from '../errors.js';
-import { requireOrganiser } from '../organisers/guards.js';
+import { organiserPages } from '../organisers/guards.js';
 import { checkSubmission } from './answers.js';
 import { FIELD_TYPES } from './fields/index.js';
 import { shownRanks } from './fields/group-preference.js';
@@ -66,10 +66,7 @@ function conditionTriggers(resolved: ResolvedForm, before: number, selected: str
 }
 
 export default async function formAdminRoutes(app: FastifyInstance) {
-  app.addHook('preHandler', requireOrganiser);
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.method === 'POST') await new Promise<void>((resolve, reject) => app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve())));
-  });
+  organiserPages(app);
 
   const event = (request: FastifyRequest<{ Params: IdParams }>) => findEvent(request.em, Number(request.params.id));
   const base = (e: Event) => `/admin/events/${e.id}/form`;

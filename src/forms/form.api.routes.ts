@@ -9,7 +9,7 @@ import { loadDefinition, saveDefinition } from './form.service.js';
 
 export default async function formApiRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  app.addHook('preHandler', requireApiToken);
+  app.addHook('onRequest', requireApiToken);
   const tags = ['forms'];
   const security = [{ bearer: [] }];
 

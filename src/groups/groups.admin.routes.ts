@@ -5,7 +5,7 @@ import { findEvent } from '../events/event.service.js';
 import { structureTypeLabel } from '../events/structure-types.js';
 import { AppError } from '../errors.js';
 import type { Translate } from '../i18n/i18n.js';
-import { requireOrganiser } from '../organisers/guards.js';
+import { organiserPages } from '../organisers/guards.js';
 import { csvLines } from '../reports/csv.js';
 import type { AssignmentReport } from './assignment.js';
 import {
@@ -31,10 +31,7 @@ export function describeProblems(view: GroupsView, report: AssignmentReport, t: 
 }
 
 export default async function groupsAdminRoutes(app: FastifyInstance) {
-  app.addHook('preHandler', requireOrganiser);
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.method === 'POST') await new Promise<void>((resolve, reject) => app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve())));
-  });
+  organiserPages(app);
 
   const event = (request: FastifyRequest<{ Params: IdParams }>) => findEvent(request.em, Number(request.params.id));
 

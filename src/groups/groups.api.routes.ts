@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
 import { findEvent } from '../events/event.service.js';
 import { AppError } from '../errors.js';
 import { requireApiToken } from '../organisers/guards.js';
@@ -59,9 +60,9 @@ const reportJson = (report: AssignmentReport) => ({
   maxGap: Math.round(report.maxGap * 100) / 100, preferences: report.preferences, unplaced: report.unplaced, problems: report.problems,
 });
 
-export default async function groupsApiRoutes(fastify: FastifyInstance) {
+export default async function groupsApiRoutes(fastify: FastifyInstance, opts: { config?: Config } = {}) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  app.addHook('preHandler', requireApiToken);
+  app.addHook('onRequest', requireApiToken);
   const tags = ['groups'];
   const security = [{ bearer: [] }];
 
@@ -95,7 +96,9 @@ export default async function groupsApiRoutes(fastify: FastifyInstance) {
     if (request.body.groupId != null && !event.sessions.getItems().some((s) => s.id === request.body.groupId)) {
       throw new AppError(400, 'group_other_event', [{ field: 'groupId', code: 'group_other_event' }]);
     }
-    return member(await moveToGroup(request.em, event, found.id, request.body.groupId, { locked: request.body.locked, mail: fastify.mail.settings }));
+    return member(await moveToGroup(request.em, event, found.id, request.body.groupId, {
+      locked: request.body.locked, mail: fastify.mail.settings, unsafeCapacityCheck: opts.config?.unsafeCapacityCheck,
+    }));
   });
 
   app.post('/api/v1/events/:id/assignments/publish', {

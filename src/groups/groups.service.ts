@@ -7,6 +7,7 @@ import { groupPreferences } from '../forms/group-preferences.js';
 import type { MailSettings } from '../mail/outbox.service.js';
 import { watchInvites } from '../mail/notifications.js';
 import { Registration } from '../registrations/registration.entity.js';
+import { groupMembers, lockGroups, naiveGroupMembers } from './group-capacity.js';
 import { type AssignmentInput, type AssignmentPerson, type AssignmentReport, assignGroups, evaluateAssignment } from './assignment.js';
 
 /**
@@ -96,6 +97,8 @@ async function withUpdates<T>(em: EntityManager, event: Event, mail: MailSetting
 export async function autoAssign(em: EntityManager, event: Event, mode: AssignMode, mail?: MailSettings): Promise<AssignmentReport> {
   return em.transactional(async (tx) => {
     await ensureSessions(tx, event);
+    // Manual moves into any group wait until this assignment is saved, and it counts after theirs.
+    await lockGroups(tx, breakouts(event).map((s) => s.id));
     const registrations = await confirmed(tx, event);
     const input = await assignmentInput(tx, event, registrations, mode);
     const result = assignGroups(input);
@@ -133,14 +136,17 @@ async function confirmedOf(em: EntityManager, event: Event, registrationId: numb
 
 /** Moves one confirmed registration to a group (or out of any: null), optionally locking it there. */
 export async function moveToGroup(
-  em: EntityManager, event: Event, registrationId: number, groupId: number | null, options: { locked?: boolean; mail?: MailSettings } = {},
+  em: EntityManager, event: Event, registrationId: number, groupId: number | null,
+  options: { locked?: boolean; mail?: MailSettings; /** Test-only control: see naiveGroupMembers. */ unsafeCapacityCheck?: boolean } = {},
 ): Promise<Registration> {
+  const naive = options.unsafeCapacityCheck && groupId != null ? await naiveGroupMembers(em, event.id, groupId) : null;
   return em.transactional(async (tx) => {
     await ensureSessions(tx, event);
     const session = groupOf(event, groupId);
     const registration = await confirmedOf(tx, event, registrationId);
     if (session && session.capacity != null && registration.group?.id !== session.id) {
-      const members = await tx.count(Registration, { event: event.id, status: 'confirmed', group: session.id });
+      if (naive === null) await lockGroups(tx, [session.id]);
+      const members = naive ?? (await groupMembers(tx, event.id, session.id));
       if (members >= session.capacity) throw new AppError(409, 'group_full', [{ field: 'groupId', code: 'group_full', params: { capacity: session.capacity } }]);
     }
     await withUpdates(tx, event, options.mail, `groups:move:${registration.id}:${Date.now()}`, async () => {

@@ -1,10 +1,11 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { memberEventIds } from '../access/access.service.js';
+import type { FastifyInstance } from 'fastify';
 import nodemailer from 'nodemailer';
 import { randomBytes } from 'node:crypto';
 import type { FormBody } from '../events/event.form.js';
 import { breakouts, findEvent } from '../events/event.service.js';
 import { ValidationError } from '../errors.js';
-import { requireOrganiser } from '../organisers/guards.js';
+import { organiserPages } from '../organisers/guards.js';
 import { type OrganiserMessage, queueOrganiserMessage } from './notifications.js';
 import type { OutboxStatus } from './outbox.entity.js';
 import { OUTBOX_STATUSES, countOutbox, findOutboxMessage, listOutbox, resendFailed } from './outbox.service.js';
@@ -35,19 +36,17 @@ const newBatch = () => randomBytes(16).toString('base64url');
 
 /** Organiser pages of the outbox: what went out or will, failures and resending, and messages to attendees. */
 export default async function mailAdminRoutes(app: FastifyInstance) {
-  app.addHook('preHandler', requireOrganiser);
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.method === 'POST') await new Promise<void>((resolve, reject) => app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve())));
-  });
+  organiserPages(app);
 
   const statusOf = (query: ListQuery) => (OUTBOX_STATUSES.includes(query.status as OutboxStatus) ? (query.status as OutboxStatus) : undefined);
   const notices = (query: ListQuery) => ({ queued: Number(query.queued) || null, resent: Number(query.resent) || null });
 
   app.get<{ Querystring: ListQuery }>('/admin/emails', async (request, reply) => {
     const status = statusOf(request.query);
-    const { items, total } = await listOutbox(request.em, { status });
+    const eventIds = await memberEventIds(request.em, request.organiser!.id);
+    const { items, total } = await listOutbox(request.em, { status, eventIds });
     return reply.page('admin/emails', {
-      event: null, items, total, status, statuses: OUTBOX_STATUSES, counts: await countOutbox(request.em), mode: app.mail.mode, outboxDir: app.mail.outboxDir, ...notices(request.query),
+      event: null, items, total, status, statuses: OUTBOX_STATUSES, counts: await countOutbox(request.em, eventIds), mode: app.mail.mode, outboxDir: app.mail.outboxDir, ...notices(request.query),
     });
   });
 

@@ -61,9 +61,29 @@ const manageUrl = (settings: MailSettings, registration: Registration) => `${set
  */
 export async function queueRegistrationMail(
   em: EntityManager, registration: Registration, event: Event, kind: RegistrationMailKind, settings: MailSettings, options: { byOrganiser?: boolean } = {},
+  /** The same email rendered beforehand by renderRegistrationMail (outside the transaction). */
+  rendered?: NewMail,
 ): Promise<void> {
   // Loaded through the caller's EntityManager: inside its transaction (SQLite has one connection).
   if (!event.sessions.isInitialized()) await em.populate(event, ['sessions']);
+  const mail = rendered ?? renderRegistrationMail(registration, event, kind, settings, options);
+  await enqueue(em, [{ ...mail, registration, dedupeKey: `registration:${registration.id}:${kind}` }], settings);
+}
+
+/** What a registration's email says of it: the registration, or one about to be written. */
+export type MailRecipient = Pick<Registration, 'firstName' | 'lastName' | 'email' | 'locale' | 'token' | 'status' | 'group'>;
+
+/**
+ * The email of queueRegistrationMail, rendered but not stored (its dedupe key, which holds the
+ * registration's id, is set when it is queued). The event's sessions must be loaded. A new
+ * registration's email is rendered before its transaction, so that the transaction, which holds
+ * SQLite's only connection, does nothing but write.
+ */
+export function renderRegistrationMail(
+  recipient: MailRecipient, event: Event, kind: RegistrationMailKind, settings: MailSettings, options: { byOrganiser?: boolean } = {},
+): NewMail {
+  // Only the fields of MailRecipient are read below (names, address, language, token, status, group).
+  const registration = recipient as Registration;
   const locale = mailLocale(registration.locale);
   const d = describer(event, locale);
   const t = d.t;
@@ -87,7 +107,7 @@ export async function queueRegistrationMail(
       ? { ics: calendarFor(event, registration, settings, 'CANCEL', entries, event.sequence + 1), method: 'CANCEL' as const }
       : { ics: calendarFor(event, registration, settings, 'REQUEST', entries), method: 'REQUEST' as const }
     : undefined;
-  await enqueue(em, [mailFor(event, registration, kind, `registration:${registration.id}:${kind}`, content, calendar)], settings);
+  return mailFor(event, registration, kind, '', content, calendar);
 }
 
 interface Entry {

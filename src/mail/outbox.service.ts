@@ -85,6 +85,8 @@ export async function enqueue(em: EntityManager, mails: NewMail[], settings: Mai
 
 export interface OutboxFilter {
   event?: Event;
+  /** Only the emails of these events (those the organiser is on the team of). */
+  eventIds?: number[];
   status?: OutboxStatus;
   limit?: number;
 }
@@ -92,16 +94,20 @@ export interface OutboxFilter {
 export async function listOutbox(em: EntityManager, filter: OutboxFilter = {}) {
   const where: Record<string, unknown> = {};
   if (filter.event) where.event = filter.event.id;
+  else if (filter.eventIds) where.event = { $in: filter.eventIds };
   if (filter.status) where.status = filter.status;
   const [items, total] = await em.findAndCount(OutboxMessage, where, { orderBy: { id: 'desc' }, limit: filter.limit ?? 500, populate: ['event'] });
   return { items, total };
 }
 
-export async function countOutbox(em: EntityManager, event?: Event): Promise<Record<OutboxStatus, number>> {
+/** Emails by status: of one event, of a list of events, or of all. */
+export async function countOutbox(em: EntityManager, scope?: Event | number[]): Promise<Record<OutboxStatus, number>> {
   const counts: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0 };
+  const ids = scope === undefined ? null : Array.isArray(scope) ? scope : [scope.id];
+  const where = ids === null ? '' : ids.length ? ` where event_id in (${ids.map(() => '?').join(', ')})` : ' where 1 = 0';
   const rows: { status: OutboxStatus; count: number | string }[] = await em.getConnection().execute(
-    `select status, count(*) as count from outbox_message${event ? ' where event_id = ?' : ''} group by status`,
-    event ? [event.id] : [],
+    `select status, count(*) as count from outbox_message${where} group by status`,
+    ids ?? [],
     'all',
     em.getTransactionContext(),
   );

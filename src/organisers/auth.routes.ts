@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { adoptOwnerlessEvents } from '../access/access.service.js';
 import { ValidationError } from '../errors.js';
 import { authenticate, countOrganisers, createOrganiser } from './organiser.service.js';
 import { sessionOrganiser } from './guards.js';
+import { clearLoginFailures, loginRetryAfter, recordLoginFailure } from './login-throttle.js';
 
 type Body = Record<string, string | undefined>;
 
@@ -22,6 +24,8 @@ export default async function authRoutes(app: FastifyInstance) {
     try {
       if (password !== passwordConfirmation) throw new ValidationError([{ field: 'passwordConfirmation', code: 'password_mismatch' }]);
       const organiser = await createOrganiser(request.em, { email, name, password });
+      // The first organiser of an install owns what is already there (the demo event, say).
+      await adoptOwnerlessEvents(request.em, [organiser.id]);
       request.session.set('organiserId', organiser.id);
       request.session.set('signedInAt', Date.now());
       return reply.redirect('/admin', 303);
@@ -39,10 +43,17 @@ export default async function authRoutes(app: FastifyInstance) {
 
   app.post<{ Body: Body }>('/admin/login', { preHandler: app.csrfProtection }, async (request, reply) => {
     const { email = '', password = '', next } = request.body ?? {};
+    const retryAfter = await loginRetryAfter(request.em, email, request.ip);
+    if (retryAfter > 0) {
+      const minutes = Math.ceil(retryAfter / 60);
+      return reply.header('Retry-After', String(retryAfter)).page('admin/login', { values: { email }, next: safeNext(next), throttled: minutes }, 429);
+    }
     const organiser = await authenticate(request.em, email, password);
     if (!organiser) {
+      await recordLoginFailure(request.em, email, request.ip);
       return reply.page('admin/login', { values: { email }, next: safeNext(next), failed: true }, 401);
     }
+    await clearLoginFailures(request.em, email);
     request.session.regenerate?.();
     request.session.set('organiserId', organiser.id);
     request.session.set('signedInAt', Date.now());

@@ -5,6 +5,8 @@ export class Organiser {
   email!: string;
   name!: string;
   passwordHash!: string;
+  /** Sessions started before this are no longer valid (a password change signs out other browsers). */
+  passwordChangedAt: Date | null = null;
   createdAt: Date = new Date();
 }
 
@@ -15,6 +17,7 @@ export const OrganiserSchema = new EntitySchema<Organiser>({
     email: { type: 'string', length: 254, unique: true },
     name: { type: 'string', length: 200 },
     passwordHash: { type: 'string', length: 300 },
+    passwordChangedAt: { type: 'datetime', nullable: true },
     createdAt: { type: 'datetime' },
   },
 });

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Orm } from '../db/orm.js';
 
@@ -9,15 +9,19 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     em: EntityManager;
+    forkedEm: EntityManager | null;
   }
 }
 
 /** Gives every request its own EntityManager (identity map and unit of work), never the global one. */
 export default fp(async function database(app: FastifyInstance, opts: { orm: Orm; closeOrm: boolean }) {
   app.decorate('orm', opts.orm);
-  app.decorateRequest('em', null as unknown as EntityManager);
-  app.addHook('onRequest', async (request) => {
-    request.em = opts.orm.em.fork();
+  // Forked on first use: a page served from the cache (src/events/event-cache.ts) never needs one.
+  app.decorateRequest('forkedEm', null);
+  app.decorateRequest('em', {
+    getter(this: FastifyRequest) {
+      return (this.forkedEm ??= opts.orm.em.fork());
+    },
   });
   if (opts.closeOrm) app.addHook('onClose', async () => opts.orm.close());
 }, { name: 'database' });

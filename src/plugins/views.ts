@@ -14,6 +14,8 @@ declare module 'fastify' {
   interface FastifyReply {
     /** Renders `views/<template>.eta` inside the layout with what every page needs. */
     page(template: string, data?: Record<string, unknown>, status?: number): Promise<FastifyReply>;
+    /** The HTML that `page` would send, without sending it (for the public page cache, src/events/event-cache.ts). */
+    pageHtml(template: string, data?: Record<string, unknown>): Promise<string>;
   }
 }
 
@@ -24,6 +26,10 @@ export default fp(async function views(app: FastifyInstance) {
   await app.register(view, { engine: { eta: new Eta({ views: viewsDir, cache: true, autoEscape: true }) }, templates: viewsDir, production: true });
   app.decorateRequest('organiser', null);
   app.decorateReply('page', async function (this: FastifyReply, template: string, data: Record<string, unknown> = {}, status = 200) {
+    const html = await this.pageHtml(template, data);
+    return this.code(status).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(html);
+  });
+  app.decorateReply('pageHtml', async function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
     const request = this.request;
     const errors = (data.errors as FieldError[] | undefined) ?? [];
     const t = request.t;
@@ -31,6 +37,7 @@ export default fp(async function views(app: FastifyInstance) {
       t,
       locale: request.locale,
       organiser: request.organiser,
+      eventRole: request.eventRole,
       csrfToken: this.generateCsrf(),
       path: request.url.split('?')[0],
       errors,
@@ -46,7 +53,6 @@ export default fp(async function views(app: FastifyInstance) {
       },
       ...data,
     };
-    const html = await this.viewAsync(template, context);
-    return this.code(status).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(html);
+    return this.viewAsync(template, context);
   });
 }, { name: 'views', dependencies: ['i18n', 'security'] });

@@ -3,7 +3,7 @@ import type { Event } from '../events/event.entity.js';
 import { findEvent } from '../events/event.service.js';
 import { structureTypeLabel } from '../events/structure-types.js';
 import { AppError, type FieldError, ValidationError } from '../errors.js';
-import { requireOrganiser } from '../organisers/guards.js';
+import { organiserPages } from '../organisers/guards.js';
 import { checkInList, setPresent, walkIn } from './check-in.service.js';
 
 type IdParams = { id: string };
@@ -18,10 +18,7 @@ export function checkInUrl(eventId: number, q: string, anchorId?: number, extra:
 }
 
 export default async function checkInAdminRoutes(app: FastifyInstance) {
-  app.addHook('preHandler', requireOrganiser);
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.method === 'POST') await new Promise<void>((resolve, reject) => app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve())));
-  });
+  organiserPages(app);
 
   async function showList(request: FastifyRequest, reply: FastifyReply, event: Event, q: string, extra: Record<string, unknown> = {}, status = 200) {
     const list = await checkInList(request.em, event, q);

@@ -4,16 +4,17 @@ import { structureTypeLabel } from '../events/structure-types.js';
 import { answerRows, displayAnswer, storedAnswers } from '../forms/answers.js';
 import { FIELD_TYPES } from '../forms/fields/index.js';
 import { loadResolvedForm } from '../forms/form.service.js';
-import { requireOrganiser } from '../organisers/guards.js';
+import { organiserPages } from '../organisers/guards.js';
 import { notFound } from '../errors.js';
 import { Registration, type RegistrationStatus } from './registration.entity.js';
+import { reissuePrivateLink } from './private-link.js';
 import { REGISTRATION_STATUSES, cancel, countByStatus, listRegistrations } from './registration.service.js';
 
-type Query = { structureType?: string; status?: string; cancelled?: string };
+type Query = { structureType?: string; status?: string; cancelled?: string; erased?: string };
 type RegistrationParams = { id: string; registrationId: string };
 
 export default async function registrationAdminRoutes(app: FastifyInstance) {
-  app.addHook('preHandler', requireOrganiser);
+  organiserPages(app);
 
   app.get<{ Params: { id: string }; Querystring: Query }>('/admin/events/:id/registrations', async (request, reply) => {
     const event = await findEvent(request.em, Number(request.params.id));
@@ -32,6 +33,7 @@ export default async function registrationAdminRoutes(app: FastifyInstance) {
       counts: await countByStatus(request.em, event),
       typeLabel: (key: string) => structureTypeLabel(event.structureTypes, key),
       cancelled: Boolean(request.query.cancelled),
+      erased: Boolean(request.query.erased),
     });
   });
 
@@ -57,13 +59,22 @@ export default async function registrationAdminRoutes(app: FastifyInstance) {
   });
 
   // One registration with every answer, those to questions since removed from the form included.
-  app.get<{ Params: RegistrationParams }>('/admin/events/:id/registrations/:registrationId', async (request, reply) => {
+  app.get<{ Params: RegistrationParams; Querystring: { newLink?: string } }>('/admin/events/:id/registrations/:registrationId', async (request, reply) => {
     const { event, registration } = await findRegistration(request);
     const form = await loadResolvedForm(request.em, event, request.t);
     const rows = answerRows(form, registration.answers, request.t, request.locale);
     return reply.page('admin/registration-detail', {
       event, registration, typeLabel: structureTypeLabel(event.structureTypes, registration.structureType),
       answers: rows.filter((row) => !row.removed), removed: rows.filter((row) => row.removed),
+      newLink: ['issued', 'sent'].includes(request.query.newLink ?? '') ? request.query.newLink : null,
     });
+  });
+
+  // Replaces the attendee's private link (the old one answers 404 from now on), optionally emailing the new one.
+  app.post<{ Params: RegistrationParams; Body: { notify?: string } }>('/admin/events/:id/registrations/:registrationId/new-link', { preHandler: app.csrfProtection }, async (request, reply) => {
+    const { event, registration } = await findRegistration(request);
+    const notify = request.body?.notify === 'yes';
+    await reissuePrivateLink(request.em, registration, { mail: notify ? app.mail.settings : undefined });
+    return reply.redirect(`/admin/events/${event.id}/registrations/${registration.id}?newLink=${notify ? 'sent' : 'issued'}`, 303);
   });
 }

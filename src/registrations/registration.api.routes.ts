@@ -10,6 +10,8 @@ import { loadDefinition } from '../forms/form.service.js';
 import { apiErrorFields, apiSubmission } from '../forms/registration-form.js';
 import type { Registration } from './registration.entity.js';
 import { listRegistrations, register } from './registration.service.js';
+import { registerOnce, requestHash } from './idempotency.service.js';
+import { AppError } from '../errors.js';
 
 const Status = StringEnum(['confirmed', 'waitlisted', 'cancelled'] as const);
 
@@ -47,23 +49,37 @@ export function registrationJson(r: Registration, publicUrl: string) {
 
 export default async function registrationApiRoutes(fastify: FastifyInstance, opts: { config: Config }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  app.addHook('preHandler', requireApiToken);
+  app.addHook('onRequest', requireApiToken);
   const tags = ['registrations'];
   const security = [{ bearer: [] }];
 
   app.post('/api/v1/events/:id/registrations', {
     schema: {
       tags, security, params: IdParams, body: RegistrationBody, response: { 201: Type.Ref('Registration'), ...errorResponses },
+      headers: Type.Object({
+        'idempotency-key': Type.Optional(Type.String({
+          minLength: 1, maxLength: 200,
+          description: 'Retry safely: the same key with the same body answers the first response again (kept 24 h); with another body, 422 idempotency_key_reused',
+        })),
+      }),
       summary: 'Register an attendee: confirmed while seats remain, then waitlisted',
     },
   }, async (request, reply) => {
     const event = await findEvent(request.em, request.params.id);
     const { locale, answers, ...builtIns } = request.body;
     const submission = apiSubmission(await loadDefinition(request.em, event), builtIns, answers);
-    const registration = await register(request.em, event, submission, { locale: locale ?? 'fr', mail: fastify.mail.settings, unsafeCapacityCheck: opts.config.unsafeCapacityCheck }).catch((error) => {
+    const options = { locale: locale ?? 'fr', mail: fastify.mail.settings, unsafeCapacityCheck: opts.config.unsafeCapacityCheck };
+    const key = request.headers['idempotency-key'];
+    const once = key ? { scope: `api:${request.organiser!.id}:${event.id}`, key, requestHash: requestHash(request.body) } : null;
+    const outcome = await (once
+      ? registerOnce(request.em, once, (r) => ({ status: 201, body: registrationJson(r, opts.config.publicUrl) }), (inTransaction) => register(request.em, event, submission, { ...options, inTransaction }))
+      : register(request.em, event, submission, options).then((value) => ({ kind: 'new' as const, value }))
+    ).catch((error) => {
       throw apiErrorFields(error);
     });
-    return reply.code(201).send(registrationJson(registration, opts.config.publicUrl));
+    if (outcome.kind === 'mismatch') throw new AppError(422, 'idempotency_key_reused', [{ field: 'Idempotency-Key', code: 'idempotency_key_reused' }]);
+    if (outcome.kind === 'replay') return reply.code(outcome.record.status).header('idempotent-replayed', 'true').send(outcome.record.body);
+    return reply.code(201).send(registrationJson(outcome.value, opts.config.publicUrl));
   });
 
   app.get('/api/v1/events/:id/registrations', {

@@ -27,6 +27,8 @@ export class Registration {
   /** When an organiser marked the person present on the day (check-in); null while not (or no longer) present. */
   checkedInAt: Date | null = null;
   consentAt!: Date;
+  /** When the retention job removed the personal data (src/privacy); null while it is kept. */
+  anonymisedAt: Date | null = null;
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
 }
@@ -58,6 +60,7 @@ export const RegistrationSchema = new EntitySchema<Registration>({
     locale: { type: 'string', length: 8 },
     checkedInAt: { type: 'datetime', nullable: true },
     consentAt: { type: 'datetime' },
+    anonymisedAt: { type: 'datetime', nullable: true },
     createdAt: { type: 'datetime' },
     updatedAt: { type: 'datetime' },
   },

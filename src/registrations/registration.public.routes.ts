@@ -1,37 +1,77 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { buildCalendar } from '../calendar/ics.js';
-import { publicEvent } from '../events/event.public.routes.js';
+import { publicEventSnapshot, sendCachedPage, withCurrentSeats } from '../events/event-cache.js';
 import { plenaries, registrationWindow } from '../events/event.service.js';
 import { structureTypeLabel } from '../events/structure-types.js';
 import { AppError, ValidationError } from '../errors.js';
 import { answerRows, formValuesFromAnswers } from '../forms/answers.js';
 import { loadResolvedForm } from '../forms/form.service.js';
 import { formView } from '../forms/render.js';
+import { resolveForm } from '../forms/resolve.js';
 import { cancel, findByToken, register, updateAnswers } from './registration.service.js';
+import { NONCE_FIELD, SpamRefused, issueFormNonce } from './form-nonce.js';
+import { registerOnce } from './idempotency.service.js';
+import { emailPrivateLink } from './private-link.js';
+import { judgeSubmission } from './public-guard.js';
+import { Registration } from './registration.entity.js';
 
 type SlugParams = { slug: string };
 type TokenParams = { token: string };
 
 export default async function registrationPublicRoutes(app: FastifyInstance, opts: { config: Config }) {
   app.get<{ Params: SlugParams }>('/e/:slug/register', async (request, reply) => {
-    const event = await publicEvent(request, request.params.slug);
-    const form = formView(await loadResolvedForm(request.em, event, request.t), {}, [], request.t);
-    return reply.page('public/register', { event, form, window: registrationWindow(event) });
+    // The page everyone opens when the link goes out: rendered once per language and kept briefly (src/events/event-cache.ts).
+    const { event, definition } = await publicEventSnapshot(app.orm, request.params.slug);
+    return sendCachedPage(reply, app.orm, `register:${event.slug}`, 'public/register',
+      async () => ({
+        event: await withCurrentSeats(app.orm, event), form: formView(resolveForm(definition, event, request.t), {}, [], request.t), window: registrationWindow(event),
+        // The page's own address, whatever spelling of it the first visitor used.
+        path: `/e/${event.slug}/register`,
+      }),
+      { formNonce: issueFormNonce(opts.config.sessionKey, event.id) });
   });
 
   app.post<{ Params: SlugParams; Body: Record<string, unknown> }>('/e/:slug/register', { preHandler: app.csrfProtection }, async (request, reply) => {
-    const event = await publicEvent(request, request.params.slug);
+    const { event, definition } = await publicEventSnapshot(app.orm, request.params.slug);
     const values = request.body ?? {};
+    // Robots (honeypot filled, form sent too fast, no nonce of ours) get a generic refusal; nothing is stored.
+    const verdict = await judgeSubmission(request.em, event, values, opts.config.sessionKey, opts.config.formMinFillSeconds);
+    const refused = () => {
+      request.log.info({ reason: verdict.spam, event: event.id }, 'registration refused as spam');
+      return reply.page('public/registration-refused', { event }, 400);
+    };
+    if (verdict.refuse) return refused();
+    const options = { locale: request.locale, mail: app.mail.settings, unsafeCapacityCheck: opts.config.unsafeCapacityCheck, definition };
+    const formNonce = verdict.nonce ? values[NONCE_FIELD] : issueFormNonce(opts.config.sessionKey, event.id);
     try {
-      const registration = await register(request.em, event, values, { locale: request.locale, mail: app.mail.settings, unsafeCapacityCheck: opts.config.unsafeCapacityCheck });
+      if (verdict.spam || !verdict.nonce) {
+        // Goes on only to show the answers' errors or the window's message; should it get as far as storing, it is refused.
+        await register(request.em, event, values, { ...options, inTransaction: async () => { throw new SpamRefused(verdict.spam ?? 'nonce'); } });
+        return refused();
+      }
+      // A second submit of the same rendered form (double click, retry, back and resend) lands on the first one's page.
+      const outcome = await registerOnce(request.em, { scope: `form:${event.id}`, key: verdict.nonce.id, requestHash: '' }, () => ({ status: 303, body: null }),
+        (inTransaction) => register(request.em, event, values, { ...options, inTransaction }));
+      const registration = outcome.kind === 'new' ? outcome.value : await request.em.findOneOrFail(Registration, { id: outcome.record.registration.id });
       return reply.redirect(`/r/${registration.token}?new=1`, 303);
     } catch (error) {
+      if (error instanceof SpamRefused) return refused();
       if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
       const status = error instanceof ValidationError ? 400 : error.statusCode;
       const form = formView(await loadResolvedForm(request.em, event, request.t), values, error.details, request.t);
-      return reply.page('public/register', { event, form, window: registrationWindow(event), errors: error.details, problem: error.details.length ? null : error.code }, status);
+      // Already registered: offer to email the private link to that address (below the form's errors).
+      const linkFor = error.code === 'already_registered' ? String(values.email ?? '') : null;
+      return reply.page('public/register', { event, form, window: registrationWindow(event), errors: error.details, problem: error.details.length ? null : error.code, formNonce, linkFor }, status);
     }
+  });
+
+  app.post<{ Params: SlugParams; Body: Record<string, unknown> }>('/e/:slug/private-link', { preHandler: app.csrfProtection }, async (request, reply) => {
+    const { event } = await publicEventSnapshot(app.orm, request.params.slug);
+    const email = typeof request.body?.email === 'string' ? request.body.email.slice(0, 254) : '';
+    await emailPrivateLink(request.em, event, email, app.mail.settings);
+    // The same answer whether or not the address is registered.
+    return reply.page('public/private-link-sent', { event, email });
   });
 
   app.get<{ Params: TokenParams; Querystring: { new?: string; updated?: string } }>('/r/:token', async (request, reply) => {

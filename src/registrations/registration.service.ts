@@ -4,9 +4,10 @@ import { Event } from '../events/event.entity.js';
 import { registrationWindow } from '../events/event.service.js';
 import { AppError, ValidationError, notFound } from '../errors.js';
 import { storedAnswers } from '../forms/answers.js';
+import type { FormDefinition } from '../forms/form-definition.js';
 import { ensureSessions, loadDefinition } from '../forms/form.service.js';
 import { validateRegistration } from '../forms/registration-form.js';
-import { queueRegistrationMail } from '../mail/notifications.js';
+import { queueRegistrationMail, renderRegistrationMail } from '../mail/notifications.js';
 import type { MailSettings } from '../mail/outbox.service.js';
 import { Registration, type RegistrationStatus } from './registration.entity.js';
 
@@ -41,6 +42,10 @@ export interface RegisterOptions {
   mail?: MailSettings;
   /** Test-only control (ATELIER_UNSAFE_CAPACITY_CHECK): see naiveSeatCheck. */
   unsafeCapacityCheck?: boolean;
+  /** Runs in the registration's transaction once it is written (idempotency.service.ts stores its replayable outcome). */
+  inTransaction?: (tx: EntityManager, registration: Registration) => Promise<void>;
+  /** The event's form definition when the caller has it already (the public page's cache, src/events/event-cache.ts). */
+  definition?: FormDefinition;
 }
 
 /**
@@ -59,9 +64,18 @@ export async function register(em: EntityManager, event: Event, raw: Record<stri
   const window = registrationWindow(event, options.now);
   if (window !== 'open') throw new AppError(409, `registration_${window}`);
   await ensureSessions(event);
-  const { value, answers, errors } = validateRegistration(await loadDefinition(em, event), event, raw);
+  const { value, answers, errors } = validateRegistration(options.definition ?? (await loadDefinition(em, event)), event, raw);
   if (errors.length) throw new ValidationError(errors);
   const naive = options.unsafeCapacityCheck ? await naiveSeatCheck(em, event) : null;
+  const token = newToken();
+  const locale = options.locale ?? 'fr';
+  // The email is rendered before the transaction, which then only writes: on SQLite it holds the one
+  // connection every request waits for. Rendered for the likely outcome; the seat itself is decided
+  // below, and the other email is rendered in the transaction if the guess was wrong.
+  const likely = event.capacity === null || event.confirmedCount < event.capacity ? 'confirmation' : 'waitlisted';
+  const early = options.mail
+    ? renderRegistrationMail({ firstName: value.firstName, lastName: value.lastName, email: value.email, locale, token, status: 'confirmed', group: null }, event, likely, options.mail)
+    : undefined;
   try {
     return await em.transactional(async (tx) => {
       const confirmed = naive === null ? await claimSeat(tx, event.id) : naive;
@@ -69,7 +83,7 @@ export async function register(em: EntityManager, event: Event, raw: Record<stri
       const now = new Date();
       const registration = tx.create(Registration, {
         event: tx.getReference(Event, event.id),
-        token: newToken(),
+        token,
         firstName: value.firstName,
         lastName: value.lastName,
         email: value.email,
@@ -79,13 +93,15 @@ export async function register(em: EntityManager, event: Event, raw: Record<stri
         status: confirmed ? 'confirmed' : 'waitlisted',
         answers,
         group: null,
-        locale: options.locale ?? 'fr',
+        locale,
         consentAt: now,
         createdAt: now,
         updatedAt: now,
       });
       await tx.flush();
-      if (options.mail) await queueRegistrationMail(tx, registration, event, confirmed ? 'confirmation' : 'waitlisted', options.mail);
+      if (options.inTransaction) await options.inTransaction(tx, registration);
+      const kind = confirmed ? 'confirmation' : 'waitlisted';
+      if (options.mail) await queueRegistrationMail(tx, registration, event, kind, options.mail, {}, kind === likely ? early : undefined);
       return registration;
     });
   } catch (error) {

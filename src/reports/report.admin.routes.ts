@@ -1,10 +1,11 @@
+import { memberEventIds } from '../access/access.service.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import type { Event } from '../events/event.entity.js';
 import { findEvent } from '../events/event.service.js';
 import { KEY_PATTERN } from '../events/structure-types.js';
 import { notFound } from '../errors.js';
-import { requireOrganiser } from '../organisers/guards.js';
+import { organiserPages } from '../organisers/guards.js';
 import { barChartSvg } from './chart.js';
 import { exportColumns, registrationsCsv, registrationsXlsx } from './export.js';
 import { formatNumberEn, formatNumberFr, formatPercentEn, formatPercentFr } from './percentages.js';
@@ -25,7 +26,7 @@ export async function sendRegistrationsCsv(request: FastifyRequest, reply: Fasti
 }
 
 export default async function reportAdminRoutes(app: FastifyInstance) {
-  app.addHook('preHandler', requireOrganiser);
+  organiserPages(app);
 
   app.get<{ Params: IdParams; Querystring: { status?: string } }>('/admin/events/:id/report', async (request, reply) => {
     const event = await findEvent(request.em, Number(request.params.id));
@@ -49,7 +50,7 @@ export default async function reportAdminRoutes(app: FastifyInstance) {
     const series = request.params.series;
     if (!KEY_PATTERN.test(series) || series.length > 80) throw notFound();
     const status = reportStatus(request.query.status);
-    const report = await seriesReport(request.em, series, status);
+    const report = await seriesReport(request.em, series, status, await memberEventIds(request.em, request.organiser!.id));
     if (report.events.length === 0) throw notFound();
     return reply.page('admin/series', {
       report, status, statuses: REPORT_STATUSES,

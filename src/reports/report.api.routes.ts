@@ -35,7 +35,7 @@ const rows = (list: BreakdownRow[]) => list.map(({ key, label, count, percent })
 
 export default async function reportApiRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  app.addHook('preHandler', requireApiToken);
+  app.addHook('onRequest', requireApiToken);
   const tags = ['reports'];
   const security = [{ bearer: [] }];
 

@@ -131,8 +131,8 @@ export interface SeriesReport {
 }
 
 /** The editions of a series, oldest first. */
-export async function seriesEvents(em: EntityManager, series: string): Promise<Event[]> {
-  return em.find(Event, { series }, { orderBy: { startsAt: 'asc', id: 'asc' } });
+export async function seriesEvents(em: EntityManager, series: string, ids?: number[]): Promise<Event[]> {
+  return em.find(Event, ids ? { series, id: { $in: ids } } : { series }, { orderBy: { startsAt: 'asc', id: 'asc' } });
 }
 
 /**
@@ -140,8 +140,9 @@ export async function seriesEvents(em: EntityManager, series: string): Promise<E
  * key across editions; a type's label is the one of the latest edition that has it, and the order is
  * the latest edition's, then types only older editions had, then keys no edition lists.
  */
-export async function seriesReport(em: EntityManager, series: string, status: ReportStatus = 'confirmed'): Promise<SeriesReport> {
-  const events = await seriesEvents(em, series);
+/** `ids`: only these events (those the organiser may see). */
+export async function seriesReport(em: EntityManager, series: string, status: ReportStatus = 'confirmed', ids?: number[]): Promise<SeriesReport> {
+  const events = await seriesEvents(em, series, ids);
   const rows = await countRows(em, events.map((event) => event.id));
 
   const types: LabelledType[] = [];

@@ -55,14 +55,28 @@ export function utcToZonedLocal(date: Date, tz: string): string {
   return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}`;
 }
 
+// Building an Intl.DateTimeFormat costs far more than formatting with it (it showed in the
+// profile of each registration's email): one per style, locale and zone, kept for the process.
+const displayFormatters = new Map<string, Intl.DateTimeFormat>();
+function displayFormatter(style: 'date' | 'time' | 'dateTime', tz: string, locale: string): Intl.DateTimeFormat {
+  const key = `${style}|${locale}|${tz}`;
+  let formatter = displayFormatters.get(key);
+  if (!formatter) {
+    const options: Intl.DateTimeFormatOptions = style === 'date' ? { dateStyle: 'full' } : style === 'time' ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' };
+    formatter = new Intl.DateTimeFormat(locale, { timeZone: tz, ...options });
+    displayFormatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 export function formatDate(date: Date, tz: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone: tz, dateStyle: 'full' }).format(date);
+  return displayFormatter('date', tz, locale).format(date);
 }
 
 export function formatTime(date: Date, tz: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone: tz, timeStyle: 'short' }).format(date);
+  return displayFormatter('time', tz, locale).format(date);
 }
 
 export function formatDateTime(date: Date, tz: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone: tz, dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  return displayFormatter('dateTime', tz, locale).format(date);
 }

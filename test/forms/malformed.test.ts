@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
 import { saveDefinition } from '../../src/forms/form.service.js';
 import { Registration } from '../../src/registrations/registration.entity.js';
-import { Browser, buildTestApp, csrfFrom, signedInOrganiser, textOf } from '../support/app.js';
+import { Browser, buildTestApp, csrfFrom, formNonceFrom, signedInOrganiser, textOf } from '../support/app.js';
 import { attendee, openEvent } from '../support/events.js';
 
 const { app, orm } = await buildTestApp(t);
@@ -31,7 +31,8 @@ function readable(t: Test, res: { statusCode: number; headers: Record<string, un
 
 t.test('oversized, unreadable or oddly shaped submissions get a readable 4xx page, never a 500', async (t) => {
   const browser = new Browser(app);
-  const token = csrfFrom((await browser.get(url)).body);
+  const formPage = (await browser.get(url)).body;
+  const token = csrfFrom(formPage);
 
   const huge = await browser.request({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${token}&commentaire=${'a'.repeat(300 * 1024)}` });
   readable(t, huge, 413);
@@ -70,7 +71,7 @@ t.test('oversized, unreadable or oddly shaped submissions get a readable 4xx pag
   readable(t, number, 400);
   t.match(number.body, 'id="field-nombre-error"');
 
-  const nested = await browser.post(url, { _csrf: token, ...attendee(1), 'answers[besoins]': 'rampe', 'besoins[]': 'rampe', '__proto__': 'x', constructor: 'y' });
+  const nested = await browser.post(url, { _csrf: token, _form: formNonceFrom(formPage)!, ...attendee(1), 'answers[besoins]': 'rampe', 'besoins[]': 'rampe', '__proto__': 'x', constructor: 'y' });
   t.equal(nested.statusCode, 303, 'unknown names are ignored');
   const saved = await em().findOneOrFail(Registration, { email: 'personne1@exemple.fr' });
   t.same(saved.answers, {}, 'and nothing odd is stored');

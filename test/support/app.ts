@@ -44,12 +44,18 @@ export async function freshDatabaseUrl(t: TestContext, dataDir: string): Promise
   return url.toString();
 }
 
+/**
+ * Tests post forms the instant they get them and send many requests from one address: the spam
+ * guard's minimum fill time and the rate limits are off unless a test sets them.
+ */
+export const UNGUARDED = { FORM_MIN_FILL_SECONDS: '0', RATE_LIMIT_REGISTER: '0', RATE_LIMIT_API_REGISTER: '0', RATE_LIMIT_LOGIN: '0' };
+
 /** A config on a fresh, private data folder and database (one per test file). */
 export async function testConfig(t: TestContext, env: Record<string, string> = {}): Promise<Config> {
   const dataDir = mkdtempSync(join(tmpdir(), 'atelier-test-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
   const databaseUrl = env.DATABASE_URL ?? (await freshDatabaseUrl(t, dataDir));
-  return loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL, ...env, DATABASE_URL: databaseUrl });
+  return loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL, ...UNGUARDED, ...env, DATABASE_URL: databaseUrl });
 }
 
 /** The whole service on a fresh database, closed when the test ends. */
@@ -89,7 +95,8 @@ export class Browser {
   async submit(fromPage: string, action: string, fields: Record<string, string | string[]>): Promise<LightMyRequestResponse> {
     const page = await this.get(fromPage);
     const token = csrfFrom(page.body);
-    return this.post(action, { _csrf: token, ...fields });
+    const nonce = formNonceFrom(page.body);
+    return this.post(action, { _csrf: token, ...(nonce ? { _form: nonce } : {}), ...fields });
   }
 
   post(url: string, fields: Record<string, string | string[]>) {
@@ -107,6 +114,11 @@ export function csrfFrom(html: string): string {
   const match = /name="_csrf" value="([^"]+)"/.exec(html);
   if (!match) throw new Error('no CSRF token on the page');
   return match[1];
+}
+
+/** The public registration form's nonce (src/registrations/form-nonce.ts), sent back like any hidden field. */
+export function formNonceFrom(html: string): string | null {
+  return /name="_form" value="([^"]+)"/.exec(html)?.[1] ?? null;
 }
 
 /** The text of an HTML fragment, tags removed and entities of the templates decoded. */

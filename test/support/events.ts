@@ -1,15 +1,20 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Event } from '../../src/events/event.entity.js';
+import { adoptOwnerlessEvents } from '../../src/access/access.service.js';
 import { type EventInput, createEvent } from '../../src/events/event.service.js';
+import { Organiser } from '../../src/organisers/organiser.entity.js';
 
 const HOUR = 3600_000;
 
-/** An open, published event a few weeks ahead, with a plenary and two groups; fields can be overridden. */
+/**
+ * An open, published event a few weeks ahead, with a plenary and two groups; fields can be overridden.
+ * Like the demo, it is owned by every organiser that exists when it is made.
+ */
 export async function openEvent(em: EntityManager, overrides: Partial<EventInput> = {}): Promise<Event> {
   const start = new Date(Date.now() + 30 * 24 * HOUR);
   start.setUTCHours(8, 0, 0, 0);
   const at = (hours: number) => new Date(start.getTime() + hours * HOUR);
-  return createEvent(em, {
+  const event = await createEvent(em, {
     title: 'Atelier test',
     slug: `atelier-${Math.random().toString(36).slice(2, 10)}`,
     venue: 'Maison Pour Tous',
@@ -25,6 +30,8 @@ export async function openEvent(em: EntityManager, overrides: Partial<EventInput
     ],
     ...overrides,
   });
+  await adoptOwnerlessEvents(em, (await em.find(Organiser, {}, { fields: ['id'] })).map((o) => o.id));
+  return event;
 }
 
 export function attendee(n: number, structureType = 'travailleur-social') {

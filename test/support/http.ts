@@ -14,19 +14,19 @@ export class HttpClient {
     return response;
   }
 
-  async page(url: string): Promise<{ status: number; html: string; csrf: string | null }> {
+  async page(url: string): Promise<{ status: number; html: string; csrf: string | null; nonce: string | null }> {
     const response = await this.request(url);
     const html = await response.text();
-    return { status: response.status, html, csrf: /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? null };
+    return { status: response.status, html, csrf: /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? null, nonce: /name="_form" value="([^"]+)"/.exec(html)?.[1] ?? null };
   }
 
   /** Opens the page with the form, then posts the fields with that page's CSRF token. */
   async submit(pageUrl: string, actionUrl: string, fields: Record<string, string>): Promise<Response> {
-    const { csrf } = await this.page(pageUrl);
+    const { csrf, nonce } = await this.page(pageUrl);
     return this.request(actionUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: csrf ?? '', ...fields }).toString(),
+      body: new URLSearchParams({ _csrf: csrf ?? '', ...(nonce ? { _form: nonce } : {}), ...fields }).toString(),
     });
   }
 }

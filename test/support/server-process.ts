@@ -15,7 +15,8 @@ export interface ServerProcess {
  */
 export async function startServer(env: Record<string, string>, t?: { teardown(fn: () => unknown): void }, entry = 'src/server.ts'): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    // Test clients post forms at once and from one address: no minimum fill time, no rate limits unless asked.
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', FORM_MIN_FILL_SECONDS: '0', RATE_LIMIT_REGISTER: '0', RATE_LIMIT_API_REGISTER: '0', RATE_LIMIT_LOGIN: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

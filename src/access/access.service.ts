@@ -1,0 +1,84 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { Event } from '../events/event.entity.js';
+import { AppError, ValidationError } from '../errors.js';
+import type { Organiser } from '../organisers/organiser.entity.js';
+import { EVENT_ROLES, type EventRole, EventMember } from './event-member.entity.js';
+
+const RANK: Record<EventRole, number> = { viewer: 1, organiser: 2, owner: 3 };
+
+export function isEventRole(value: unknown): value is EventRole {
+  return typeof value === 'string' && (EVENT_ROLES as string[]).includes(value);
+}
+
+/** Whether `role` allows what `needed` names (an owner may do what an organiser may, and so on). */
+export function roleAllows(role: EventRole | null, needed: EventRole): boolean {
+  return role !== null && RANK[role] >= RANK[needed];
+}
+
+export async function roleOn(em: EntityManager, organiserId: number, eventId: number): Promise<EventRole | null> {
+  const member = await em.findOne(EventMember, { event: eventId, organiser: organiserId }, { fields: ['role'] });
+  return member?.role ?? null;
+}
+
+/** Ids of the events this organiser is on the team of, whatever the role. */
+export async function memberEventIds(em: EntityManager, organiserId: number): Promise<number[]> {
+  const rows = await em.find(EventMember, { organiser: organiserId }, { fields: ['event'] });
+  return rows.map((row) => row.event.id);
+}
+
+/** Puts the organiser on the event's team (or changes their role); the creator of an event becomes its owner. */
+export async function grantRole(em: EntityManager, event: Event, organiser: Organiser, role: EventRole): Promise<EventMember> {
+  const existing = await em.findOne(EventMember, { event, organiser });
+  if (existing) {
+    existing.role = role;
+    await em.flush();
+    return existing;
+  }
+  const member = em.create(EventMember, { event, organiser, role, createdAt: new Date() });
+  await em.flush();
+  return member;
+}
+
+/** Makes these organisers owners of every event that has no owner yet (first sign-up, demo data). */
+export async function adoptOwnerlessEvents(em: EntityManager, organiserIds: number[]): Promise<void> {
+  if (organiserIds.length === 0) return;
+  const owned = await em.find(EventMember, { role: 'owner' }, { fields: ['event'] });
+  const ownedIds = new Set(owned.map((m) => m.event.id));
+  const events = await em.find(Event, {}, { fields: ['id'] });
+  for (const event of events.filter((e) => !ownedIds.has(e.id))) {
+    for (const organiserId of organiserIds) em.create(EventMember, { event: event.id, organiser: organiserId, role: 'owner', createdAt: new Date() });
+  }
+  await em.flush();
+}
+
+export async function teamOf(em: EntityManager, event: Event): Promise<EventMember[]> {
+  return em.find(EventMember, { event }, { populate: ['organiser'], orderBy: { createdAt: 'asc', id: 'asc' } });
+}
+
+async function findMember(em: EntityManager, event: Event, memberId: number): Promise<EventMember> {
+  const member = Number.isSafeInteger(memberId) ? await em.findOne(EventMember, { id: memberId, event }, { populate: ['organiser'] }) : null;
+  if (!member) throw new AppError(404, 'not_found');
+  return member;
+}
+
+/** An event always keeps at least one owner, so someone can still manage its team. */
+async function assertAnotherOwner(em: EntityManager, event: Event, member: EventMember) {
+  if (member.role !== 'owner') return;
+  const owners = await em.count(EventMember, { event, role: 'owner' });
+  if (owners <= 1) throw new ValidationError([{ field: 'role', code: 'last_owner' }]);
+}
+
+export async function changeRole(em: EntityManager, event: Event, memberId: number, role: string): Promise<EventMember> {
+  if (!isEventRole(role)) throw new ValidationError([{ field: 'role', code: 'role_invalid' }]);
+  const member = await findMember(em, event, memberId);
+  if (role !== 'owner') await assertAnotherOwner(em, event, member);
+  member.role = role;
+  await em.flush();
+  return member;
+}
+
+export async function removeMember(em: EntityManager, event: Event, memberId: number): Promise<void> {
+  const member = await findMember(em, event, memberId);
+  await assertAnotherOwner(em, event, member);
+  await em.removeAndFlush(member);
+}

@@ -1,0 +1,170 @@
+import type { FastifyReply } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import type { Orm } from '../db/orm.js';
+import { notFound } from '../errors.js';
+import type { FormDefinition } from '../forms/form-definition.js';
+import { ensureSessions, loadDefinition } from '../forms/form.service.js';
+import type { Event } from './event.entity.js';
+import { findEventBySlug } from './event.service.js';
+
+/**
+ * Short-lived copies of what the public registration page needs, so that the crowd opening the
+ * link at once does not each cost the database and the templates (see README, Performance).
+ *
+ * Freshness: every write this process makes through the ORM to an event, its programme or its form
+ * empties the cache (again when its transaction commits), so a change made on this instance shows
+ * on its next page. A change made by another instance (several instances on one PostgreSQL, or
+ * several processes on one SQLite file) shows within PUBLIC_CACHE_TTL_MS. The seats are never taken
+ * from the cache: the database decides them in one conditional UPDATE (registration.service.ts,
+ * claimSeat); that UPDATE empties the pages (they show the seats left) but not the event kept for
+ * checking submissions, which does not depend on them.
+ */
+export const PUBLIC_CACHE_TTL_MS = 1000;
+/** Past this many entries (events × languages × kinds) the cache starts again, so odd slugs cannot fill memory. */
+const MAX_ENTRIES = 1000;
+
+interface Entry {
+  value: Promise<unknown>;
+  expires: number;
+}
+
+export class FreshCache {
+  private entries = new Map<string, Entry>();
+
+  constructor(private readonly ttlMs = PUBLIC_CACHE_TTL_MS) {}
+
+  /** The value under `key` if loaded less than the TTL ago and since the last write; otherwise loads it once for all callers. */
+  get<T>(key: string, load: () => Promise<T>, now = Date.now()): Promise<T> {
+    const entry = this.entries.get(key);
+    if (entry && entry.expires > now) return entry.value as Promise<T>;
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    const value = load();
+    const fresh: Entry = { value, expires: now + this.ttlMs };
+    this.entries.set(key, fresh);
+    // A failed load (an unknown slug, a database error) is not remembered.
+    value.catch(() => {
+      if (this.entries.get(key) === fresh) this.entries.delete(key);
+    });
+    return value;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+interface PublicCaches {
+  /** The events and their forms, for the page and for checking submissions. */
+  snapshots: FreshCache;
+  /** The rendered pages. */
+  pages: FreshCache;
+}
+
+const caches = new WeakMap<Orm, PublicCaches>();
+
+type Effect = 'none' | 'pages' | 'all';
+const READ_OR_TRANSACTION = /^\s*(select|begin|savepoint|release|rollback|pragma)\b/i;
+const WRITE = /^\s*(?:insert\s+into|update|delete\s+from)\s+[`"]?(\w+)[`"]?\s/i;
+const SEAT_COUNT = /^\s*update\s+[`"]?event[`"]?\s+set\s+[`"]?confirmed_count[`"]?\s*=\s*[`"]?confirmed_count[`"]?\s*[-+]\s*1\b/i;
+const PUBLIC_TABLES = new Set(['event', 'event_session', 'registration_form']);
+
+/** What a statement can change of the cached pages and events (anything unknown: everything). */
+function effectOf(sql: string): Effect {
+  if (READ_OR_TRANSACTION.test(sql)) return 'none';
+  const table = WRITE.exec(sql)?.[1];
+  if (table === undefined) return 'all';
+  if (!PUBLIC_TABLES.has(table.toLowerCase())) return 'none';
+  return SEAT_COUNT.test(sql) ? 'pages' : 'all';
+}
+
+/** The caches of one database (tests open several apps, each on its own database, in one process). */
+function publicCaches(orm: Orm): PublicCaches {
+  let cache = caches.get(orm);
+  if (!cache) {
+    const created: PublicCaches = { snapshots: new FreshCache(), pages: new FreshCache() };
+    const apply = (effect: Effect) => {
+      if (effect === 'none') return;
+      created.pages.clear();
+      if (effect === 'all') created.snapshots.clear();
+    };
+    // Transactions that wrote something cached: emptied again at COMMIT, as a reader on another
+    // connection (PostgreSQL) may have loaded the old state in between.
+    const pending = new Map<string, Effect>();
+    type Query = { sql: string; __knexTxId?: string };
+    const knex = (orm.em.getConnection() as unknown as { getKnex(): { on(event: 'query', fn: (query: Query) => void): void } }).getKnex();
+    knex.on('query', ({ sql, __knexTxId: tx }) => {
+      if (tx !== undefined && /^\s*(commit|rollback)\b/i.test(sql)) {
+        apply(pending.get(tx) ?? 'none');
+        pending.delete(tx);
+        return;
+      }
+      const effect = effectOf(sql);
+      apply(effect);
+      if (tx !== undefined && effect !== 'none' && pending.get(tx) !== 'all') pending.set(tx, effect);
+    });
+    caches.set(orm, created);
+    cache = created;
+  }
+  return cache;
+}
+
+/** A published or closed event with its programme, and its form definition: shared by requests, read only. */
+export interface PublicEventSnapshot {
+  event: Event;
+  definition: FormDefinition;
+}
+
+/** The public event of this slug (drafts are not public), from the cache; 404 otherwise. */
+export function publicEventSnapshot(orm: Orm, slug: string): Promise<PublicEventSnapshot> {
+  return publicCaches(orm).snapshots.get(slug, async () => {
+    // Its own EntityManager: the entity outlives the request that loaded it and is never flushed.
+    const em = orm.em.fork();
+    const event = await findEventBySlug(em, slug);
+    if (!event || event.status === 'draft') throw notFound();
+    await ensureSessions(event);
+    return { event, definition: await loadDefinition(em, event) };
+  });
+}
+
+/**
+ * The cached event with the seats taken as the database counts them now (the cache keeps an event
+ * across registrations, whose seats it does not need; a page shows the seats left).
+ */
+export async function withCurrentSeats(orm: Orm, event: Event): Promise<Event> {
+  if (event.capacity === null) return event;
+  const rows: { confirmed_count: number | string }[] = await orm.em.getConnection().execute('select confirmed_count from event where id = ?', [event.id]);
+  return rows.length ? Object.create(event, { confirmedCount: { value: Number(rows[0].confirmed_count) } }) : event;
+}
+
+/** Stands where a visitor's own value goes in a cached page; random per process, so no text of an organiser can hold it. */
+const MARK = `@@atelier-${randomBytes(8).toString('hex')}-`;
+const MARKS = new RegExp(`${MARK}(\\w+)@@`, 'g');
+
+interface CachedPage {
+  /** The HTML around the visitors' values, already encoded: parts[i], value of names[i], parts[i + 1]… */
+  parts: Buffer[];
+  names: string[];
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * Sends a public page rendered once per `key` and language, and kept as long as the cache keeps it
+ * (see above); only each visitor's own values (their CSRF token, and `perVisitor`, e.g. the form's
+ * nonce) are filled in per request. An organiser's session gets the page rendered afresh.
+ */
+export async function sendCachedPage(
+  reply: FastifyReply, orm: Orm, key: string, template: string, data: () => Promise<Record<string, unknown>>, perVisitor: Record<string, string> = {},
+): Promise<FastifyReply> {
+  const request = reply.request;
+  if (request.organiser) return reply.page(template, { ...(await data()), ...perVisitor });
+  const page = await publicCaches(orm).pages.get(`${key}:${request.locale}`, async (): Promise<CachedPage> => {
+    const marks = Object.fromEntries(['csrfToken', ...Object.keys(perVisitor)].map((name) => [name, `${MARK}${name}@@`]));
+    const pieces = (await reply.pageHtml(template, { ...(await data()), ...marks })).split(MARKS);
+    return { parts: pieces.filter((_, i) => i % 2 === 0).map((part) => Buffer.from(part)), names: pieces.filter((_, i) => i % 2 === 1) };
+  });
+  const values: Record<string, string> = { ...perVisitor, csrfToken: reply.generateCsrf() };
+  const chunks = [page.parts[0]];
+  for (let i = 0; i < page.names.length; i++) chunks.push(Buffer.from(escapeHtml(values[page.names[i]] ?? '')), page.parts[i + 1]);
+  return reply.code(200).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(Buffer.concat(chunks));
+}

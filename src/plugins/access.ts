@@ -1,0 +1,49 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { auditAction, recordAudit } from '../audit/audit.service.js';
+
+function registrationOf(request: FastifyRequest, route: string): number | null {
+  const params = request.params as Record<string, string>;
+  const raw = route.startsWith('/api/v1/registrations/:id') ? params.id : params.registrationId;
+  const id = Number(raw);
+  return Number.isSafeInteger(id) && id > 0 ? id : null;
+}
+
+/**
+ * Event roles are checked by the organiser guards (src/organisers/guards.ts); this records, after
+ * each successful organiser request about an event, who viewed, exported or changed its data.
+ */
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route of the service (method and pattern), for the route-walking access test and docs. */
+    routeTable: { method: string; url: string }[];
+  }
+}
+
+export default fp(async function access(app: FastifyInstance) {
+  const routeTable: { method: string; url: string }[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
+  });
+  app.decorateRequest('eventId', null);
+  app.decorateRequest('eventRole', null);
+  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.eventId === null || reply.statusCode >= 400) return;
+    const route = request.routeOptions.url ?? '';
+    const action = auditAction(request.method, route);
+    if (!action) return;
+    try {
+      await recordAudit(app.orm.em.fork(), {
+        eventId: request.eventId,
+        organiserId: request.organiser?.id ?? null,
+        action,
+        route: `${request.method} ${route}`,
+        registrationId: registrationOf(request, route),
+        via: route.startsWith('/api/') ? 'api' : 'page',
+      });
+    } catch (error) {
+      request.log.error({ err: error }, 'could not record the audit entry');
+    }
+  });
+}, { name: 'access', dependencies: ['database'] });

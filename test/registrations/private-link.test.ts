@@ -1,0 +1,98 @@
+import t from 'tap';
+import { OutboxMessage } from '../../src/mail/outbox.entity.js';
+import { Registration } from '../../src/registrations/registration.entity.js';
+import { Browser, buildTestApp, csrfFrom, signedInOrganiser, textOf } from '../support/app.js';
+import { attendee, openEvent } from '../support/events.js';
+
+// An attendee's private link was forwarded or leaked: the organiser issues a new one from the
+// registration's page; the old one stops working, the new one can be emailed to the person.
+const { app, orm } = await buildTestApp(t);
+const em = () => orm.em.fork();
+const organiser = await signedInOrganiser(app);
+
+async function registered(n: number) {
+  const event = await openEvent(em());
+  const res = await new Browser(app).submit(`/e/${event.slug}/register`, `/e/${event.slug}/register`, attendee(n));
+  const registration = await em().findOneOrFail(Registration, { event: event.id });
+  return { event, registration, link: res.headers.location!.split('?')[0] };
+}
+
+async function reissue(eventId: number, registrationId: number, notify: boolean) {
+  const page = await organiser.get(`/admin/events/${eventId}/registrations/${registrationId}`);
+  const fields: Record<string, string> = { _csrf: csrfFrom(page.body) };
+  if (notify) fields.notify = 'yes';
+  return organiser.post(`/admin/events/${eventId}/registrations/${registrationId}/new-link`, fields);
+}
+
+t.test('the registration page offers the button, with the choice to email the new link', async (t) => {
+  const { event, registration } = await registered(1);
+  const page = await organiser.get(`/admin/events/${event.id}/registrations/${registration.id}`);
+  t.match(page.body, `action="/admin/events/${event.id}/registrations/${registration.id}/new-link"`);
+  t.match(textOf(page.body), 'Émettre un nouveau lien privé');
+  t.match(page.body, /<input type="checkbox" id="new-link-notify" name="notify" value="yes" checked>\s*<label for="new-link-notify">/);
+});
+
+t.test('a new link replaces the old one, which now answers a bare 404', async (t) => {
+  const { event, registration, link } = await registered(2);
+  t.equal((await new Browser(app).get(link)).statusCode, 200);
+  const res = await reissue(event.id, registration.id, false);
+  t.equal(res.statusCode, 303);
+  t.equal(res.headers.location, `/admin/events/${event.id}/registrations/${registration.id}?newLink=issued`);
+  t.match(textOf((await organiser.get(res.headers.location!)).body), "l'ancien ne fonctionne plus");
+  const old = await new Browser(app).get(link);
+  t.equal(old.statusCode, 404);
+  t.notMatch(textOf(old.body), 'Prénom2', 'nothing about the person');
+  const fresh = await em().findOneOrFail(Registration, { id: registration.id });
+  t.not(fresh.token, registration.token);
+  t.equal(fresh.token.length, 43, '256 random bits');
+  t.equal((await new Browser(app).get(`/r/${fresh.token}`)).statusCode, 200, 'the new link works');
+  t.equal(await em().count(OutboxMessage, { registration: registration.id, kind: 'private_link' }), 0, 'no email unless asked');
+});
+
+t.test('asked to, the new link is emailed to the attendee', async (t) => {
+  const { event, registration } = await registered(3);
+  const res = await reissue(event.id, registration.id, true);
+  t.equal(res.headers.location, `/admin/events/${event.id}/registrations/${registration.id}?newLink=sent`);
+  const fresh = await em().findOneOrFail(Registration, { id: registration.id });
+  const mail = await em().findOneOrFail(OutboxMessage, { registration: registration.id, kind: 'private_link' });
+  t.equal(mail.recipient, 'personne3@exemple.fr');
+  t.match(mail.text, `/r/${fresh.token}`);
+  t.notMatch(mail.text, registration.token, 'not the old link');
+  t.match(mail.subject, 'nouveau lien');
+});
+
+t.test('signed-out people cannot reissue a link', async (t) => {
+  const { event, registration } = await registered(4);
+  const stranger = new Browser(app);
+  const page = await stranger.get('/admin/login');
+  const res = await stranger.post(`/admin/events/${event.id}/registrations/${registration.id}/new-link`, { _csrf: csrfFrom(page.body) });
+  t.equal(res.statusCode, 303);
+  t.match(res.headers.location, '/admin/login');
+  t.equal((await em().findOneOrFail(Registration, { id: registration.id })).token, registration.token);
+});
+
+t.test('registering again with the same address offers to email the private link there, and only there', async (t) => {
+  const { event, registration } = await registered(30);
+  const again = new Browser(app);
+  const refused = await again.submit(`/e/${event.slug}/register`, `/e/${event.slug}/register`, attendee(30));
+  t.equal(refused.statusCode, 409);
+  t.match(textOf(refused.body), 'déjà inscrite');
+  t.match(textOf(refused.body), `M'envoyer le lien à ${attendee(30).email}`, 'the page offers to send the link');
+  t.notMatch(refused.body, registration.token, 'without showing it');
+
+  const sendLink = (email: string) => again.post(`/e/${event.slug}/private-link`, { _csrf: csrfFrom(refused.body), email });
+  const linkMails = () => em().find(OutboxMessage, { registration: registration.id, kind: 'private_link' });
+  const sent = await sendLink(attendee(30).email.toUpperCase());
+  t.equal(sent.statusCode, 200);
+  t.match(textOf(sent.body), 'le lien privé vient d\'y être envoyé');
+  const [mail] = await linkMails();
+  t.equal(mail.recipient, attendee(30).email, 'to the registered address');
+  t.match(mail.text, `/r/${registration.token}`, 'with the current private link');
+  t.match(mail.subject, 'Votre lien d\'inscription');
+
+  await sendLink(attendee(30).email);
+  t.equal((await linkMails()).length, 1, 'asking again at once sends no second email');
+  const stranger = await sendLink('personne-inconnue@exemple.fr');
+  t.equal(textOf(stranger.body), textOf(sent.body).replace(attendee(30).email.toUpperCase(), 'personne-inconnue@exemple.fr'), 'an unknown address gets the same answer');
+  t.equal(await em().count(OutboxMessage, { recipient: 'personne-inconnue@exemple.fr' }), 0, 'and no email');
+});
