@@ -23,8 +23,10 @@ export default async function teamAdminRoutes(app: FastifyInstance) {
   const teamPage = async (request: FastifyRequest, reply: FastifyReply, event: Event, extra: Record<string, unknown> = {}, status = 200) =>
     reply.page('admin/team', { event, members: await teamOf(request.em, event), roles: EVENT_ROLES, values: { role: 'organiser' }, ...extra }, status);
 
-  app.get<{ Params: IdParams; Querystring: { added?: string; invited?: string } }>('/admin/events/:id/team', { config: ownerOnly }, async (request, reply) =>
-    teamPage(request, reply, await findEvent(request.em, Number(request.params.id)), { added: request.query.added === '1', invited: request.query.invited === '1' }));
+  app.get<{ Params: IdParams; Querystring: { added?: string; invited?: string; notSent?: string } }>('/admin/events/:id/team', { config: ownerOnly }, async (request, reply) =>
+    teamPage(request, reply, await findEvent(request.em, Number(request.params.id)), {
+      added: request.query.added === '1', invited: request.query.invited === '1', notSent: request.query.notSent === '1',
+    }));
 
   app.post<{ Params: IdParams; Body: Body }>('/admin/events/:id/team', { config: ownerOnly }, async (request, reply) => {
     const event = await findEvent(request.em, Number(request.params.id));
@@ -38,13 +40,19 @@ export default async function teamAdminRoutes(app: FastifyInstance) {
     const invited = !organiser;
     if (!organiser) organiser = await createInvitedOrganiser(request.em, email, (request.body?.name ?? '').trim().slice(0, 200));
     await grantRole(request.em, event, organiser, role as (typeof EVENT_ROLES)[number]);
+    let notice = 'added';
     if (invited) {
       const token = await issuePasswordReset(request.em, organiser, INVITATION_LIFETIME_MS);
       const link = `${app.mail.settings.publicUrl}/admin/password-reset/${token}`;
       const t = request.t;
-      await sendAccountMail(app.mail, email, t('team.invitation.mailSubject', { event: event.title }), t('team.invitation.mailBody', { by: request.organiser!.name, event: event.title, link }));
+      notice = await sendAccountMail(app.mail, email, t('team.invitation.mailSubject', { event: event.title }), t('team.invitation.mailBody', { by: request.organiser!.name, event: event.title, link }))
+        .then(() => 'invited')
+        .catch((error) => {
+          request.log.error({ err: error }, 'team invitation email not sent');
+          return 'notSent';
+        });
     }
-    return reply.redirect(`/admin/events/${event.id}/team?${invited ? 'invited' : 'added'}=1`, 303);
+    return reply.redirect(`/admin/events/${event.id}/team?${notice}=1`, 303);
   });
 
   app.post<{ Params: MemberParams; Body: Body }>('/admin/events/:id/team/:memberId', { config: ownerOnly }, async (request, reply) => {

@@ -19,7 +19,9 @@ export default async function passwordResetRoutes(app: FastifyInstance) {
       if (token) {
         const t = request.t;
         const link = `${app.mail.settings.publicUrl}/admin/password-reset/${token}`;
-        await sendAccountMail(app.mail, organiser.email, t('account.reset.mailSubject'), t('account.reset.mailBody', { name: organiser.name, link }));
+        // A mail server that is down must not tell, by a different answer, that this account exists.
+        await sendAccountMail(app.mail, organiser.email, t('account.reset.mailSubject'), t('account.reset.mailBody', { name: organiser.name, link }))
+          .catch((error) => request.log.error({ err: error }, 'password reset email not sent'));
       }
     }
     // The same answer whether or not the account exists: the page does not tell who has one.
