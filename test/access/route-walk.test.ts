@@ -99,3 +99,16 @@ t.test('an unknown event is a 404, not a 403', async (t) => {
   t.equal((await app.inject({ url: '/api/v1/events/9999/registrations', headers: api(aliceToken) })).statusCode, 404);
   t.equal((await app.inject({ url: '/api/v1/events/abc', headers: api(aliceToken) })).statusCode, 400, 'a malformed id is still a 400');
 });
+
+t.test('every form post, public or organiser, is refused without a CSRF token', async (t) => {
+  const [row] = await orm.em.fork().getConnection().execute('select token from registration where id = ?', [registrationB.id]);
+  const publicParams: Record<string, string> = { slug: eventB.slug, token: row.token };
+  const posts = app.routeTable.filter((route) => route.method === 'POST' && !route.url.startsWith('/api/'));
+  t.ok(posts.length >= 40, `${posts.length} form routes`);
+  for (const route of posts) {
+    const url = fill(route.url).replace(/:(\w+)/g, (_m, name: string) => publicParams[name] ?? name);
+    const response = await bob.post(url, { email: 'bob@alisee.fr' });
+    t.equal(response.statusCode, 403, `${route.method} ${route.url}`);
+    t.match(textOf(response.body), 'Rechargez la page et renvoyez le formulaire', `${route.url} says why`);
+  }
+});
