@@ -9,11 +9,14 @@ declare module 'fastify' {
   }
 }
 
-/** Language: `?lang=` (remembered in the session), then the session, then Accept-Language, then French. */
+/**
+ * Language: `?lang=` (remembered in the session), then the session, then Accept-Language, then French.
+ * Decided on request, before any route's own checks, so their refusals (403, 429) speak it too.
+ */
 export default fp(async function i18n(app: FastifyInstance) {
   app.decorateRequest('locale', DEFAULT_LOCALE);
   app.decorateRequest('t', null as unknown as Translate);
-  app.addHook('preHandler', async (request) => {
+  app.addHook('onRequest', async (request) => {
     const asked = (request.query as Record<string, unknown> | undefined)?.lang;
     const remembered = request.session?.get('lang');
     let locale: Locale = DEFAULT_LOCALE;

@@ -30,6 +30,12 @@ t.test('the public form: the third registration in a minute from one address get
   const english = await new Browser(app, { 'accept-language': 'en' }).submit(`/e/${event.slug}/register`, `/e/${event.slug}/register`, attendee(4));
   t.equal(english.statusCode, 429);
   t.match(textOf(english.body), 'Too many requests from your connection');
+  const chosen = new Browser(app);
+  await chosen.get('/?lang=en');
+  const page = `/e/${event.slug}/register`;
+  const limitedEnglish = await chosen.submit(page, page, attendee(5));
+  t.equal(limitedEnglish.statusCode, 429);
+  t.match(textOf(limitedEnglish.body), 'Too many requests from your connection', 'in the language chosen on the site, too');
 });
 
 t.test('the API: 429 JSON rate_limited with Retry-After', async (t) => {
