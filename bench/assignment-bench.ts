@@ -3,8 +3,8 @@
  * Run directly: npx tsx bench/assignment-bench.ts [sizes...]
  */
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import { assignGroups, type AssignmentInput, type AssignmentPerson } from '../src/groups/assignment.js';
+import { runDirectly } from './run-directly.js';
 
 export interface AssignmentBenchRow {
   people: number;
@@ -111,13 +111,4 @@ export async function benchAssignment(sizes = [1000, 10000]): Promise<Assignment
   return rows;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => Number.isInteger(n) && n > 0);
-  benchAssignment(sizes.length > 0 ? sizes : undefined).then(
-    (rows) => console.table(rows),
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+runDirectly(import.meta.url, benchAssignment);

@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import { adoptOwnerlessEvents } from '../src/access/access.service.js';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -18,6 +17,7 @@ import type { Event } from '../src/events/event.entity.js';
 import { createEvent } from '../src/events/event.service.js';
 import { saveDefinition } from '../src/forms/form.service.js';
 import { createApiToken, createOrganiser } from '../src/organisers/organiser.service.js';
+import { runDirectly } from './run-directly.js';
 
 export interface ReportBenchRow {
   registrations: number;
@@ -215,13 +215,4 @@ export async function benchReport(sizes = [10000, 100000]): Promise<ReportBenchR
   return rows;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => Number.isInteger(n) && n > 0);
-  benchReport(sizes.length > 0 ? sizes : undefined).then(
-    (rows) => console.table(rows),
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+runDirectly(import.meta.url, benchReport);

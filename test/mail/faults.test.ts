@@ -34,7 +34,8 @@ async function registerMany(app: FastifyInstance, slug: string, numbers: number[
 
 const statuses = async (orm: Orm) => (await orm.em.fork().find(OutboxMessage, {}, { orderBy: { id: 'asc' } })).map((m) => m.status);
 
-t.test('the server refuses with 451: registrations go on, the email is retried with backoff, and delivered once the server accepts', async (t) => {
+/** A test SMTP server and the service sending to it, running on a fresh database with one open event. */
+async function runningService(t: TestContext) {
   const smtp = await TestSmtpServer.start();
   t.teardown(() => smtp.stop());
   const { config, start } = await service(t, smtp.url);
@@ -43,6 +44,11 @@ t.test('the server refuses with 451: registrations go on, the email is retried w
   const transport = createMailTransport(config.mail);
   t.teardown(() => transport.close?.());
   const event = await openEvent(orm.em.fork());
+  return { smtp, app, orm, transport, event };
+}
+
+t.test('the server refuses with 451: registrations go on, the email is retried with backoff, and delivered once the server accepts', async (t) => {
+  const { smtp, app, orm, transport, event } = await runningService(t);
 
   smtp.refuseRecipients = { code: 451, message: 'Try again later' };
   await registerMany(app, event.slug, [1]);
@@ -75,14 +81,7 @@ t.test('the server refuses with 451: registrations go on, the email is retried w
 });
 
 t.test('after the retries are spent the email is failed and waits for the organisers', async (t) => {
-  const smtp = await TestSmtpServer.start();
-  t.teardown(() => smtp.stop());
-  const { config, start } = await service(t, smtp.url);
-  const { app, orm } = await start();
-  t.teardown(() => app.close());
-  const transport = createMailTransport(config.mail);
-  t.teardown(() => transport.close?.());
-  const event = await openEvent(orm.em.fork());
+  const { smtp, app, orm, transport, event } = await runningService(t);
   smtp.refuseRecipients = { code: 421, message: 'Service not available' };
   await registerMany(app, event.slug, [1]);
 
@@ -106,14 +105,7 @@ t.test('after the retries are spent the email is failed and waits for the organi
 });
 
 t.test('a recipient refused with 550 fails at once (retrying cannot help); resending after a fix delivers it', async (t) => {
-  const smtp = await TestSmtpServer.start();
-  t.teardown(() => smtp.stop());
-  const { config, start } = await service(t, smtp.url);
-  const { app, orm } = await start();
-  t.teardown(() => app.close());
-  const transport = createMailTransport(config.mail);
-  t.teardown(() => transport.close?.());
-  const event = await openEvent(orm.em.fork());
+  const { smtp, app, orm, transport, event } = await runningService(t);
   smtp.refuseRecipients = { code: 550, message: 'No such user' };
   await registerMany(app, event.slug, [1]);
   t.same(await drainOutbox(orm, transport), { sent: 0, retried: 0, failed: 1 });
