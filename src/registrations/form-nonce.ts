@@ -58,9 +58,3 @@ export function spamReason(nonce: FormNonce | null, body: Record<string, unknown
   return null;
 }
 
-/** Thrown inside the registration's transaction when a robot's submission reached it: nothing is stored. */
-export class SpamRefused extends Error {
-  constructor(readonly reason: SpamReason) {
-    super(`registration refused as spam (${reason})`);
-  }
-}

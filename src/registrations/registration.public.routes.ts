@@ -9,11 +9,10 @@ import { answerRows, formValuesFromAnswers } from '../forms/answers.js';
 import { loadResolvedForm } from '../forms/form.service.js';
 import { formView } from '../forms/render.js';
 import { resolveForm } from '../forms/resolve.js';
-import { cancel, findByToken, register, updateAnswers } from './registration.service.js';
-import { NONCE_FIELD, SpamRefused, issueFormNonce } from './form-nonce.js';
+import { cancel, checkSubmission, findByToken, register, updateAnswers } from './registration.service.js';
+import { NONCE_FIELD, issueFormNonce, readFormNonce, spamReason } from './form-nonce.js';
 import { registerOnce } from './idempotency.service.js';
 import { emailPrivateLink } from './private-link.js';
-import { judgeSubmission } from './public-guard.js';
 import { Registration } from './registration.entity.js';
 
 type SlugParams = { slug: string };
@@ -35,31 +34,28 @@ export default async function registrationPublicRoutes(app: FastifyInstance, opt
   app.post<{ Params: SlugParams; Body: Record<string, unknown> }>('/e/:slug/register', { preHandler: app.csrfProtection }, async (request, reply) => {
     const { event, definition } = await publicEventSnapshot(app.orm, request.params.slug);
     const values = request.body ?? {};
-    // Robots (honeypot filled, form sent too fast, no nonce of ours) get a generic refusal; nothing is stored.
-    const verdict = await judgeSubmission(request.em, event, values, opts.config.sessionKey, opts.config.formMinFillSeconds);
-    const refused = () => {
-      request.log.info({ reason: verdict.spam, event: event.id }, 'registration refused as spam');
-      return reply.page('public/registration-refused', { event }, 400);
-    };
-    if (verdict.refuse) return refused();
+    const nonce = readFormNonce(opts.config.sessionKey, event.id, values[NONCE_FIELD]);
+    const spam = spamReason(nonce, values, opts.config.formMinFillSeconds);
     const options = { locale: request.locale, mail: app.mail.settings, unsafeCapacityCheck: opts.config.unsafeCapacityCheck, definition };
-    const formNonce = verdict.nonce ? values[NONCE_FIELD] : issueFormNonce(opts.config.sessionKey, event.id);
+    const formNonce = nonce ? values[NONCE_FIELD] : issueFormNonce(opts.config.sessionKey, event.id);
     try {
-      if (verdict.spam || !verdict.nonce) {
-        // Goes on only to show the answers' errors or the window's message; should it get as far as storing, it is refused.
-        await register(request.em, event, values, { ...options, inTransaction: async () => { throw new SpamRefused(verdict.spam ?? 'nonce'); } });
-        return refused();
+      if (spam || !nonce) {
+        // Robots (honeypot filled, form sent too fast, no nonce of ours) get a generic refusal and
+        // nothing is stored; one with mistakes, or sent while registration is closed, is answered as
+        // usual, so people who pasted fast are told what to fix.
+        await checkSubmission(request.em, event, values, options);
+        request.log.info({ reason: spam, event: event.id }, 'registration refused as spam');
+        return reply.page('public/registration-refused', { event }, 400);
       }
       // A second submit of the same rendered form (double click, retry, back and resend) lands on the first one's page.
-      const outcome = await registerOnce(request.em, { scope: `form:${event.id}`, key: verdict.nonce.id, requestHash: '' }, () => ({ status: 303, body: null }),
+      const outcome = await registerOnce(request.em, { scope: `form:${event.id}`, key: nonce.id, requestHash: '' }, () => ({ status: 303, body: null }),
         (inTransaction) => register(request.em, event, values, { ...options, inTransaction }));
       const registration = outcome.kind === 'new' ? outcome.value : await request.em.findOneOrFail(Registration, { id: outcome.record.registration.id });
       return reply.redirect(`/r/${registration.token}?new=1`, 303);
     } catch (error) {
-      if (error instanceof SpamRefused) return refused();
       if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
       const status = error instanceof ValidationError ? 400 : error.statusCode;
-      const form = formView(await loadResolvedForm(request.em, event, request.t), values, error.details, request.t);
+      const form = formView(resolveForm(definition, event, request.t), values, error.details, request.t);
       // Already registered: offer to email the private link to that address (below the form's errors).
       const linkFor = error.code === 'already_registered' ? String(values.email ?? '') : null;
       return reply.page('public/register', { event, form, window: registrationWindow(event), errors: error.details, problem: error.details.length ? null : error.code, formNonce, linkFor }, status);

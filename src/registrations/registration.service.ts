@@ -59,13 +59,22 @@ async function naiveSeatCheck(em: EntityManager, event: Event): Promise<boolean>
   return event.capacity === null || confirmed < event.capacity;
 }
 
-/** Registers an attendee: confirmed while seats remain, then on the waiting list. */
-export async function register(em: EntityManager, event: Event, raw: Record<string, unknown>, options: RegisterOptions = {}): Promise<Registration> {
+/**
+ * What a registration must pass before anything is written: registration is open and the answers are
+ * valid. Throws the usual errors (409 for the window, ValidationError for the answers).
+ */
+export async function checkSubmission(em: EntityManager, event: Event, raw: Record<string, unknown>, options: Pick<RegisterOptions, 'now' | 'definition'> = {}) {
   const window = registrationWindow(event, options.now);
   if (window !== 'open') throw new AppError(409, `registration_${window}`);
   await ensureSessions(event);
   const { value, answers, errors } = validateRegistration(options.definition ?? (await loadDefinition(em, event)), event, raw);
   if (errors.length) throw new ValidationError(errors);
+  return { value, answers };
+}
+
+/** Registers an attendee: confirmed while seats remain, then on the waiting list. */
+export async function register(em: EntityManager, event: Event, raw: Record<string, unknown>, options: RegisterOptions = {}): Promise<Registration> {
+  const { value, answers } = await checkSubmission(em, event, raw, options);
   const naive = options.unsafeCapacityCheck ? await naiveSeatCheck(em, event) : null;
   const token = newToken();
   const locale = options.locale ?? 'fr';
