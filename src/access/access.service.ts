@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { Event } from '../events/event.entity.js';
 import { AppError, ValidationError } from '../errors.js';
-import type { Organiser } from '../organisers/organiser.entity.js';
+import { Organiser } from '../organisers/organiser.entity.js';
 import { EVENT_ROLES, type EventRole, EventMember } from './event-member.entity.js';
 
 const RANK: Record<EventRole, number> = { viewer: 1, organiser: 2, owner: 3 };
@@ -39,8 +39,12 @@ export async function grantRole(em: EntityManager, event: Event, organiser: Orga
   return member;
 }
 
-/** Makes these organisers owners of every event that has no owner yet (first sign-up, demo data). */
-export async function adoptOwnerlessEvents(em: EntityManager, organiserIds: number[]): Promise<void> {
+/**
+ * Makes these organisers (by default: every organiser there is) owners of every event that has no
+ * owner yet: the first sign-up, the demo event.
+ */
+export async function adoptOwnerlessEvents(em: EntityManager, organiserIds?: number[]): Promise<void> {
+  organiserIds ??= (await em.find(Organiser, {}, { fields: ['id'] })).map((o) => o.id);
   if (organiserIds.length === 0) return;
   const owned = await em.find(EventMember, { role: 'owner' }, { fields: ['event'] });
   const ownedIds = new Set(owned.map((m) => m.event.id));

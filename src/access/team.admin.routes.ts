@@ -3,7 +3,7 @@ import { ValidationError } from '../errors.js';
 import type { Event } from '../events/event.entity.js';
 import { findEvent } from '../events/event.service.js';
 import { sendAccountMail } from '../organisers/account-mail.js';
-import { INVITATION_LIFETIME_MS, createInvitedOrganiser, issuePasswordReset } from '../organisers/account.service.js';
+import { createInvitedOrganiser, issueInvitationLink } from '../organisers/account.service.js';
 import { organiserPages } from '../organisers/guards.js';
 import { Organiser } from '../organisers/organiser.entity.js';
 import { isEmail } from '../organisers/organiser.service.js';
@@ -42,7 +42,7 @@ export default async function teamAdminRoutes(app: FastifyInstance) {
     await grantRole(request.em, event, organiser, role as (typeof EVENT_ROLES)[number]);
     let notice = 'added';
     if (invited) {
-      const token = await issuePasswordReset(request.em, organiser, INVITATION_LIFETIME_MS);
+      const token = await issueInvitationLink(request.em, organiser);
       const link = `${app.mail.settings.publicUrl}/admin/password-reset/${token}`;
       const t = request.t;
       notice = await sendAccountMail(app.mail, email, t('team.invitation.mailSubject', { event: event.title }), t('team.invitation.mailBody', { by: request.organiser!.name, event: event.title, link }))

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { adoptOwnerlessEvents } from '../access/access.service.js';
-import { Organiser } from '../organisers/organiser.entity.js';
 import { zonedLocalToUtc } from '../shared/time.js';
 import type { DefinitionInput } from '../forms/form-rules.js';
 import { saveDefinition } from '../forms/form.service.js';
@@ -105,6 +104,6 @@ export async function loadDemo(em: EntityManager, now = new Date()): Promise<Eve
   if (existing) return existing;
   const event = await createEvent(em, demoEventInput(now));
   await saveDefinition(em, event, demoFormInput());
-  await adoptOwnerlessEvents(em, (await em.find(Organiser, {}, { fields: ['id'] })).map((o) => o.id));
+  await adoptOwnerlessEvents(em);
   return event;
 }

@@ -151,13 +151,12 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.char
 /**
  * Sends a public page rendered once per `key` and language, and kept as long as the cache keeps it
  * (see above); only each visitor's own values (their CSRF token, and `perVisitor`, e.g. the form's
- * nonce) are filled in per request. An organiser's session gets the page rendered afresh.
+ * nonce) are filled in per request.
  */
 export async function sendCachedPage(
   reply: FastifyReply, orm: Orm, key: string, template: string, data: () => Promise<Record<string, unknown>>, perVisitor: Record<string, string> = {},
 ): Promise<FastifyReply> {
   const request = reply.request;
-  if (request.organiser) return reply.page(template, { ...(await data()), ...perVisitor });
   const page = await publicCaches(orm).pages.get(`${key}:${request.locale}`, async (): Promise<CachedPage> => {
     const marks = Object.fromEntries(['csrfToken', ...Object.keys(perVisitor)].map((name) => [name, `${MARK}${name}@@`]));
     const pieces = (await reply.pageHtml(template, { ...(await data()), ...marks })).split(MARKS);

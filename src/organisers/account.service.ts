@@ -31,12 +31,21 @@ export async function changePassword(em: EntityManager, organiser: Organiser, cu
 }
 
 /**
- * A new single-use link for the organiser to choose a password, or null when one was sent moments
- * ago. Only its hash is stored; the token goes in the email and nowhere else.
+ * A new single-use "forgotten password" link, valid an hour, or null when one was sent moments ago.
+ * Only its hash is stored; the token goes in the email and nowhere else.
  */
-export async function issuePasswordReset(em: EntityManager, organiser: Organiser, lifetimeMs = RESET_LINK_LIFETIME_MS, now = new Date()): Promise<string | null> {
+export async function issuePasswordReset(em: EntityManager, organiser: Organiser, now = new Date()): Promise<string | null> {
   const recent = await em.count(PasswordReset, { organiser, usedAt: null, createdAt: { $gt: new Date(now.getTime() - RESET_RESEND_DELAY_MS) } });
-  if (recent > 0 && lifetimeMs === RESET_LINK_LIFETIME_MS) return null;
+  if (recent > 0) return null;
+  return createPasswordLink(em, organiser, RESET_LINK_LIFETIME_MS, now);
+}
+
+/** The link a newcomer to a team gets to choose their first password: the same kind, valid a week. */
+export async function issueInvitationLink(em: EntityManager, organiser: Organiser, now = new Date()): Promise<string> {
+  return createPasswordLink(em, organiser, INVITATION_LIFETIME_MS, now);
+}
+
+async function createPasswordLink(em: EntityManager, organiser: Organiser, lifetimeMs: number, now: Date): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   em.create(PasswordReset, { organiser, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + lifetimeMs), usedAt: null, createdAt: now });
   await em.flush();

@@ -2,7 +2,6 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Event } from '../../src/events/event.entity.js';
 import { adoptOwnerlessEvents } from '../../src/access/access.service.js';
 import { type EventInput, createEvent } from '../../src/events/event.service.js';
-import { Organiser } from '../../src/organisers/organiser.entity.js';
 
 const HOUR = 3600_000;
 
@@ -30,7 +29,7 @@ export async function openEvent(em: EntityManager, overrides: Partial<EventInput
     ],
     ...overrides,
   });
-  await adoptOwnerlessEvents(em, (await em.find(Organiser, {}, { fields: ['id'] })).map((o) => o.id));
+  await adoptOwnerlessEvents(em);
   return event;
 }
 
