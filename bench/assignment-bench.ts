@@ -56,7 +56,10 @@ export function syntheticInput(people: number, seed = 2013): AssignmentInput {
   const groupCount = people >= 10_000 ? 100 : Math.max(2, Math.round(people / 100));
   const perGroup = people / groupCount;
   // Capacities between 1.0 and 1.4 times the average size: enough seats, some slack, unequal groups.
-  const groups = Array.from({ length: groupCount }, (_, i) => ({ id: 1000 + i, capacity: Math.ceil(perGroup * (1 + 0.4 * random())) }));
+  const groups = Array.from({ length: groupCount }, (_, i) => ({
+    id: 1000 + i,
+    capacity: Math.ceil(perGroup * (1 + 0.4 * random())),
+  }));
   // Group popularity is Zipf-like so that first choices compete.
   const popularity: number[] = [];
   let acc = 0;

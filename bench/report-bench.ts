@@ -42,7 +42,12 @@ const RUNS = 5;
 const INSERT_ROWS = 500;
 /** The 2013 workshop's mix, as weights. */
 const TYPES: [string, number][] = [
-  ['travailleur-social', 39], ['association', 26], ['bailleur-social', 14], ['collectivite', 12], ['fournisseur-energie', 3], ['autre', 6],
+  ['travailleur-social', 39],
+  ['association', 26],
+  ['bailleur-social', 14],
+  ['collectivite', 12],
+  ['fournisseur-energie', 3],
+  ['autre', 6],
 ];
 
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
@@ -71,11 +76,31 @@ function prng(seed: number): () => number {
  */
 async function seed(orm: Orm, event: Event, count: number): Promise<number> {
   const random = prng(count);
-  const groups = event.sessions.getItems().filter((s) => s.kind === 'breakout').map((s) => s.id);
+  const groups = event.sessions
+    .getItems()
+    .filter((s) => s.kind === 'breakout')
+    .map((s) => s.id);
   const cumulative: number[] = [];
   let acc = 0;
   for (const [, weight] of TYPES) cumulative.push((acc += weight));
-  const columns = ['event_id', 'token', 'first_name', 'last_name', 'email', 'email_key', 'organisation', 'structure_type', 'status', 'answers', 'group_id', 'locale', 'checked_in_at', 'consent_at', 'created_at', 'updated_at'];
+  const columns = [
+    'event_id',
+    'token',
+    'first_name',
+    'last_name',
+    'email',
+    'email_key',
+    'organisation',
+    'structure_type',
+    'status',
+    'answers',
+    'group_id',
+    'locale',
+    'checked_in_at',
+    'consent_at',
+    'created_at',
+    'updated_at',
+  ];
   const placeholders = `(${columns.map(() => '?').join(', ')})`;
   const now = Date.now();
   let confirmed = 0;
@@ -92,20 +117,45 @@ async function seed(orm: Orm, event: Event, count: number): Promise<number> {
         if (status === 'confirmed') confirmed++;
         const present = status === 'confirmed' && random() < 0.8;
         const email = `personne${i}@bench.test`;
-        const answers = JSON.stringify({ dejeuner: { label: 'Déjeuner sur place', type: 'yesno', value: random() < 0.75 } });
+        const answers = JSON.stringify({
+          dejeuner: { label: 'Déjeuner sur place', type: 'yesno', value: random() < 0.75 },
+        });
         params.push(
-          event.id, `bench-token-${i}`, `Prénom${i}`, `Nom ${i}`, email, email, `Structure ${i % 700}`, type, status, answers,
-          status === 'confirmed' ? groups[i % groups.length] : null, 'fr', present ? now : null, now, now + i, now + i,
+          event.id,
+          `bench-token-${i}`,
+          `Prénom${i}`,
+          `Nom ${i}`,
+          email,
+          email,
+          `Structure ${i % 700}`,
+          type,
+          status,
+          answers,
+          status === 'confirmed' ? groups[i % groups.length] : null,
+          'fr',
+          present ? now : null,
+          now,
+          now + i,
+          now + i,
         );
       }
-      await tx.getConnection().execute(
-        `insert into registration (${columns.join(', ')}) values ${Array.from({ length: size }, () => placeholders).join(', ')}`,
-        params,
+      await tx
+        .getConnection()
+        .execute(
+          `insert into registration (${columns.join(', ')}) values ${Array.from({ length: size }, () => placeholders).join(', ')}`,
+          params,
+          'run',
+          tx.getTransactionContext(),
+        );
+    }
+    await tx
+      .getConnection()
+      .execute(
+        'update event set confirmed_count = ? where id = ?',
+        [confirmed, event.id],
         'run',
         tx.getTransactionContext(),
       );
-    }
-    await tx.getConnection().execute('update event set confirmed_count = ? where id = ?', [confirmed, event.id], 'run', tx.getTransactionContext());
   });
   return confirmed;
 }
@@ -123,11 +173,16 @@ async function timeInject(app: FastifyInstance, url: string, headers: Record<str
 }
 
 /** Downloads a file over real HTTP, consuming it as it arrives, while sampling this process's RSS. */
-async function download(url: string, headers: Record<string, string>): Promise<{ ms: number; bytes: number; rssBefore: number; rssPeak: number }> {
+async function download(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ ms: number; bytes: number; rssBefore: number; rssPeak: number }> {
   global.gc?.();
   const rssBefore = process.memoryUsage.rss();
   let rssPeak = rssBefore;
-  const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage.rss()); }, 5);
+  const sampler = setInterval(() => {
+    rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+  }, 5);
   const start = performance.now();
   let bytes = 0;
   try {
@@ -156,7 +211,9 @@ async function signIn(app: FastifyInstance, email: string, password: string): Pr
   remember(form.headers['set-cookie']);
   const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
   const res = await app.inject({
-    method: 'POST', url: '/admin/login', headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    url: '/admin/login',
+    headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' },
     payload: new URLSearchParams({ _csrf: csrf, email, password }).toString(),
   });
   if (res.statusCode !== 303) throw new Error(`sign-in failed: ${res.statusCode}`);
@@ -166,26 +223,48 @@ async function signIn(app: FastifyInstance, email: string, password: string): Pr
 
 async function benchOne(size: number): Promise<ReportBenchRow> {
   const dataDir = mkdtempSync(join(tmpdir(), 'atelier-report-bench-'));
-  const config = loadConfig({ DATA_DIR: dataDir, DATABASE_URL: join(dataDir, 'bench.sqlite'), LOG_LEVEL: 'silent', PUBLIC_URL: 'http://bench.test' });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    DATABASE_URL: join(dataDir, 'bench.sqlite'),
+    LOG_LEVEL: 'silent',
+    PUBLIC_URL: 'http://bench.test',
+  });
   const orm = await openDatabase(config.database);
   const app = await buildApp({ config, orm, logger: false });
   try {
     const year = new Date().getUTCFullYear() + 1;
     const at = (time: string) => new Date(`${year}-11-15T${time}:00+01:00`);
     const event = await createEvent(orm.em.fork(), {
-      title: `Banc d'essai ${size}`, slug: `bench-${size}`, startsAt: at('09:00'), endsAt: at('12:30'), capacity: null, status: 'published',
+      title: `Banc d'essai ${size}`,
+      slug: `bench-${size}`,
+      startsAt: at('09:00'),
+      endsAt: at('12:30'),
+      capacity: null,
+      status: 'published',
       sessions: [
         { kind: 'plenary', title: 'Plénière', startsAt: at('09:00'), endsAt: at('10:30') },
-        ...[1, 2, 3, 4].map((n) => ({ kind: 'breakout' as const, title: `Groupe ${n}`, startsAt: at('10:45'), endsAt: at('12:30') })),
+        ...[1, 2, 3, 4].map((n) => ({
+          kind: 'breakout' as const,
+          title: `Groupe ${n}`,
+          startsAt: at('10:45'),
+          endsAt: at('12:30'),
+        })),
       ],
     });
     // One yes/no question, so the report also counts answers (one more GROUP BY on the JSON).
-    await saveDefinition(orm.em.fork(), event, { sections: [{ title: 'Repas', fields: [{ type: 'yesno', key: 'dejeuner', label: 'Déjeuner sur place', required: true }] }] });
+    await saveDefinition(orm.em.fork(), event, {
+      sections: [
+        { title: 'Repas', fields: [{ type: 'yesno', key: 'dejeuner', label: 'Déjeuner sur place', required: true }] },
+      ],
+    });
     const seedStart = performance.now();
     await seed(orm, event, size);
     const seedMs = round(performance.now() - seedStart);
 
-    const organiser = await createOrganiser(orm.em.fork(), { email: 'bench@atelier.test', password: 'bench-password-long' });
+    const organiser = await createOrganiser(orm.em.fork(), {
+      email: 'bench@atelier.test',
+      password: 'bench-password-long',
+    });
     // The event was made directly, not by an organiser: the bench's organiser becomes its owner.
     await adoptOwnerlessEvents(orm.em.fork(), [organiser.id]);
     const token = await createApiToken(orm.em.fork(), 'bench@atelier.test');
@@ -199,9 +278,17 @@ async function benchOne(size: number): Promise<ReportBenchRow> {
     const csv = await download(`${address}/admin/events/${event.id}/registrations.csv`, { cookie });
     const xlsx = await download(`${address}/admin/events/${event.id}/registrations.xlsx`, { cookie });
     return {
-      registrations: size, seedMs, pageMs, apiMs,
-      csvMs: csv.ms, csvMb: mb(csv.bytes), csvRssBeforeMb: mb(csv.rssBefore), csvRssPeakMb: mb(csv.rssPeak),
-      xlsxMs: xlsx.ms, xlsxMb: mb(xlsx.bytes), xlsxRssPeakMb: mb(xlsx.rssPeak),
+      registrations: size,
+      seedMs,
+      pageMs,
+      apiMs,
+      csvMs: csv.ms,
+      csvMb: mb(csv.bytes),
+      csvRssBeforeMb: mb(csv.rssBefore),
+      csvRssPeakMb: mb(csv.rssPeak),
+      xlsxMs: xlsx.ms,
+      xlsxMb: mb(xlsx.bytes),
+      xlsxRssPeakMb: mb(xlsx.rssPeak),
     };
   } finally {
     await app.close();

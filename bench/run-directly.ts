@@ -6,7 +6,10 @@ import { pathToFileURL } from 'node:url';
  */
 export function runDirectly<Row>(moduleUrl: string, bench: (sizes?: number[]) => Promise<Row[]>): void {
   if (!process.argv[1] || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
-  const sizes = process.argv.slice(2).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
   bench(sizes.length > 0 ? sizes : undefined).then(
     (rows) => console.table(rows),
     (error: unknown) => {

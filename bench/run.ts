@@ -18,7 +18,9 @@ import { benchAssignment } from './assignment-bench.js';
 import { benchReport } from './report-bench.js';
 import { type ServerProcess, startServer } from '../test/support/server-process.js';
 
-const { values: flags } = parseArgs({ options: { quick: { type: 'boolean' }, postgres: { type: 'boolean' }, out: { type: 'string' } } });
+const { values: flags } = parseArgs({
+  options: { quick: { type: 'boolean' }, postgres: { type: 'boolean' }, out: { type: 'string' } },
+});
 const quick = Boolean(flags.quick);
 const DURATION = quick ? 1 : 5;
 const WARMUP = quick ? 0 : 2;
@@ -53,8 +55,15 @@ async function load(scenario: string, options: AutocannonOptions, note?: string)
   // autocannon samples requests once a second: the median of those samples.
   const rps = run.requests.p50 || run.requests.average;
   const result: HttpResult = {
-    scenario, requestsPerSecond: Math.round(rps), p50: run.latency.p50, p975: run.latency.p97_5, p99: run.latency.p99,
-    errors: run.errors + run.timeouts, non2xx: run.non2xx, ratioToFloor: floorRps ? Math.round((rps / floorRps) * 100) / 100 : null, note,
+    scenario,
+    requestsPerSecond: Math.round(rps),
+    p50: run.latency.p50,
+    p975: run.latency.p97_5,
+    p99: run.latency.p99,
+    errors: run.errors + run.timeouts,
+    non2xx: run.non2xx,
+    ratioToFloor: floorRps ? Math.round((rps / floorRps) * 100) / 100 : null,
+    note,
   };
   results.push(result);
   return result;
@@ -64,7 +73,10 @@ async function load(scenario: string, options: AutocannonOptions, note?: string)
 async function formSession(url: string): Promise<{ cookie: string; csrf: string }> {
   const response = await fetch(url);
   const html = await response.text();
-  const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = response.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
   if (!csrf) throw new Error(`no form at ${url} (${response.status})`);
   return { cookie, csrf };
@@ -80,7 +92,11 @@ let attendeeSeq = 0;
  * own (each person gets a page of their own; reusing one would replay the first registration), as
  * if the page had been shown ten seconds earlier, so the minimum fill time is met.
  */
-function registerRequests(event: { id: number; slug: string }, session: { cookie: string; csrf: string }, prefix: string): autocannon.Request {
+function registerRequests(
+  event: { id: number; slug: string },
+  session: { cookie: string; csrf: string },
+  prefix: string,
+): autocannon.Request {
   const slug = event.slug;
   return {
     method: 'POST' as const,
@@ -89,8 +105,14 @@ function registerRequests(event: { id: number; slug: string }, session: { cookie
     setupRequest: (request) => {
       const n = ++attendeeSeq;
       request.body = new URLSearchParams({
-        _csrf: session.csrf, [NONCE_FIELD]: issueFormNonce(sessionKey, event.id, Date.now() - 10_000), firstName: 'Bench', lastName: `Personne ${n}`, email: `${prefix}-${n}@bench.test`, organisation: 'Banc d\'essai',
-        structureType: ['travailleur-social', 'association', 'bailleur-social', 'collectivite'][n % 4], consent: 'yes',
+        _csrf: session.csrf,
+        [NONCE_FIELD]: issueFormNonce(sessionKey, event.id, Date.now() - 10_000),
+        firstName: 'Bench',
+        lastName: `Personne ${n}`,
+        email: `${prefix}-${n}@bench.test`,
+        organisation: "Banc d'essai",
+        structureType: ['travailleur-social', 'association', 'bailleur-social', 'collectivite'][n % 4],
+        consent: 'yes',
       }).toString();
       return request;
     },
@@ -99,7 +121,9 @@ function registerRequests(event: { id: number; slug: string }, session: { cookie
 
 async function api(server: ServerProcess, token: string, method: string, path: string, body?: unknown) {
   const response = await fetch(`${server.url}${path}`, {
-    method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
   });
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
   return response.json();
@@ -109,17 +133,37 @@ async function createEvent(server: ServerProcess, token: string, slug: string, c
   const year = new Date().getUTCFullYear() + 1;
   const at = (time: string) => `${year}-11-15T${time}:00+01:00`;
   return api(server, token, 'POST', '/api/v1/events', {
-    title: `Banc d'essai ${slug}`, slug, startsAt: at('09:00'), endsAt: at('12:30'), capacity, status: 'published',
+    title: `Banc d'essai ${slug}`,
+    slug,
+    startsAt: at('09:00'),
+    endsAt: at('12:30'),
+    capacity,
+    status: 'published',
     sessions: [
       { kind: 'plenary', title: 'Plénière', startsAt: at('09:00'), endsAt: at('10:30') },
-      ...[1, 2, 3, 4].map((n) => ({ kind: 'breakout', title: `Groupe ${n}`, startsAt: at('10:45'), endsAt: at('12:30'), capacity: 20 })),
+      ...[1, 2, 3, 4].map((n) => ({
+        kind: 'breakout',
+        title: `Groupe ${n}`,
+        startsAt: at('10:45'),
+        endsAt: at('12:30'),
+        capacity: 20,
+      })),
     ],
   }) as Promise<{ id: number; slug: string }>;
 }
 
 async function countStatuses(server: ServerProcess, token: string, eventId: number) {
-  const [confirmed, waitlisted, all] = await Promise.all(['confirmed', 'waitlisted', ''].map((status) =>
-    api(server, token, 'GET', `/api/v1/events/${eventId}/registrations?limit=1${status ? `&status=${status}` : ''}`) as Promise<{ total: number }>));
+  const [confirmed, waitlisted, all] = await Promise.all(
+    ['confirmed', 'waitlisted', ''].map(
+      (status) =>
+        api(
+          server,
+          token,
+          'GET',
+          `/api/v1/events/${eventId}/registrations?limit=1${status ? `&status=${status}` : ''}`,
+        ) as Promise<{ total: number }>,
+    ),
+  );
   return { confirmed: confirmed.total, waitlisted: waitlisted.total, total: all.total };
 }
 
@@ -128,10 +172,18 @@ async function contended(servers: ServerProcess[], token: string, label: string)
   const event = await createEvent(servers[0], token, `contended-${slugify(label)}-${Date.now()}`, 50);
   const sessions = await Promise.all(servers.map((s) => formSession(`${s.url}/e/${event.slug}/register`)));
   const started = performance.now();
-  const runs = await Promise.all(servers.map((server, i) => autocannon({
-    // A generous client timeout: on a busy machine an answer can take longer than autocannon's 10 s default.
-    url: server.url, connections: 200 / servers.length, amount: 200 / servers.length, timeout: 60, requests: [registerRequests(event, sessions[i], `contended-${slugify(label)}`)],
-  })));
+  const runs = await Promise.all(
+    servers.map((server, i) =>
+      autocannon({
+        // A generous client timeout: on a busy machine an answer can take longer than autocannon's 10 s default.
+        url: server.url,
+        connections: 200 / servers.length,
+        amount: 200 / servers.length,
+        timeout: 60,
+        requests: [registerRequests(event, sessions[i], `contended-${slugify(label)}`)],
+      }),
+    ),
+  );
   const seconds = (performance.now() - started) / 1000;
   const counts = await countStatuses(servers[0], token, event.id);
   const answered = runs.reduce((sum, r) => sum + r['3xx'] + r['2xx'], 0);
@@ -142,9 +194,14 @@ async function contended(servers: ServerProcess[], token: string, label: string)
   console.log(line);
   notes.push(line);
   results.push({
-    scenario: `register, contended (${label})`, requestsPerSecond: Math.round(200 / seconds),
-    p50: median(runs.map((r) => r.latency.p50)), p975: Math.max(...runs.map((r) => r.latency.p97_5)), p99: Math.max(...runs.map((r) => r.latency.p99)),
-    errors: runs.reduce((sum, r) => sum + r.errors + r.timeouts, 0), non2xx: runs.reduce((sum, r) => sum + r.non2xx - r['3xx'], 0), ratioToFloor: null,
+    scenario: `register, contended (${label})`,
+    requestsPerSecond: Math.round(200 / seconds),
+    p50: median(runs.map((r) => r.latency.p50)),
+    p975: Math.max(...runs.map((r) => r.latency.p97_5)),
+    p99: Math.max(...runs.map((r) => r.latency.p99)),
+    errors: runs.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
+    non2xx: runs.reduce((sum, r) => sum + r.non2xx - r['3xx'], 0),
+    ratioToFloor: null,
     note: `${counts.confirmed} confirmed / ${counts.waitlisted} waitlisted`,
   });
   return { ...counts, answered, exact: ok };
@@ -154,9 +211,16 @@ async function registerScenario(servers: ServerProcess[], token: string, label: 
   const event = await createEvent(servers[0], token, `register-${slugify(label)}-${Date.now()}`, null);
   const sessions = await Promise.all(servers.map((s) => formSession(`${s.url}/e/${event.slug}/register`)));
   const before = (await countStatuses(servers[0], token, event.id)).total;
-  const runs = await Promise.all(servers.map((server, i) => autocannon({
-    url: server.url, connections: CONNECTIONS / servers.length, duration: DURATION, requests: [registerRequests(event, sessions[i], `reg-${slugify(label)}`)],
-  })));
+  const runs = await Promise.all(
+    servers.map((server, i) =>
+      autocannon({
+        url: server.url,
+        connections: CONNECTIONS / servers.length,
+        duration: DURATION,
+        requests: [registerRequests(event, sessions[i], `reg-${slugify(label)}`)],
+      }),
+    ),
+  );
   const stored = (await countStatuses(servers[0], token, event.id)).total - before;
   const answered = runs.reduce((sum, r) => sum + r['3xx'] + r['2xx'], 0);
   const rps = runs.reduce((sum, r) => sum + r.requests.average, 0);
@@ -168,9 +232,13 @@ async function registerScenario(servers: ServerProcess[], token: string, label: 
   console.log(line);
   notes.push(line);
   results.push({
-    scenario: `register (${label})`, requestsPerSecond: Math.round(rps), p50: median(runs.map((r) => r.latency.p50)),
-    p975: Math.max(...runs.map((r) => r.latency.p97_5)), p99: Math.max(...runs.map((r) => r.latency.p99)),
-    errors: runs.reduce((sum, r) => sum + r.errors + r.timeouts, 0), non2xx: runs.reduce((sum, r) => sum + r.non2xx - r['3xx'], 0),
+    scenario: `register (${label})`,
+    requestsPerSecond: Math.round(rps),
+    p50: median(runs.map((r) => r.latency.p50)),
+    p975: Math.max(...runs.map((r) => r.latency.p97_5)),
+    p99: Math.max(...runs.map((r) => r.latency.p99)),
+    errors: runs.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
+    non2xx: runs.reduce((sum, r) => sum + r.non2xx - r['3xx'], 0),
     ratioToFloor: floorRps ? Math.round((rps / floorRps) * 100) / 100 : null,
   });
   return { answered, stored, ok };
@@ -190,9 +258,14 @@ async function startAtelier(env: Record<string, string>) {
   return startServer({ NODE_ENV: 'production', LOG_LEVEL: 'warn', SESSION_SECRET, ...env });
 }
 
-async function provision(server: ServerProcess, env: Record<string, string>) {
+async function provision(_server: ServerProcess, env: Record<string, string>) {
   const { execFileSync } = await import('node:child_process');
-  const run = (...args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env: { ...process.env, ...env, LOG_LEVEL: 'silent' } }).toString().trim();
+  const run = (...args: string[]) =>
+    execFileSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+      env: { ...process.env, ...env, LOG_LEVEL: 'silent' },
+    })
+      .toString()
+      .trim();
   run('create-organiser', '--email', 'bench@atelier.test', '--password', 'bench-password-long');
   const token = run('create-token', '--email', 'bench@atelier.test');
   const slug = run('demo');
@@ -217,7 +290,8 @@ async function main() {
   try {
     const floor = await startServer({}, undefined, 'bench/floor.ts');
     stopping.push(() => floor.stop());
-    floorRps = (await load('floor (bare Fastify route)', { url: floor.url, connections: CONNECTIONS })).requestsPerSecond;
+    floorRps = (await load('floor (bare Fastify route)', { url: floor.url, connections: CONNECTIONS }))
+      .requestsPerSecond;
     results[0].ratioToFloor = 1;
     await floor.stop();
 
@@ -226,7 +300,10 @@ async function main() {
     stopping.push(() => atelier.stop());
     const { token, slug } = await provision(atelier, env);
 
-    await load('event page GET /e/:slug/register', { url: `${atelier.url}/e/${slug}/register`, connections: CONNECTIONS });
+    await load('event page GET /e/:slug/register', {
+      url: `${atelier.url}/e/${slug}/register`,
+      connections: CONNECTIONS,
+    });
     await registerScenario([atelier], token, 'SQLite');
     const contendedSqlite = await contended([atelier], token, 'SQLite');
     const memory = peakMemoryMb(atelier);
@@ -235,7 +312,11 @@ async function main() {
     let contendedPg = null;
     if (flags.postgres) {
       for (const instances of [1, 2]) {
-        const pgEnv = { DATA_DIR: dataDir, DATABASE_URL: await freshPostgres(`atelier_bench_${instances}`), SESSION_SECRET };
+        const pgEnv = {
+          DATA_DIR: dataDir,
+          DATABASE_URL: await freshPostgres(`atelier_bench_${instances}`),
+          SESSION_SECRET,
+        };
         const servers = await Promise.all(Array.from({ length: instances }, () => startAtelier(pgEnv)));
         stopping.push(...servers.map((s) => () => s.stop()));
         const { token: pgToken } = await provision(servers[0], pgEnv);
@@ -253,21 +334,39 @@ async function main() {
     printTable();
     console.log('\nreport (SQLite, seeded directly)');
     for (const r of reports) {
-      console.log(`  ${r.registrations} registrations: report page ${r.pageMs} ms, breakdown API ${r.apiMs} ms, CSV ${r.csvMs} ms (${r.csvMb} MB, peak RSS ${r.csvRssPeakMb} MB), XLSX ${r.xlsxMs} ms (peak RSS ${r.xlsxRssPeakMb} MB)`);
+      console.log(
+        `  ${r.registrations} registrations: report page ${r.pageMs} ms, breakdown API ${r.apiMs} ms, CSV ${r.csvMs} ms (${r.csvMb} MB, peak RSS ${r.csvRssPeakMb} MB), XLSX ${r.xlsxMs} ms (peak RSS ${r.xlsxRssPeakMb} MB)`,
+      );
     }
     console.log('group assignment');
     for (const a of assignments) {
-      console.log(`  ${a.people} people, ${a.groups} groups, ${a.types} types: ${a.ms} ms, largest gap to fair share ${a.maxGap.toFixed(2)}, first choices ${a.firstChoice}`);
+      console.log(
+        `  ${a.people} people, ${a.groups} groups, ${a.types} types: ${a.ms} ms, largest gap to fair share ${a.maxGap.toFixed(2)}, first choices ${a.firstChoice}`,
+      );
     }
     const report = {
-      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
-      date: new Date().toISOString(), quick, durationSeconds: DURATION, connections: CONNECTIONS, results, notes, peakMemoryMb: memory,
+      machine: {
+        cpus: cpus().length,
+        cpu: cpus()[0]?.model,
+        memoryGb: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+      },
+      date: new Date().toISOString(),
+      quick,
+      durationSeconds: DURATION,
+      connections: CONNECTIONS,
+      results,
+      notes,
+      peakMemoryMb: memory,
       contended: { sqlite: contendedSqlite, postgres: contendedPg },
       reports,
       assignments,
     };
     console.log(`peak memory of the service (SQLite run): ${memory} MB`);
-    writeFileSync(flags.out ?? (quick ? join(dataDir, 'results.json') : 'bench/results.json'), JSON.stringify(report, null, 2) + '\n');
+    writeFileSync(
+      flags.out ?? (quick ? join(dataDir, 'results.json') : 'bench/results.json'),
+      `${JSON.stringify(report, null, 2)}\n`,
+    );
     if (!contendedSqlite.exact || (contendedPg && !contendedPg.exact)) process.exitCode = 1;
   } finally {
     await Promise.all(stopping.map((stop) => stop().catch(() => undefined)));
@@ -276,10 +375,19 @@ async function main() {
 }
 
 function printTable() {
-  const rows = results.map((r) => [r.scenario, String(r.requestsPerSecond), `${r.p50}`, `${r.p975}`, `${r.p99}`, String(r.errors + r.non2xx), r.ratioToFloor === null ? '' : r.ratioToFloor.toFixed(2)]);
+  const rows = results.map((r) => [
+    r.scenario,
+    String(r.requestsPerSecond),
+    `${r.p50}`,
+    `${r.p975}`,
+    `${r.p99}`,
+    String(r.errors + r.non2xx),
+    r.ratioToFloor === null ? '' : r.ratioToFloor.toFixed(2),
+  ]);
   const header = ['scenario', 'req/s', 'p50 ms', 'p97.5 ms', 'p99 ms', 'errors', '× floor'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   console.log(line(header));
   console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
   for (const row of rows) console.log(line(row));

@@ -6,11 +6,15 @@
  * Without JavaScript every field stays on the page with its "only if" hint.
  */
 (function () {
-  'use strict';
   var forms = document.querySelectorAll('form[data-conditional-form]');
   Array.prototype.forEach.call(forms, function (form) {
     var items = Array.prototype.slice.call(form.querySelectorAll('[data-field-key]'));
-    if (!items.some(function (item) { return item.hasAttribute('data-condition-field'); })) return;
+    if (
+      !items.some(function (item) {
+        return item.hasAttribute('data-condition-field');
+      })
+    )
+      return;
 
     function answers(key) {
       var out = [];
@@ -31,14 +35,21 @@
         var key = item.getAttribute('data-field-key');
         var trigger = item.getAttribute('data-condition-field');
         var show = true;
+        var wanted;
         if (trigger) {
-          var wanted = (item.getAttribute('data-condition-values') || '').split(' ');
-          show = shown[trigger] !== false && answers(trigger).some(function (value) { return wanted.indexOf(value) >= 0; });
+          wanted = (item.getAttribute('data-condition-values') || '').split(' ');
+          show =
+            shown[trigger] !== false &&
+            answers(trigger).some(function (value) {
+              return wanted.indexOf(value) >= 0;
+            });
         }
         shown[key] = show;
         if (item.hidden === !show) return;
         item.hidden = !show;
-        Array.prototype.forEach.call(item.querySelectorAll('input, select, textarea'), function (el) { el.disabled = !show; });
+        Array.prototype.forEach.call(item.querySelectorAll('input, select, textarea'), function (el) {
+          el.disabled = !show;
+        });
       });
     }
 

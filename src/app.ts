@@ -76,7 +76,8 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
-  for (const schema of [ErrorSchema, EventResponse, RegistrationResponse, BreakdownResponse, GroupsResponse]) app.addSchema(schema);
+  for (const schema of [ErrorSchema, EventResponse, RegistrationResponse, BreakdownResponse, GroupsResponse])
+    app.addSchema(schema);
 
   await app.register(systemRoutes, { config });
   await app.register(authRoutes);

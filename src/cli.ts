@@ -34,7 +34,13 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' }, label: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      email: { type: 'string' },
+      password: { type: 'string' },
+      name: { type: 'string' },
+      label: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const command = positionals[0];
   if (!command || values.help) {
@@ -48,7 +54,11 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'create-organiser': {
         if (!values.email || !values.password) throw new Error('create-organiser needs --email and --password');
-        const organiser = await createOrganiser(em, { email: values.email, password: values.password, name: values.name });
+        const organiser = await createOrganiser(em, {
+          email: values.email,
+          password: values.password,
+          name: values.name,
+        });
         await adoptOwnerlessEvents(em, [organiser.id]);
         console.log(`Organiser created: ${organiser.email}`);
         return 0;
@@ -65,7 +75,9 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'anonymise-expired': {
         const done = await anonymiseExpired(em, new Date(), { emlDir: config.mail.outboxDir });
-        console.log(`Anonymised ${done.registrations} registration(s) of ${done.events} event(s), deleted ${done.emails} email(s)`);
+        console.log(
+          `Anonymised ${done.registrations} registration(s) of ${done.events} event(s), deleted ${done.emails} email(s)`,
+        );
         return 0;
       }
       case 'demo': {

@@ -49,11 +49,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const host = env.HOST?.trim() || '127.0.0.1';
   const dataDir = resolve(env.DATA_DIR?.trim() || './data');
   const database = parseDatabaseUrl(env.DATABASE_URL?.trim() || resolve(dataDir, 'atelier.sqlite'), problems);
-  const publicUrl = parsePublicUrl(env.PUBLIC_URL?.trim() || `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`, problems);
+  const publicUrl = parsePublicUrl(
+    env.PUBLIC_URL?.trim() || `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
+    problems,
+  );
   const logLevel = (env.LOG_LEVEL?.trim() || 'info').toLowerCase();
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
+  if (!LOG_LEVELS.includes(logLevel))
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
   const trustProxy = parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false, problems);
-  const unsafeCapacityCheck = parseBoolean('ATELIER_UNSAFE_CAPACITY_CHECK', env.ATELIER_UNSAFE_CAPACITY_CHECK, false, problems);
+  const unsafeCapacityCheck = parseBoolean(
+    'ATELIER_UNSAFE_CAPACITY_CHECK',
+    env.ATELIER_UNSAFE_CAPACITY_CHECK,
+    false,
+    problems,
+  );
   const mail = parseMail(env, dataDir, publicUrl, problems);
   const scheduledJobs = parseBoolean('SCHEDULED_JOBS', env.SCHEDULED_JOBS, true, problems);
   const formMinFillSeconds = parseCount('FORM_MIN_FILL_SECONDS', env.FORM_MIN_FILL_SECONDS, 3, problems);
@@ -66,7 +75,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const frameAncestors = parseFrameAncestors(env.FRAME_ANCESTORS, problems);
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   const sessionKey = loadSessionKey(env.SESSION_SECRET, dataDir);
-  return { port, host, database, dataDir, publicUrl, sessionKey, logLevel, trustProxy, unsafeCapacityCheck, mail, scheduledJobs, formMinFillSeconds, rateLimits, redisUrl, frameAncestors };
+  return {
+    port,
+    host,
+    database,
+    dataDir,
+    publicUrl,
+    sessionKey,
+    logLevel,
+    trustProxy,
+    unsafeCapacityCheck,
+    mail,
+    scheduledJobs,
+    formMinFillSeconds,
+    rateLimits,
+    redisUrl,
+    frameAncestors,
+  };
 }
 
 const ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+$/;
@@ -83,14 +108,19 @@ function parseMail(env: NodeJS.ProcessEnv, dataDir: string, publicUrl: string, p
     } catch {
       // The URL may carry a password: never print it.
       const shown = rawUrl.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
-      problems.push(`SMTP_URL must be an smtp:// or smtps:// URL such as smtp://user:password@mail.example.org:587 (got "${shown}")`);
+      problems.push(
+        `SMTP_URL must be an smtp:// or smtps:// URL such as smtp://user:password@mail.example.org:587 (got "${shown}")`,
+      );
     }
   }
   const worker = parseBoolean('MAIL_WORKER', env.MAIL_WORKER, true, problems);
   const outboxDir = resolve(dataDir, 'outbox');
   const rawFrom = env.MAIL_FROM?.trim() || '';
   if (!rawFrom) {
-    if (rawUrl) problems.push('MAIL_FROM is required when SMTP_URL is set: the sender address, e.g. "Atelier <atelier@example.org>"');
+    if (rawUrl)
+      problems.push(
+        'MAIL_FROM is required when SMTP_URL is set: the sender address, e.g. "Atelier <atelier@example.org>"',
+      );
     let host = '';
     try {
       host = new URL(publicUrl).hostname;
@@ -103,7 +133,9 @@ function parseMail(env: NodeJS.ProcessEnv, dataDir: string, publicUrl: string, p
   const match = /^(?:"?([^"<>]*?)"?\s*<([^<>]+)>|([^<>\s]+))$/.exec(rawFrom);
   const address = (match?.[2] ?? match?.[3] ?? '').trim();
   if (!match || !ADDRESS.test(address) || address.length > 254) {
-    problems.push(`MAIL_FROM must be an email address, optionally with a name: "Atelier <atelier@example.org>" (got "${rawFrom}")`);
+    problems.push(
+      `MAIL_FROM must be an email address, optionally with a name: "Atelier <atelier@example.org>" (got "${rawFrom}")`,
+    );
     return { smtpUrl, from: { name: 'Atelier', address: 'atelier@localhost' }, outboxDir, worker };
   }
   return { smtpUrl, from: { name: match[1]?.trim() || 'Atelier', address }, outboxDir, worker };
@@ -112,14 +144,17 @@ function parseMail(env: NodeJS.ProcessEnv, dataDir: string, publicUrl: string, p
 function parseCount(name: string, raw: string | undefined, fallback: number, problems: string[]): number {
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw.trim());
-  if (!Number.isInteger(value) || value < 0 || value > 1_000_000) problems.push(`${name} must be a whole number, 0 or more (got "${raw}")`);
+  if (!Number.isInteger(value) || value < 0 || value > 1_000_000)
+    problems.push(`${name} must be a whole number, 0 or more (got "${raw}")`);
   return value;
 }
 
 function parseRedisUrl(raw: string | undefined, problems: string[]): string | null {
   if (!raw?.trim()) return null;
   if (!/^rediss?:\/\/[^\s]+$/.test(raw.trim())) {
-    problems.push(`REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379 (got "${raw.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@')}")`);
+    problems.push(
+      `REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379 (got "${raw.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@')}")`,
+    );
     return null;
   }
   return raw.trim();
@@ -132,14 +167,19 @@ function parseFrameAncestors(raw: string | undefined, problems: string[]): strin
   if (!raw?.trim()) return ["'self'"];
   const sources = raw.trim().split(/\s+/);
   const wrong = sources.filter((s) => !FRAME_SOURCE.test(s));
-  if (wrong.length) problems.push(`FRAME_ANCESTORS must be space-separated origins such as 'self' https://partner.example.org (without path), or 'none' (wrong: ${wrong.join(' ')})`);
-  else if (sources.includes("'none'") && sources.length > 1) problems.push("FRAME_ANCESTORS: 'none' cannot be combined with other sources");
+  if (wrong.length)
+    problems.push(
+      `FRAME_ANCESTORS must be space-separated origins such as 'self' https://partner.example.org (without path), or 'none' (wrong: ${wrong.join(' ')})`,
+    );
+  else if (sources.includes("'none'") && sources.length > 1)
+    problems.push("FRAME_ANCESTORS: 'none' cannot be combined with other sources");
   return sources;
 }
 
 function parsePort(raw: string, problems: string[]): number {
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a whole number from 0 to 65535 (got "${raw}")`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    problems.push(`PORT must be a whole number from 0 to 65535 (got "${raw}")`);
   return port;
 }
 
@@ -177,8 +217,9 @@ function parseBoolean(name: string, raw: string | undefined, fallback: boolean, 
  * instances can share it) or generated once and kept in DATA_DIR so sessions survive restarts.
  */
 function loadSessionKey(secret: string | undefined, dataDir: string): Buffer {
-  if (secret && secret.trim()) {
-    if (secret.length < 32) throw new ConfigError('Invalid configuration:\n  - SESSION_SECRET must be at least 32 characters long');
+  if (secret?.trim()) {
+    if (secret.length < 32)
+      throw new ConfigError('Invalid configuration:\n  - SESSION_SECRET must be at least 32 characters long');
     return createHash('sha256').update(secret).digest();
   }
   const file = resolve(dataDir, 'session-secret');

@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { buildApp } from './app.js';
 import { openDatabase } from './db/orm.js';
 
-let config;
+let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig();
 } catch (error) {
@@ -17,10 +17,14 @@ const orm = await openDatabase(config.database);
 const app = await buildApp({ config, orm });
 await app.listen({ port: config.port, host: config.host });
 const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-console.log(`Atelier is running: open http://${shown}:${(app.server.address() as { port: number }).port}/ (database: ${config.database.kind})`);
-console.log(config.mail.smtpUrl
-  ? `Emails are sent through ${new URL(config.mail.smtpUrl).host}${config.mail.worker ? '' : ' by other instances (MAIL_WORKER=false)'}`
-  : `No SMTP_URL: emails are written to ${config.mail.outboxDir} (see /admin/emails)`);
+console.log(
+  `Atelier is running: open http://${shown}:${(app.server.address() as { port: number }).port}/ (database: ${config.database.kind})`,
+);
+console.log(
+  config.mail.smtpUrl
+    ? `Emails are sent through ${new URL(config.mail.smtpUrl).host}${config.mail.worker ? '' : ' by other instances (MAIL_WORKER=false)'}`
+    : `No SMTP_URL: emails are written to ${config.mail.outboxDir} (see /admin/emails)`,
+);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {

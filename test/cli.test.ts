@@ -14,7 +14,10 @@ const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: join(dataDir, 'cl
 
 async function cli(...args: string[]) {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env, cwd: process.cwd() });
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+      env,
+      cwd: process.cwd(),
+    });
     return { code: 0, stdout: stdout.trim(), stderr: stderr.trim() };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -47,13 +50,21 @@ t.test('create an organiser, a token that works on the API, and the demo event',
   const orm = await openDatabase(config.database);
   const app = await buildApp({ config, orm, logger: false });
   t.teardown(() => app.close());
-  const events = await app.inject({ method: 'GET', url: '/api/v1/events', headers: { authorization: `Bearer ${token.stdout}` } });
+  const events = await app.inject({
+    method: 'GET',
+    url: '/api/v1/events',
+    headers: { authorization: `Bearer ${token.stdout}` },
+  });
   t.equal(events.statusCode, 200);
   t.equal(events.json().total, 1, 'one demo event, however often it is loaded');
   const demo = events.json().items[0];
   t.equal(demo.sessions.filter((s: { kind: string }) => s.kind === 'breakout').length, 4);
   t.equal(demo.sessions.filter((s: { kind: string }) => s.kind === 'plenary').length, 1);
-  t.equal((await app.inject({ method: 'GET', url: `/e/${demo.slug}/register` })).statusCode, 200, 'open for registration');
+  t.equal(
+    (await app.inject({ method: 'GET', url: `/e/${demo.slug}/register` })).statusCode,
+    200,
+    'open for registration',
+  );
 });
 
 t.test('usage and unknown commands', async (t) => {

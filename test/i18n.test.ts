@@ -21,7 +21,11 @@ t.test('every literal message key used in the views and code exists', async (t) 
     for (const match of readFileSync(file, 'utf8').matchAll(/\bt\('([a-zA-Z_.]+)'[,)]/g)) used.add(match[1]);
   }
   t.ok(used.size > 50, `${used.size} keys found`);
-  t.same([...used].filter((key) => !keys.has(key)), [], 'no missing key');
+  t.same(
+    [...used].filter((key) => !keys.has(key)),
+    [],
+    'no missing key',
+  );
 });
 
 t.test('placeholders and language negotiation', async (t) => {

@@ -27,7 +27,12 @@ export async function memberEventIds(em: EntityManager, organiserId: number): Pr
 }
 
 /** Puts the organiser on the event's team (or changes their role); the creator of an event becomes its owner. */
-export async function grantRole(em: EntityManager, event: Event, organiser: Organiser, role: EventRole): Promise<EventMember> {
+export async function grantRole(
+  em: EntityManager,
+  event: Event,
+  organiser: Organiser,
+  role: EventRole,
+): Promise<EventMember> {
   const existing = await em.findOne(EventMember, { event, organiser });
   if (existing) {
     existing.role = role;
@@ -50,7 +55,8 @@ export async function adoptOwnerlessEvents(em: EntityManager, organiserIds?: num
   const ownedIds = new Set(owned.map((m) => m.event.id));
   const events = await em.find(Event, {}, { fields: ['id'] });
   for (const event of events.filter((e) => !ownedIds.has(e.id))) {
-    for (const organiserId of organiserIds) em.create(EventMember, { event: event.id, organiser: organiserId, role: 'owner', createdAt: new Date() });
+    for (const organiserId of organiserIds)
+      em.create(EventMember, { event: event.id, organiser: organiserId, role: 'owner', createdAt: new Date() });
   }
   await em.flush();
 }
@@ -60,7 +66,9 @@ export async function teamOf(em: EntityManager, event: Event): Promise<EventMemb
 }
 
 async function findMember(em: EntityManager, event: Event, memberId: number): Promise<EventMember> {
-  const member = Number.isSafeInteger(memberId) ? await em.findOne(EventMember, { id: memberId, event }, { populate: ['organiser'] }) : null;
+  const member = Number.isSafeInteger(memberId)
+    ? await em.findOne(EventMember, { id: memberId, event }, { populate: ['organiser'] })
+    : null;
   if (!member) throw new AppError(404, 'not_found');
   return member;
 }
@@ -72,7 +80,12 @@ async function assertAnotherOwner(em: EntityManager, event: Event, member: Event
   if (owners <= 1) throw new ValidationError([{ field: 'role', code: 'last_owner' }]);
 }
 
-export async function changeRole(em: EntityManager, event: Event, memberId: number, role: string): Promise<EventMember> {
+export async function changeRole(
+  em: EntityManager,
+  event: Event,
+  memberId: number,
+  role: string,
+): Promise<EventMember> {
   if (!isEventRole(role)) throw new ValidationError([{ field: 'role', code: 'role_invalid' }]);
   const member = await findMember(em, event, memberId);
   if (role !== 'owner') await assertAnotherOwner(em, event, member);

@@ -9,10 +9,14 @@ const PAGE_SIZE = 200;
 export default async function auditAdminRoutes(app: FastifyInstance) {
   organiserPages(app);
 
-  app.get<{ Params: { id: string }; Querystring: { page?: string } }>('/admin/events/:id/audit', { config: { eventRole: 'owner' } }, async (request, reply) => {
-    const event = await findEvent(request.em, Number(request.params.id));
-    const page = Math.max(1, Math.floor(Number(request.query.page)) || 1);
-    const { items, total } = await auditLog(request.em, event, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-    return reply.page('admin/audit', { event, items, total, page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) });
-  });
+  app.get<{ Params: { id: string }; Querystring: { page?: string } }>(
+    '/admin/events/:id/audit',
+    { config: { eventRole: 'owner' } },
+    async (request, reply) => {
+      const event = await findEvent(request.em, Number(request.params.id));
+      const page = Math.max(1, Math.floor(Number(request.query.page)) || 1);
+      const { items, total } = await auditLog(request.em, event, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+      return reply.page('admin/audit', { event, items, total, page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) });
+    },
+  );
 }

@@ -36,6 +36,10 @@ export async function recordAudit(em: EntityManager, record: AuditRecord, now = 
 }
 
 export async function auditLog(em: EntityManager, event: Event, { limit = 200, offset = 0 } = {}) {
-  const [items, total] = await em.findAndCount(AuditEntry, { event }, { populate: ['organiser'], orderBy: { id: 'desc' }, limit, offset });
+  const [items, total] = await em.findAndCount(
+    AuditEntry,
+    { event },
+    { populate: ['organiser'], orderBy: { id: 'desc' }, limit, offset },
+  );
   return { items, total };
 }

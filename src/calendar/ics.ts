@@ -1,4 +1,9 @@
-import icalGenerator, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import icalGenerator, {
+  ICalAttendeeRole,
+  ICalAttendeeStatus,
+  ICalCalendarMethod,
+  ICalEventStatus,
+} from 'ical-generator';
 import { DateTime } from 'luxon';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
 import type { Event, EventSession } from '../events/event.entity.js';
@@ -64,7 +69,9 @@ export function buildCalendar(event: Event, options: CalendarOptions): string {
     name: event.title,
     method: ICalCalendarMethod[method],
   });
-  const manageUrl = options.registration ? `${options.publicUrl}/r/${options.registration.token}` : `${options.publicUrl}/e/${event.slug}`;
+  const manageUrl = options.registration
+    ? `${options.publicUrl}/r/${options.registration.token}`
+    : `${options.publicUrl}/e/${event.slug}`;
   const entries = options.sessions ?? calendarEntries(event, options.registration, options.showGroup);
   for (const session of entries) {
     const entry = calendar.createEvent({
@@ -80,7 +87,8 @@ export function buildCalendar(event: Event, options: CalendarOptions): string {
       url: manageUrl,
       status: method === 'CANCEL' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     });
-    if (options.organiserEmail) entry.organizer({ name: parameterText(options.organiserName ?? event.title), email: options.organiserEmail });
+    if (options.organiserEmail)
+      entry.organizer({ name: parameterText(options.organiserName ?? event.title), email: options.organiserEmail });
     if (options.registration) {
       entry.createAttendee({
         email: options.registration.email,
@@ -99,9 +107,14 @@ export function buildCalendar(event: Event, options: CalendarOptions): string {
  * those become an apostrophe and a slash; line breaks become spaces.
  */
 function parameterText(name: string): string {
-  return name.replace(/"/g, "'").replace(/\\/g, '/').replace(/[\r\n]+/g, ' ');
+  return name
+    .replace(/"/g, "'")
+    .replace(/\\/g, '/')
+    .replace(/[\r\n]+/g, ' ');
 }
 
 function describe(event: Event, session: EventSession | null, url: string): string {
-  return [session?.topic, session?.facilitator ? `Animation : ${session.facilitator}` : '', event.description, url].filter(Boolean).join('\n\n');
+  return [session?.topic, session?.facilitator ? `Animation : ${session.facilitator}` : '', event.description, url]
+    .filter(Boolean)
+    .join('\n\n');
 }

@@ -11,4 +11,19 @@ import { JobRunSchema } from '../jobs/job-run.entity.js';
 import { ErasureLogSchema } from '../privacy/erasure-log.entity.js';
 
 /** Every entity of the service, in one list for the ORM and the migration generator. */
-export const entities = [OrganiserSchema, ApiTokenSchema, EventSchema, EventSessionSchema, RegistrationSchema, OutboxMessageSchema, RegistrationFormSchema, JobRunSchema, ErasureLogSchema, EventMemberSchema, AuditEntrySchema, IdempotencyRecordSchema, PasswordResetSchema, LoginFailureSchema];
+export const entities = [
+  OrganiserSchema,
+  ApiTokenSchema,
+  EventSchema,
+  EventSessionSchema,
+  RegistrationSchema,
+  OutboxMessageSchema,
+  RegistrationFormSchema,
+  JobRunSchema,
+  ErasureLogSchema,
+  EventMemberSchema,
+  AuditEntrySchema,
+  IdempotencyRecordSchema,
+  PasswordResetSchema,
+  LoginFailureSchema,
+];

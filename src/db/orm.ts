@@ -13,7 +13,8 @@ const migrationsRoot = fileURLToPath(new URL('../../migrations/', import.meta.ur
 // Run on every new SQLite connection: WAL lets readers work while one writer writes, the busy
 // timeout makes a writer wait for another process's lock instead of failing with SQLITE_BUSY,
 // synchronous=NORMAL is durable in WAL mode up to the last committed transaction on power loss.
-const SQLITE_PRAGMAS = 'pragma journal_mode = WAL; pragma busy_timeout = 10000; pragma synchronous = NORMAL; pragma foreign_keys = ON;';
+const SQLITE_PRAGMAS =
+  'pragma journal_mode = WAL; pragma busy_timeout = 10000; pragma synchronous = NORMAL; pragma foreign_keys = ON;';
 
 export function ormOptions(database: Config['database'], debug = false): Options {
   const common: Options = {
@@ -42,7 +43,10 @@ export function ormOptions(database: Config['database'], debug = false): Options
     pool: {
       min: 1,
       max: 1,
-      afterCreate: (conn: { exec(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) => {
+      afterCreate: (
+        conn: { exec(sql: string, cb: (err: Error | null) => void): void },
+        done: (err: Error | null, conn: unknown) => void,
+      ) => {
         conn.exec(SQLITE_PRAGMAS, (err) => done(err, conn));
       },
     },

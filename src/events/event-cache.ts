@@ -65,7 +65,8 @@ const caches = new WeakMap<Orm, PublicCaches>();
 type Effect = 'none' | 'pages' | 'all';
 const READ_OR_TRANSACTION = /^\s*(select|begin|savepoint|release|rollback|pragma)\b/i;
 const WRITE = /^\s*(?:insert\s+into|update|delete\s+from)\s+[`"]?(\w+)[`"]?\s/i;
-const SEAT_COUNT = /^\s*update\s+[`"]?event[`"]?\s+set\s+[`"]?confirmed_count[`"]?\s*=\s*[`"]?confirmed_count[`"]?\s*[-+]\s*1\b/i;
+const SEAT_COUNT =
+  /^\s*update\s+[`"]?event[`"]?\s+set\s+[`"]?confirmed_count[`"]?\s*=\s*[`"]?confirmed_count[`"]?\s*[-+]\s*1\b/i;
 const PUBLIC_TABLES = new Set(['event', 'event_session', 'registration_form']);
 
 /** What a statement can change of the cached pages and events (anything unknown: everything). */
@@ -91,7 +92,9 @@ function publicCaches(orm: Orm): PublicCaches {
     // connection (PostgreSQL) may have loaded the old state in between.
     const pending = new Map<string, Effect>();
     type Query = { sql: string; __knexTxId?: string };
-    const knex = (orm.em.getConnection() as unknown as { getKnex(): { on(event: 'query', fn: (query: Query) => void): void } }).getKnex();
+    const knex = (
+      orm.em.getConnection() as unknown as { getKnex(): { on(event: 'query', fn: (query: Query) => void): void } }
+    ).getKnex();
     knex.on('query', ({ sql, __knexTxId: tx }) => {
       if (tx !== undefined && /^\s*(commit|rollback)\b/i.test(sql)) {
         apply(pending.get(tx) ?? 'none');
@@ -132,7 +135,9 @@ export function publicEventSnapshot(orm: Orm, slug: string): Promise<PublicEvent
  */
 export async function withCurrentSeats(orm: Orm, event: Event): Promise<Event> {
   if (event.capacity === null) return event;
-  const rows: { confirmed_count: number | string }[] = await orm.em.getConnection().execute('select confirmed_count from event where id = ?', [event.id]);
+  const rows: { confirmed_count: number | string }[] = await orm.em
+    .getConnection()
+    .execute('select confirmed_count from event where id = ?', [event.id]);
   return rows.length ? Object.create(event, { confirmedCount: { value: Number(rows[0].confirmed_count) } }) : event;
 }
 
@@ -154,16 +159,31 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.char
  * nonce) are filled in per request.
  */
 export async function sendCachedPage(
-  reply: FastifyReply, orm: Orm, key: string, template: string, data: () => Promise<Record<string, unknown>>, perVisitor: Record<string, string> = {},
+  reply: FastifyReply,
+  orm: Orm,
+  key: string,
+  template: string,
+  data: () => Promise<Record<string, unknown>>,
+  perVisitor: Record<string, string> = {},
 ): Promise<FastifyReply> {
   const request = reply.request;
   const page = await publicCaches(orm).pages.get(`${key}:${request.locale}`, async (): Promise<CachedPage> => {
-    const marks = Object.fromEntries(['csrfToken', ...Object.keys(perVisitor)].map((name) => [name, `${MARK}${name}@@`]));
+    const marks = Object.fromEntries(
+      ['csrfToken', ...Object.keys(perVisitor)].map((name) => [name, `${MARK}${name}@@`]),
+    );
     const pieces = (await reply.pageHtml(template, { ...(await data()), ...marks })).split(MARKS);
-    return { parts: pieces.filter((_, i) => i % 2 === 0).map((part) => Buffer.from(part)), names: pieces.filter((_, i) => i % 2 === 1) };
+    return {
+      parts: pieces.filter((_, i) => i % 2 === 0).map((part) => Buffer.from(part)),
+      names: pieces.filter((_, i) => i % 2 === 1),
+    };
   });
   const values: Record<string, string> = { ...perVisitor, csrfToken: reply.generateCsrf() };
   const chunks = [page.parts[0]];
-  for (let i = 0; i < page.names.length; i++) chunks.push(Buffer.from(escapeHtml(values[page.names[i]] ?? '')), page.parts[i + 1]);
-  return reply.code(200).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(Buffer.concat(chunks));
+  for (let i = 0; i < page.names.length; i++)
+    chunks.push(Buffer.from(escapeHtml(values[page.names[i]] ?? '')), page.parts[i + 1]);
+  return reply
+    .code(200)
+    .header('Cache-Control', 'no-store')
+    .type('text/html; charset=utf-8')
+    .send(Buffer.concat(chunks));
 }

@@ -15,36 +15,82 @@ export default async function eventApiRoutes(fastify: FastifyInstance, opts: { c
   const tags = ['events'];
   const security = [{ bearer: [] }];
 
-  app.post('/api/v1/events', {
-    schema: { tags, security, summary: 'Create an event with its programme', body: EventCreateBody, response: { 201: Type.Ref('Event'), ...errorResponses } },
-  }, async (request, reply) => {
-    const event = await createEvent(request.em, eventInputFromBody(request.body) as unknown as EventInput);
-    await grantRole(request.em, event, request.organiser!, 'owner');
-    return reply.code(201).send(json(event));
-  });
-
-  app.get('/api/v1/events', {
-    schema: { tags, security, summary: 'List the events the token\'s organiser is on the team of', response: { 200: Type.Object({ items: Type.Array(Type.Ref('Event')), total: Type.Integer() }), ...errorResponses } },
-  }, async (request) => {
-    const events = await listEvents(request.em, { ids: await memberEventIds(request.em, request.organiser!.id) });
-    return { items: events.map(json), total: events.length };
-  });
-
-  app.get('/api/v1/events/:id', {
-    schema: { tags, security, summary: 'One event', params: IdParams, response: { 200: Type.Ref('Event'), ...errorResponses } },
-  }, async (request) => json(await findEvent(request.em, request.params.id)));
-
-  app.patch('/api/v1/events/:id', {
-    schema: {
-      tags, security, params: IdParams, body: EventPatchBody, response: { 200: Type.Ref('Event'), ...errorResponses },
-      querystring: Type.Object({
-        notify: Type.Boolean({ default: true, description: 'Email a calendar update to the confirmed attendees a change of time or place concerns; false to change silently' }),
-      }),
-      summary: 'Change an event; `sessions`, when given, is the whole programme (with ids to keep, without to add)',
+  app.post(
+    '/api/v1/events',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Create an event with its programme',
+        body: EventCreateBody,
+        response: { 201: Type.Ref('Event'), ...errorResponses },
+      },
     },
-  }, async (request) => {
-    const event = await findEvent(request.em, request.params.id);
-    const options = { mail: fastify.mail.settings, notify: request.query.notify };
-    return json(await updateEvent(request.em, event, eventInputFromBody(request.body) as Partial<EventInput>, options));
-  });
+    async (request, reply) => {
+      const event = await createEvent(request.em, eventInputFromBody(request.body) as unknown as EventInput);
+      await grantRole(request.em, event, request.organiser!, 'owner');
+      return reply.code(201).send(json(event));
+    },
+  );
+
+  app.get(
+    '/api/v1/events',
+    {
+      schema: {
+        tags,
+        security,
+        summary: "List the events the token's organiser is on the team of",
+        response: {
+          200: Type.Object({ items: Type.Array(Type.Ref('Event')), total: Type.Integer() }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const events = await listEvents(request.em, { ids: await memberEventIds(request.em, request.organiser!.id) });
+      return { items: events.map(json), total: events.length };
+    },
+  );
+
+  app.get(
+    '/api/v1/events/:id',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'One event',
+        params: IdParams,
+        response: { 200: Type.Ref('Event'), ...errorResponses },
+      },
+    },
+    async (request) => json(await findEvent(request.em, request.params.id)),
+  );
+
+  app.patch(
+    '/api/v1/events/:id',
+    {
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        body: EventPatchBody,
+        response: { 200: Type.Ref('Event'), ...errorResponses },
+        querystring: Type.Object({
+          notify: Type.Boolean({
+            default: true,
+            description:
+              'Email a calendar update to the confirmed attendees a change of time or place concerns; false to change silently',
+          }),
+        }),
+        summary: 'Change an event; `sessions`, when given, is the whole programme (with ids to keep, without to add)',
+      },
+    },
+    async (request) => {
+      const event = await findEvent(request.em, request.params.id);
+      const options = { mail: fastify.mail.settings, notify: request.query.notify };
+      return json(
+        await updateEvent(request.em, event, eventInputFromBody(request.body) as Partial<EventInput>, options),
+      );
+    },
+  );
 }

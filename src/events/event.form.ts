@@ -9,7 +9,7 @@ export type FormBody = Record<string, string | string[] | undefined>;
 
 const str = (body: FormBody, key: string) => {
   const value = body[key];
-  return (Array.isArray(value) ? value[0] : value ?? '').trim();
+  return (Array.isArray(value) ? value[0] : (value ?? '')).trim();
 };
 
 function dateField(body: FormBody, key: string, tz: string, errors: FieldError[], required: boolean): Date | null {
@@ -94,7 +94,12 @@ export function readStructureTypesForm(body: FormBody): StructureType[] {
     const existingKey = str(body, `key.${index}`);
     if (removed || (!label && !existingKey)) continue;
     const position = Number(str(body, `position.${index}`));
-    rows.push({ key: existingKey || slugify(label), label, position: Number.isFinite(position) && str(body, `position.${index}`) ? position : 1000 + index, index });
+    rows.push({
+      key: existingKey || slugify(label),
+      label,
+      position: Number.isFinite(position) && str(body, `position.${index}`) ? position : 1000 + index,
+      index,
+    });
   }
   return rows.sort((a, b) => a.position - b.position || a.index - b.index).map(({ key, label }) => ({ key, label }));
 }
@@ -103,10 +108,20 @@ export function readStructureTypesForm(body: FormBody): StructureType[] {
 export function eventFormValues(event: Event): Record<string, string> {
   const local = (d: Date | null) => (d ? utcToLocal(d, event.timezone) : '');
   return {
-    title: event.title, slug: event.slug, description: event.description, venue: event.venue, address: event.address,
-    timezone: event.timezone, startsAt: local(event.startsAt), endsAt: local(event.endsAt), capacity: event.capacity?.toString() ?? '',
-    status: event.status, registrationOpensAt: local(event.registrationOpensAt), registrationClosesAt: local(event.registrationClosesAt),
-    organiserName: event.organiserName, replyTo: event.replyTo,
+    title: event.title,
+    slug: event.slug,
+    description: event.description,
+    venue: event.venue,
+    address: event.address,
+    timezone: event.timezone,
+    startsAt: local(event.startsAt),
+    endsAt: local(event.endsAt),
+    capacity: event.capacity?.toString() ?? '',
+    status: event.status,
+    registrationOpensAt: local(event.registrationOpensAt),
+    registrationClosesAt: local(event.registrationClosesAt),
+    organiserName: event.organiserName,
+    replyTo: event.replyTo,
     series: event.series ?? '',
     retentionMonths: String(event.retentionMonths),
   };
@@ -114,7 +129,13 @@ export function eventFormValues(event: Event): Record<string, string> {
 
 export function sessionFormValues(session: EventSession, tz: string): Record<string, string> {
   return {
-    kind: session.kind, title: session.title, topic: session.topic, facilitator: session.facilitator, room: session.room,
-    startsAt: utcToLocal(session.startsAt, tz), endsAt: utcToLocal(session.endsAt, tz), capacity: session.capacity?.toString() ?? '',
+    kind: session.kind,
+    title: session.title,
+    topic: session.topic,
+    facilitator: session.facilitator,
+    room: session.room,
+    startsAt: utcToLocal(session.startsAt, tz),
+    endsAt: utcToLocal(session.endsAt, tz),
+    capacity: session.capacity?.toString() ?? '',
   };
 }

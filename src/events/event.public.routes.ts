@@ -6,7 +6,10 @@ import { breakouts, findEventBySlug, listEvents, plenaries, registrationWindow }
 import type { Event } from './event.entity.js';
 
 /** A published or closed event; drafts are not public. */
-export async function publicEvent(request: { em: import('@mikro-orm/core').EntityManager }, slug: string): Promise<Event> {
+export async function publicEvent(
+  request: { em: import('@mikro-orm/core').EntityManager },
+  slug: string,
+): Promise<Event> {
   const event = await findEventBySlug(request.em, slug);
   if (!event || event.status === 'draft') throw notFound();
   return event;
@@ -24,7 +27,12 @@ export default async function eventPublicRoutes(app: FastifyInstance, opts: { co
 
   app.get<{ Params: { slug: string } }>('/e/:slug', async (request, reply) => {
     const event = await publicEvent(request, request.params.slug);
-    return reply.page('public/event', { event, plenaries: plenaries(event), breakouts: breakouts(event), window: registrationWindow(event) });
+    return reply.page('public/event', {
+      event,
+      plenaries: plenaries(event),
+      breakouts: breakouts(event),
+      window: registrationWindow(event),
+    });
   });
 
   app.get<{ Params: { slug: string } }>('/e/:slug/event.ics', async (request, reply) => {

@@ -20,7 +20,10 @@ export const SessionBody = Type.Object({
 
 const eventFields = {
   title: Type.String({ maxLength: 200 }),
-  slug: Type.String({ maxLength: 80, description: 'Lower-case letters, digits and dashes; used in the public URL /e/:slug' }),
+  slug: Type.String({
+    maxLength: 80,
+    description: 'Lower-case letters, digits and dashes; used in the public URL /e/:slug',
+  }),
   description: Type.Optional(Type.String({ maxLength: 20000 })),
   venue: Type.Optional(Type.String({ maxLength: 200 })),
   address: Type.Optional(Type.String({ maxLength: 400 })),
@@ -33,10 +36,30 @@ const eventFields = {
   registrationClosesAt: Type.Optional(NullableDateTime),
   structureTypes: Type.Optional(Type.Array(StructureType, { maxItems: 100 })),
   sessions: Type.Optional(Type.Array(SessionBody, { maxItems: 200 })),
-  organiserName: Type.Optional(Type.String({ maxLength: 200, description: 'Sender name of the emails to attendees (default: MAIL_FROM\'s name)' })),
-  replyTo: Type.Optional(Type.String({ maxLength: 254, description: 'Reply-To of the emails to attendees and ORGANIZER of their invites; empty for MAIL_FROM' })),
-  series: Type.Optional(Nullable<string>({ type: 'string', maxLength: 80, description: 'Key shared by the editions of a recurring event, e.g. "atelier-solidarite"; null for none' })),
-  retentionMonths: Type.Optional(Type.Integer({ minimum: 1, maximum: 120, description: 'Months after the event\'s end during which registrations keep their personal data, then they are anonymised (default 12)' })),
+  organiserName: Type.Optional(
+    Type.String({ maxLength: 200, description: "Sender name of the emails to attendees (default: MAIL_FROM's name)" }),
+  ),
+  replyTo: Type.Optional(
+    Type.String({
+      maxLength: 254,
+      description: 'Reply-To of the emails to attendees and ORGANIZER of their invites; empty for MAIL_FROM',
+    }),
+  ),
+  series: Type.Optional(
+    Nullable<string>({
+      type: 'string',
+      maxLength: 80,
+      description: 'Key shared by the editions of a recurring event, e.g. "atelier-solidarite"; null for none',
+    }),
+  ),
+  retentionMonths: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 120,
+      description:
+        "Months after the event's end during which registrations keep their personal data, then they are anonymised (default 12)",
+    }),
+  ),
 };
 
 export const EventCreateBody = Type.Object(eventFields, { additionalProperties: false });
@@ -45,17 +68,38 @@ export type EventCreateBody = Static<typeof EventCreateBody>;
 export type EventPatchBody = Static<typeof EventPatchBody>;
 
 const SessionResponse = Type.Object({
-  id: Type.Integer(), kind: Type.String(), title: Type.String(), topic: Type.String(), facilitator: Type.String(), room: Type.String(),
-  startsAt: Type.String(), endsAt: Type.String(), capacity: Capacity,
+  id: Type.Integer(),
+  kind: Type.String(),
+  title: Type.String(),
+  topic: Type.String(),
+  facilitator: Type.String(),
+  room: Type.String(),
+  startsAt: Type.String(),
+  endsAt: Type.String(),
+  capacity: Capacity,
 });
 
 export const EventResponse = Type.Object(
   {
-    id: Type.Integer(), slug: Type.String(), title: Type.String(), description: Type.String(), venue: Type.String(), address: Type.String(),
-    timezone: Type.String(), startsAt: Type.String(), endsAt: Type.String(), capacity: Capacity, confirmedCount: Type.Integer(),
-    status: Type.String(), registrationOpensAt: Type.Union([Type.String(), Type.Null()]), registrationClosesAt: Type.Union([Type.String(), Type.Null()]),
-    structureTypes: Type.Array(StructureType), sessions: Type.Array(SessionResponse), publicUrl: Type.String(),
-    organiserName: Type.String(), replyTo: Type.String(),
+    id: Type.Integer(),
+    slug: Type.String(),
+    title: Type.String(),
+    description: Type.String(),
+    venue: Type.String(),
+    address: Type.String(),
+    timezone: Type.String(),
+    startsAt: Type.String(),
+    endsAt: Type.String(),
+    capacity: Capacity,
+    confirmedCount: Type.Integer(),
+    status: Type.String(),
+    registrationOpensAt: Type.Union([Type.String(), Type.Null()]),
+    registrationClosesAt: Type.Union([Type.String(), Type.Null()]),
+    structureTypes: Type.Array(StructureType),
+    sessions: Type.Array(SessionResponse),
+    publicUrl: Type.String(),
+    organiserName: Type.String(),
+    replyTo: Type.String(),
     series: Type.Union([Type.String(), Type.Null()]),
     retentionMonths: Type.Integer(),
   },
@@ -65,17 +109,42 @@ export const EventResponse = Type.Object(
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 function sessionJson(s: EventSession) {
-  return { id: s.id, kind: s.kind, title: s.title, topic: s.topic, facilitator: s.facilitator, room: s.room, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString(), capacity: s.capacity };
+  return {
+    id: s.id,
+    kind: s.kind,
+    title: s.title,
+    topic: s.topic,
+    facilitator: s.facilitator,
+    room: s.room,
+    startsAt: s.startsAt.toISOString(),
+    endsAt: s.endsAt.toISOString(),
+    capacity: s.capacity,
+  };
 }
 
 export function eventJson(event: Event, publicUrl: string) {
   return {
-    id: event.id, slug: event.slug, title: event.title, description: event.description, venue: event.venue, address: event.address,
-    timezone: event.timezone, startsAt: event.startsAt.toISOString(), endsAt: event.endsAt.toISOString(), capacity: event.capacity,
-    confirmedCount: event.confirmedCount, status: event.status, registrationOpensAt: iso(event.registrationOpensAt),
-    registrationClosesAt: iso(event.registrationClosesAt), structureTypes: event.structureTypes,
-    sessions: event.sessions.getItems().map(sessionJson), publicUrl: `${publicUrl}/e/${event.slug}`, series: event.series,
-    organiserName: event.organiserName, replyTo: event.replyTo, retentionMonths: event.retentionMonths,
+    id: event.id,
+    slug: event.slug,
+    title: event.title,
+    description: event.description,
+    venue: event.venue,
+    address: event.address,
+    timezone: event.timezone,
+    startsAt: event.startsAt.toISOString(),
+    endsAt: event.endsAt.toISOString(),
+    capacity: event.capacity,
+    confirmedCount: event.confirmedCount,
+    status: event.status,
+    registrationOpensAt: iso(event.registrationOpensAt),
+    registrationClosesAt: iso(event.registrationClosesAt),
+    structureTypes: event.structureTypes,
+    sessions: event.sessions.getItems().map(sessionJson),
+    publicUrl: `${publicUrl}/e/${event.slug}`,
+    series: event.series,
+    organiserName: event.organiserName,
+    replyTo: event.replyTo,
+    retentionMonths: event.retentionMonths,
   };
 }
 
@@ -88,6 +157,7 @@ export function eventInputFromBody<T extends EventPatchBody>(body: T) {
   if (endsAt !== undefined) out.endsAt = date(endsAt);
   if (registrationOpensAt !== undefined) out.registrationOpensAt = date(registrationOpensAt);
   if (registrationClosesAt !== undefined) out.registrationClosesAt = date(registrationClosesAt);
-  if (sessions) out.sessions = sessions.map((s) => ({ ...s, startsAt: new Date(s.startsAt), endsAt: new Date(s.endsAt) }));
+  if (sessions)
+    out.sessions = sessions.map((s) => ({ ...s, startsAt: new Date(s.startsAt), endsAt: new Date(s.endsAt) }));
   return out;
 }

@@ -71,11 +71,20 @@ function checkCapacity(errors: FieldError[], field: string, value: number | null
   if (!Number.isInteger(value) || value < 1 || value > 1_000_000) errors.push({ field, code: 'capacity' });
 }
 
-function checkPeriod(errors: FieldError[], prefix: string, startsAt: Date | null | undefined, endsAt: Date | null | undefined, names = ['startsAt', 'endsAt']) {
+function checkPeriod(
+  errors: FieldError[],
+  prefix: string,
+  startsAt: Date | null | undefined,
+  endsAt: Date | null | undefined,
+  names = ['startsAt', 'endsAt'],
+) {
   const [startField, endField] = names.map((name) => (prefix ? `${prefix}.${name}` : name));
-  if (startsAt !== null && startsAt !== undefined && !isValidDate(startsAt)) errors.push({ field: startField, code: 'datetime' });
-  if (endsAt !== null && endsAt !== undefined && !isValidDate(endsAt)) errors.push({ field: endField, code: 'datetime' });
-  if (isValidDate(startsAt) && isValidDate(endsAt) && endsAt <= startsAt) errors.push({ field: endField, code: 'ends_before_start' });
+  if (startsAt !== null && startsAt !== undefined && !isValidDate(startsAt))
+    errors.push({ field: startField, code: 'datetime' });
+  if (endsAt !== null && endsAt !== undefined && !isValidDate(endsAt))
+    errors.push({ field: endField, code: 'datetime' });
+  if (isValidDate(startsAt) && isValidDate(endsAt) && endsAt <= startsAt)
+    errors.push({ field: endField, code: 'ends_before_start' });
 }
 
 export function validateSession(input: SessionInput, prefix = ''): FieldError[] {
@@ -102,19 +111,34 @@ export function validateEvent(input: EventInput): FieldError[] {
   checkText(errors, 'description', input.description, 20000);
   checkText(errors, 'venue', input.venue, 200);
   checkText(errors, 'address', input.address, 400);
-  if (input.timezone !== undefined && !isValidTimeZone(input.timezone)) errors.push({ field: 'timezone', code: 'timezone' });
+  if (input.timezone !== undefined && !isValidTimeZone(input.timezone))
+    errors.push({ field: 'timezone', code: 'timezone' });
   if (!input.startsAt) errors.push({ field: 'startsAt', code: 'required' });
   if (!input.endsAt) errors.push({ field: 'endsAt', code: 'required' });
   checkPeriod(errors, '', input.startsAt, input.endsAt);
   checkCapacity(errors, 'capacity', input.capacity);
-  if (input.status !== undefined && !EVENT_STATUSES.includes(input.status)) errors.push({ field: 'status', code: 'choice' });
-  checkPeriod(errors, '', input.registrationOpensAt, input.registrationClosesAt, ['registrationOpensAt', 'registrationClosesAt']);
+  if (input.status !== undefined && !EVENT_STATUSES.includes(input.status))
+    errors.push({ field: 'status', code: 'choice' });
+  checkPeriod(errors, '', input.registrationOpensAt, input.registrationClosesAt, [
+    'registrationOpensAt',
+    'registrationClosesAt',
+  ]);
   if (input.structureTypes) errors.push(...validateStructureTypes(input.structureTypes));
   checkText(errors, 'organiserName', input.organiserName, 200);
   if (input.replyTo?.trim() && !isEmail(input.replyTo.trim())) errors.push({ field: 'replyTo', code: 'email' });
-  if (input.series != null && (!KEY_PATTERN.test(input.series) || input.series.length > 80)) errors.push({ field: 'series', code: 'slug_format' });
-  if (input.retentionMonths !== undefined && (!Number.isInteger(input.retentionMonths) || input.retentionMonths < RETENTION_MONTHS.min || input.retentionMonths > RETENTION_MONTHS.max)) {
-    errors.push({ field: 'retentionMonths', code: 'retention_months', params: { min: RETENTION_MONTHS.min, max: RETENTION_MONTHS.max } });
+  if (input.series != null && (!KEY_PATTERN.test(input.series) || input.series.length > 80))
+    errors.push({ field: 'series', code: 'slug_format' });
+  if (
+    input.retentionMonths !== undefined &&
+    (!Number.isInteger(input.retentionMonths) ||
+      input.retentionMonths < RETENTION_MONTHS.min ||
+      input.retentionMonths > RETENTION_MONTHS.max)
+  ) {
+    errors.push({
+      field: 'retentionMonths',
+      code: 'retention_months',
+      params: { min: RETENTION_MONTHS.min, max: RETENTION_MONTHS.max },
+    });
   }
   input.sessions?.forEach((session, index) => errors.push(...validateSession(session, `sessions.${index}`)));
   return errors;
@@ -131,7 +155,10 @@ export async function findEventBySlug(em: EntityManager, slug: string): Promise<
 }
 
 /** Events, newest first; `ids` keeps only those (an organiser's own events). */
-export async function listEvents(em: EntityManager, filter: { status?: EventStatus; ids?: number[] } = {}): Promise<Event[]> {
+export async function listEvents(
+  em: EntityManager,
+  filter: { status?: EventStatus; ids?: number[] } = {},
+): Promise<Event[]> {
   const where: Record<string, unknown> = {};
   if (filter.status) where.status = filter.status;
   if (filter.ids) where.id = { $in: filter.ids };
@@ -194,7 +221,10 @@ function addSessionTo(em: EntityManager, event: Event, input: SessionInput, posi
 }
 
 function applySession(session: EventSession, input: SessionInput): boolean {
-  const moved = session.startsAt.getTime() !== input.startsAt.getTime() || session.endsAt.getTime() !== input.endsAt.getTime() || session.room !== (input.room?.trim() ?? '');
+  const moved =
+    session.startsAt.getTime() !== input.startsAt.getTime() ||
+    session.endsAt.getTime() !== input.endsAt.getTime() ||
+    session.room !== (input.room?.trim() ?? '');
   Object.assign(session, {
     kind: input.kind,
     title: input.title.trim(),
@@ -212,22 +242,38 @@ function applySession(session: EventSession, input: SessionInput): boolean {
  * Applies a partial change. `sessions`, when given, is the whole programme: sessions with an id are
  * updated, without one created, and those left out removed. Time or place changes raise `sequence`.
  */
-export async function updateEvent(em: EntityManager, event: Event, patch: Partial<EventInput>, options: ChangeOptions = {}): Promise<Event> {
+export async function updateEvent(
+  em: EntityManager,
+  event: Event,
+  patch: Partial<EventInput>,
+  options: ChangeOptions = {},
+): Promise<Event> {
   const merged: EventInput = { ...snapshot(event), ...patch };
   const errors = validateEvent(merged);
-  if (patch.capacity != null && patch.capacity < event.confirmedCount) errors.push({ field: 'capacity', code: 'capacity_below_confirmed', params: { confirmed: event.confirmedCount } });
+  if (patch.capacity != null && patch.capacity < event.confirmedCount)
+    errors.push({ field: 'capacity', code: 'capacity_below_confirmed', params: { confirmed: event.confirmedCount } });
   if (patch.sessions) {
     const known = new Set(event.sessions.getItems().map((s) => s.id));
-    patch.sessions.forEach((s, i) => { if (s.id !== undefined && !known.has(s.id)) errors.push({ field: `sessions.${i}.id`, code: 'unknown_session' }); });
+    patch.sessions.forEach((s, i) => {
+      if (s.id !== undefined && !known.has(s.id)) errors.push({ field: `sessions.${i}.id`, code: 'unknown_session' });
+    });
   }
-  if (patch.structureTypes && !errors.length) errors.push(...(await structureTypesInUse(em, event, patch.structureTypes)));
+  if (patch.structureTypes && !errors.length)
+    errors.push(...(await structureTypesInUse(em, event, patch.structureTypes)));
   if (errors.length) throw new ValidationError(errors);
   if (patch.slug && patch.slug !== event.slug) await assertSlugFree(em, patch.slug, event.id);
 
   return em.transactional(async (tx) => {
     const watch = await watchFor(tx, event, options);
-    let moved = ['startsAt', 'endsAt'].some((k) => k in patch && (patch as Record<string, Date>)[k].getTime() !== (event as unknown as Record<string, Date>)[k].getTime())
-      || ['venue', 'address', 'timezone'].some((k) => k in patch && (patch as Record<string, string>)[k] !== (event as unknown as Record<string, string>)[k]);
+    let moved =
+      ['startsAt', 'endsAt'].some(
+        (k) =>
+          k in patch &&
+          (patch as Record<string, Date>)[k].getTime() !== (event as unknown as Record<string, Date>)[k].getTime(),
+      ) ||
+      ['venue', 'address', 'timezone'].some(
+        (k) => k in patch && (patch as Record<string, string>)[k] !== (event as unknown as Record<string, string>)[k],
+      );
     const { sessions, ...fields } = patch;
     Object.assign(event, trimStrings(fields), { updatedAt: new Date() });
     if (sessions) moved = syncSessions(tx, event, sessions) || moved;
@@ -266,7 +312,12 @@ function syncSessions(em: EntityManager, event: Event, inputs: SessionInput[]): 
   return moved;
 }
 
-export async function addSession(em: EntityManager, event: Event, input: SessionInput, options: ChangeOptions = {}): Promise<EventSession> {
+export async function addSession(
+  em: EntityManager,
+  event: Event,
+  input: SessionInput,
+  options: ChangeOptions = {},
+): Promise<EventSession> {
   const errors = validateSession(input);
   if (errors.length) throw new ValidationError(errors);
   return em.transactional(async (tx) => {
@@ -279,7 +330,13 @@ export async function addSession(em: EntityManager, event: Event, input: Session
   });
 }
 
-export async function updateSession(em: EntityManager, event: Event, session: EventSession, input: SessionInput, options: ChangeOptions = {}): Promise<EventSession> {
+export async function updateSession(
+  em: EntityManager,
+  event: Event,
+  session: EventSession,
+  input: SessionInput,
+  options: ChangeOptions = {},
+): Promise<EventSession> {
   const errors = validateSession(input);
   if (errors.length) throw new ValidationError(errors);
   return em.transactional(async (tx) => {
@@ -292,7 +349,12 @@ export async function updateSession(em: EntityManager, event: Event, session: Ev
   });
 }
 
-export async function removeSession(em: EntityManager, event: Event, session: EventSession, options: ChangeOptions = {}): Promise<void> {
+export async function removeSession(
+  em: EntityManager,
+  event: Event,
+  session: EventSession,
+  options: ChangeOptions = {},
+): Promise<void> {
   await em.transactional(async (tx) => {
     const watch = await watchFor(tx, event, options);
     event.sessions.remove(session);
@@ -311,11 +373,18 @@ export function findSession(event: Event, sessionId: number): EventSession {
 
 /** Keys that registrations use cannot disappear, or those registrations would lose their type. */
 async function structureTypesInUse(em: EntityManager, event: Event, types: StructureType[]): Promise<FieldError[]> {
-  const rows: { structure_type: string }[] = await em.getConnection().execute(
-    'select distinct structure_type from registration where event_id = ?', [event.id], 'all', em.getTransactionContext(),
-  );
+  const rows: { structure_type: string }[] = await em
+    .getConnection()
+    .execute(
+      'select distinct structure_type from registration where event_id = ?',
+      [event.id],
+      'all',
+      em.getTransactionContext(),
+    );
   const kept = new Set(types.map((t) => t.key));
-  return rows.filter((r) => !kept.has(r.structure_type)).map((r) => ({ field: 'structureTypes', code: 'structure_type_in_use', params: { key: r.structure_type } }));
+  return rows
+    .filter((r) => !kept.has(r.structure_type))
+    .map((r) => ({ field: 'structureTypes', code: 'structure_type_in_use', params: { key: r.structure_type } }));
 }
 
 export async function setStructureTypes(em: EntityManager, event: Event, types: StructureType[]): Promise<void> {
@@ -329,10 +398,22 @@ export async function setStructureTypes(em: EntityManager, event: Event, types: 
 
 function snapshot(event: Event): EventInput {
   return {
-    title: event.title, slug: event.slug, description: event.description, venue: event.venue, address: event.address,
-    timezone: event.timezone, startsAt: event.startsAt, endsAt: event.endsAt, capacity: event.capacity, status: event.status,
-    registrationOpensAt: event.registrationOpensAt, registrationClosesAt: event.registrationClosesAt, series: event.series,
-    organiserName: event.organiserName, replyTo: event.replyTo, retentionMonths: event.retentionMonths,
+    title: event.title,
+    slug: event.slug,
+    description: event.description,
+    venue: event.venue,
+    address: event.address,
+    timezone: event.timezone,
+    startsAt: event.startsAt,
+    endsAt: event.endsAt,
+    capacity: event.capacity,
+    status: event.status,
+    registrationOpensAt: event.registrationOpensAt,
+    registrationClosesAt: event.registrationClosesAt,
+    series: event.series,
+    organiserName: event.organiserName,
+    replyTo: event.replyTo,
+    retentionMonths: event.retentionMonths,
   };
 }
 

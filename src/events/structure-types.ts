@@ -31,8 +31,10 @@ export function validateStructureTypes(types: StructureType[], field = 'structur
   if (types.length === 0) errors.push({ field, code: 'structure_types_empty' });
   const seen = new Set<string>();
   types.forEach((type, index) => {
-    if (!KEY_PATTERN.test(type.key) || type.key.length > 64) errors.push({ field: `${field}.${index}.key`, code: 'key_format' });
-    if (seen.has(type.key)) errors.push({ field: `${field}.${index}.key`, code: 'duplicate_key', params: { key: type.key } });
+    if (!KEY_PATTERN.test(type.key) || type.key.length > 64)
+      errors.push({ field: `${field}.${index}.key`, code: 'key_format' });
+    if (seen.has(type.key))
+      errors.push({ field: `${field}.${index}.key`, code: 'duplicate_key', params: { key: type.key } });
     seen.add(type.key);
     const label = type.label.trim();
     if (!label) errors.push({ field: `${field}.${index}.label`, code: 'required' });

@@ -13,7 +13,12 @@ export interface CheckedSubmission {
   errors: FieldError[];
 }
 
-function isShown(field: ResolvedField, shown: Set<string>, values: Map<string, AnswerValue>, form: ResolvedForm): boolean {
+function isShown(
+  field: ResolvedField,
+  shown: Set<string>,
+  values: Map<string, AnswerValue>,
+  form: ResolvedForm,
+): boolean {
   const type = FIELD_TYPES[field.type];
   if (type.available && !type.available(field)) return false;
   const condition = field.condition;
@@ -44,7 +49,11 @@ export function checkSubmission(form: ResolvedForm, submission: Record<string, u
     const parsed = type.parse(field, raw);
     const problem = parsed.problem ?? (parsed.value !== undefined ? type.validate?.(field, parsed.value) : null);
     if (problem) {
-      errors.push({ field: problem.part ? `${field.key}.${problem.part}` : field.key, code: problem.code, ...(problem.params ? { params: problem.params } : {}) });
+      errors.push({
+        field: problem.part ? `${field.key}.${problem.part}` : field.key,
+        code: problem.code,
+        ...(problem.params ? { params: problem.params } : {}),
+      });
     } else if (parsed.value !== undefined) {
       values.set(field.key, parsed.value);
     } else if (field.required) {
@@ -69,7 +78,10 @@ export function answersToStore(form: ResolvedForm, values: Map<string, AnswerVal
 }
 
 function isAnswerValue(value: unknown): value is AnswerValue {
-  return ['string', 'number', 'boolean'].includes(typeof value) || (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number'));
+  return (
+    ['string', 'number', 'boolean'].includes(typeof value) ||
+    (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number'))
+  );
 }
 
 /** The stored answers of a registration, read defensively (a value stored another way reads as text under its key). */
@@ -77,9 +89,20 @@ export function storedAnswers(answers: Record<string, unknown> | null | undefine
   const out: Record<string, StoredAnswer> = {};
   for (const [key, entry] of Object.entries(answers ?? {})) {
     const candidate = entry as Partial<StoredAnswer> | null;
-    if (candidate && typeof candidate === 'object' && !Array.isArray(candidate) && typeof candidate.label === 'string'
-      && (FIELD_TYPE_NAMES as readonly string[]).includes(candidate.type as string) && isAnswerValue(candidate.value)) {
-      out[key] = { label: candidate.label, type: candidate.type as FieldTypeName, value: candidate.value, ...(candidate.options ? { options: candidate.options } : {}) };
+    if (
+      candidate &&
+      typeof candidate === 'object' &&
+      !Array.isArray(candidate) &&
+      typeof candidate.label === 'string' &&
+      (FIELD_TYPE_NAMES as readonly string[]).includes(candidate.type as string) &&
+      isAnswerValue(candidate.value)
+    ) {
+      out[key] = {
+        label: candidate.label,
+        type: candidate.type as FieldTypeName,
+        value: candidate.value,
+        ...(candidate.options ? { options: candidate.options } : {}),
+      };
     } else if (isAnswerValue(entry)) {
       out[key] = { label: key, type: 'text', value: entry };
     }
@@ -93,18 +116,26 @@ export function displayAnswer(answer: StoredAnswer | undefined, t: Translate, lo
 
 /** The answers as the API gives them: `{key: value}` (booleans, numbers, option keys, session ids). */
 export function exportAnswers(answers: Record<string, unknown>): Record<string, AnswerValue> {
-  return Object.fromEntries(Object.entries(storedAnswers(answers)).map(([key, answer]) => [key, FIELD_TYPES[answer.type].exportValue(answer)]));
+  return Object.fromEntries(
+    Object.entries(storedAnswers(answers)).map(([key, answer]) => [key, FIELD_TYPES[answer.type].exportValue(answer)]),
+  );
 }
 
 /** Form values showing stored answers again (the attendee's edit page), for the fields of the current form. */
-export function formValuesFromAnswers(form: ResolvedForm, answers: Record<string, unknown>): Record<string, string | string[]> {
+export function formValuesFromAnswers(
+  form: ResolvedForm,
+  answers: Record<string, unknown>,
+): Record<string, string | string[]> {
   const stored = storedAnswers(answers);
   const values: Record<string, string | string[]> = {};
   for (const field of form.fields) {
     const answer = stored[field.key];
     if (field.builtIn || !answer || answer.type !== field.type) continue;
     const type = FIELD_TYPES[field.type];
-    Object.assign(values, type.formValues ? type.formValues(field, answer.value) : { [field.key]: String(answer.value) });
+    Object.assign(
+      values,
+      type.formValues ? type.formValues(field, answer.value) : { [field.key]: String(answer.value) },
+    );
   }
   return values;
 }
@@ -121,16 +152,34 @@ export interface AnswerRow {
 }
 
 /** A registration's answers to read: the current form's fields in order, then those of removed fields. */
-export function answerRows(form: ResolvedForm, answers: Record<string, unknown>, t: Translate, locale: string): AnswerRow[] {
+export function answerRows(
+  form: ResolvedForm,
+  answers: Record<string, unknown>,
+  t: Translate,
+  locale: string,
+): AnswerRow[] {
   const stored = storedAnswers(answers);
   const rows: AnswerRow[] = [];
   for (const field of form.fields) {
     const answer = stored[field.key];
     if (field.builtIn || !answer) continue;
-    rows.push({ key: field.key, label: answer.label, currentLabel: field.label !== answer.label ? field.label : null, value: displayAnswer(answer, t, locale), removed: false });
+    rows.push({
+      key: field.key,
+      label: answer.label,
+      currentLabel: field.label !== answer.label ? field.label : null,
+      value: displayAnswer(answer, t, locale),
+      removed: false,
+    });
   }
   for (const [key, answer] of Object.entries(stored)) {
-    if (!form.byKey.has(key)) rows.push({ key, label: answer.label, currentLabel: null, value: displayAnswer(answer, t, locale), removed: true });
+    if (!form.byKey.has(key))
+      rows.push({
+        key,
+        label: answer.label,
+        currentLabel: null,
+        value: displayAnswer(answer, t, locale),
+        removed: true,
+      });
   }
   return rows;
 }

@@ -15,7 +15,10 @@ export const str = (body: FormBody | undefined, key: string): string => {
 
 const list = (body: FormBody, key: string): string[] => {
   const value: unknown = body[key];
-  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string').map((v) => v.trim()).filter(Boolean);
+  return (Array.isArray(value) ? value : [value])
+    .filter((v): v is string => typeof v === 'string')
+    .map((v) => v.trim())
+    .filter(Boolean);
 };
 
 function numberField(body: FormBody, key: string, errors: FieldError[], integer: boolean): number | null {
@@ -41,14 +44,21 @@ export function readOptions(body: FormBody): { key: string | null; label: string
     const key = str(body, `option.${index}.key`);
     if (str(body, `option.${index}.remove`) || (!label && !key)) continue;
     const position = Number(str(body, `option.${index}.position`));
-    rows.push({ key: key || null, label, position: str(body, `option.${index}.position`) && Number.isFinite(position) ? position : 1000 + index, index });
+    rows.push({
+      key: key || null,
+      label,
+      position: str(body, `option.${index}.position`) && Number.isFinite(position) ? position : 1000 + index,
+      index,
+    });
   }
   return rows.sort((a, b) => a.position - b.position || a.index - b.index).map(({ key, label }) => ({ key, label }));
 }
 
 /** The condition checkboxes post "fieldKey:answerKey"; all must be answers of one field. */
 function readCondition(body: FormBody, errors: FieldError[]): FieldInput['condition'] {
-  const picked = list(body, 'condition').map((v) => v.split(':')).filter((parts) => parts.length === 2 && parts[0] && parts[1]);
+  const picked = list(body, 'condition')
+    .map((v) => v.split(':'))
+    .filter((parts) => parts.length === 2 && parts[0] && parts[1]);
   if (!picked.length) return null;
   const fields = new Set(picked.map(([field]) => field));
   if (fields.size > 1) {
@@ -88,10 +98,19 @@ export function readFieldForm(body: FormBody, type: FieldTypeName): { input: Fie
 export function fieldFormValues(field: Partial<FormField>): Record<string, string | string[]> {
   const n = (value: number | undefined) => (value === undefined ? '' : String(value));
   const values: Record<string, string | string[]> = {
-    label: field.label ?? '', help: field.help ?? '', placeholder: field.placeholder ?? '', required: field.required ? '1' : '',
-    minLength: n(field.minLength), maxLength: n(field.maxLength), min: n(field.min), max: n(field.max),
-    minSelections: n(field.minSelections), maxSelections: n(field.maxSelections), display: field.display ?? 'radio',
-    text: field.text ?? '', ranks: n(field.ranks),
+    label: field.label ?? '',
+    help: field.help ?? '',
+    placeholder: field.placeholder ?? '',
+    required: field.required ? '1' : '',
+    minLength: n(field.minLength),
+    maxLength: n(field.maxLength),
+    min: n(field.min),
+    max: n(field.max),
+    minSelections: n(field.minSelections),
+    maxSelections: n(field.maxSelections),
+    display: field.display ?? 'radio',
+    text: field.text ?? '',
+    ranks: n(field.ranks),
     condition: field.condition ? field.condition.values.map((v) => `${field.condition!.field}:${v}`) : [],
   };
   (field.options ?? []).forEach((option, i) => {

@@ -25,7 +25,18 @@ export interface FormSection {
 }
 
 export const FIELD_TYPE_NAMES = [
-  'text', 'textarea', 'email', 'phone', 'number', 'date', 'choice', 'multiple', 'yesno', 'consent', 'info', 'group_preference',
+  'text',
+  'textarea',
+  'email',
+  'phone',
+  'number',
+  'date',
+  'choice',
+  'multiple',
+  'yesno',
+  'consent',
+  'info',
+  'group_preference',
 ] as const;
 export type FieldTypeName = (typeof FIELD_TYPE_NAMES)[number];
 
@@ -95,7 +106,20 @@ export const LIMITS = {
 } as const;
 
 /** Keys a custom field may not take: the built-in ones (as posted) and the page's own parameters. */
-export const RESERVED_KEYS = new Set(['firstname', 'lastname', 'email', 'organisation', 'structuretype', 'consent', 'csrf', 'lang', 'locale', 'answers', 'status', 'new']);
+export const RESERVED_KEYS = new Set([
+  'firstname',
+  'lastname',
+  'email',
+  'organisation',
+  'structuretype',
+  'consent',
+  'csrf',
+  'lang',
+  'locale',
+  'answers',
+  'status',
+  'new',
+]);
 
 export function emptyDefinition(): FormDefinition {
   return { builtIns: {}, sections: [] };

@@ -39,7 +39,11 @@ export function addSection(definition: FormDefinition, input: { title: string; i
   return next;
 }
 
-export function updateSection(definition: FormDefinition, id: string, input: { title: string; intro: string }): DefinitionInput {
+export function updateSection(
+  definition: FormDefinition,
+  id: string,
+  input: { title: string; intro: string },
+): DefinitionInput {
   const next = copy(definition);
   Object.assign(findSection(next, id), { title: input.title, intro: input.intro });
   return next;
@@ -61,7 +65,10 @@ export function moveSection(definition: FormDefinition, id: string, direction: D
 /** A section is removed once empty: its questions are moved or removed first, on purpose. */
 export function removeSection(definition: FormDefinition, id: string): DefinitionInput {
   const section = findSection(definition, id);
-  if (section.fields.length) throw new AppError(409, 'section_not_empty', [{ field: 'section', code: 'section_not_empty', params: { count: section.fields.length } }]);
+  if (section.fields.length)
+    throw new AppError(409, 'section_not_empty', [
+      { field: 'section', code: 'section_not_empty', params: { count: section.fields.length } },
+    ]);
   const next = copy(definition);
   next.sections = next.sections.filter((s) => s.id !== id);
   return next;
@@ -108,7 +115,11 @@ export function removeField(definition: FormDefinition, key: string): Definition
   return next;
 }
 
-export function updateBuiltIn(definition: FormDefinition, key: BuiltInKey, input: { label: string; help: string }): DefinitionInput {
+export function updateBuiltIn(
+  definition: FormDefinition,
+  key: BuiltInKey,
+  input: { label: string; help: string },
+): DefinitionInput {
   const next = copy(definition);
   next.builtIns[key] = { label: input.label, help: input.help };
   return next;

@@ -3,8 +3,19 @@ import type { FieldError } from '../errors.js';
 import { type Translate, translator } from '../i18n/i18n.js';
 import { FIELD_TYPES } from './fields/index.js';
 import {
-  BUILT_IN_KEYS, FIELD_TYPE_NAMES, type FieldCondition, type FieldOption, type FieldTypeName, type FormDefinition, type FormField,
-  type FormSection, LIMITS, RESERVED_KEYS, customFields, isFieldKey, keyFromLabel,
+  BUILT_IN_KEYS,
+  FIELD_TYPE_NAMES,
+  type FieldCondition,
+  type FieldOption,
+  type FieldTypeName,
+  type FormDefinition,
+  type FormField,
+  type FormSection,
+  LIMITS,
+  RESERVED_KEYS,
+  customFields,
+  isFieldKey,
+  keyFromLabel,
 } from './form-definition.js';
 import { resolveForm } from './resolve.js';
 
@@ -21,7 +32,9 @@ export interface SectionInput {
   fields: FieldInput[];
 }
 
-export type FieldInput = { [K in keyof Omit<FormField, 'type' | 'key' | 'label' | 'options'>]?: FormField[K] | null } & {
+export type FieldInput = {
+  [K in keyof Omit<FormField, 'type' | 'key' | 'label' | 'options'>]?: FormField[K] | null;
+} & {
   type: FieldTypeName;
   key?: string | null;
   label?: string | null;
@@ -37,7 +50,8 @@ const num = (value: unknown) => (typeof value === 'number' ? value : undefined);
  */
 export function normaliseDefinition(input: DefinitionInput, retired: Iterable<string> = []): FormDefinition {
   const taken = new Set<string>(retired);
-  for (const section of input.sections) for (const field of section.fields) if (trim(field.key)) taken.add(trim(field.key));
+  for (const section of input.sections)
+    for (const field of section.fields) if (trim(field.key)) taken.add(trim(field.key));
   const sectionIds = new Set(input.sections.map((s) => trim(s.id)).filter(Boolean));
   let nextSection = 1;
   const sections: FormSection[] = input.sections.map((section) => {
@@ -47,7 +61,12 @@ export function normaliseDefinition(input: DefinitionInput, retired: Iterable<st
       id = `section-${nextSection}`;
       sectionIds.add(id);
     }
-    return { id, title: trim(section.title), intro: trim(section.intro), fields: section.fields.map((field) => normaliseField(field, taken)) };
+    return {
+      id,
+      title: trim(section.title),
+      intro: trim(section.intro),
+      fields: section.fields.map((field) => normaliseField(field, taken)),
+    };
   });
   const builtIns: FormDefinition['builtIns'] = {};
   for (const key of BUILT_IN_KEYS) {
@@ -72,7 +91,8 @@ function normaliseField(input: FieldInput, taken: Set<string>): FormField {
   if (help) field.help = help;
   if (!type) return field;
   const settings = new Set(type.settings);
-  if (settings.has('required')) field.required = typeof input.required === 'boolean' ? input.required : (type.defaults?.required ?? false);
+  if (settings.has('required'))
+    field.required = typeof input.required === 'boolean' ? input.required : (type.defaults?.required ?? false);
   if (settings.has('placeholder') && trim(input.placeholder)) field.placeholder = trim(input.placeholder);
   if (settings.has('length')) {
     if (num(input.minLength) !== undefined) field.minLength = input.minLength as number;
@@ -91,7 +111,11 @@ function normaliseField(input: FieldInput, taken: Set<string>): FormField {
   if (settings.has('text')) field.text = trim(input.text);
   if (settings.has('ranks')) field.ranks = num(input.ranks) ?? type.defaults?.ranks ?? 1;
   const condition = input.condition;
-  if (condition && trim(condition.field)) field.condition = { field: trim(condition.field), values: [...new Set((condition.values ?? []).map(trim).filter(Boolean))] };
+  if (condition && trim(condition.field))
+    field.condition = {
+      field: trim(condition.field),
+      values: [...new Set((condition.values ?? []).map(trim).filter(Boolean))],
+    };
   return field;
 }
 
@@ -108,7 +132,14 @@ function normaliseOptions(options: { key?: string | null; label: string }[]): Fi
   });
 }
 
-function checkText(errors: FieldError[], field: string, value: string | undefined, max: number, required = false, params: Record<string, string> = {}) {
+function checkText(
+  errors: FieldError[],
+  field: string,
+  value: string | undefined,
+  max: number,
+  required = false,
+  params: Record<string, string> = {},
+) {
   if (required && !value) errors.push({ field, code: 'required', params });
   else if (value && value.length > max) errors.push({ field, code: 'too_long', params: { ...params, max } });
 }
@@ -126,8 +157,10 @@ export interface CheckOptions {
 export function checkDefinition(definition: FormDefinition, event: Event, options: CheckOptions = {}): FieldError[] {
   const t = options.t ?? translator('fr');
   const errors: FieldError[] = [];
-  if (definition.sections.length > LIMITS.sections) errors.push({ field: 'sections', code: 'too_many', params: { max: LIMITS.sections } });
-  if (customFields(definition).length > LIMITS.fields) errors.push({ field: 'sections', code: 'too_many_fields', params: { max: LIMITS.fields } });
+  if (definition.sections.length > LIMITS.sections)
+    errors.push({ field: 'sections', code: 'too_many', params: { max: LIMITS.sections } });
+  if (customFields(definition).length > LIMITS.fields)
+    errors.push({ field: 'sections', code: 'too_many_fields', params: { max: LIMITS.fields } });
   for (const key of BUILT_IN_KEYS) {
     checkText(errors, `builtIns.${key}.label`, definition.builtIns[key]?.label, LIMITS.label);
     checkText(errors, `builtIns.${key}.help`, definition.builtIns[key]?.help, LIMITS.help);
@@ -140,8 +173,10 @@ export function checkDefinition(definition: FormDefinition, event: Event, option
   let groupPreferences = 0;
   definition.sections.forEach((section, s) => {
     const at = `sections.${s}`;
-    if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(section.id) || section.id.length > LIMITS.key || section.id === 'new') errors.push({ field: `${at}.id`, code: 'key_format' });
-    else if (seenSections.has(section.id)) errors.push({ field: `${at}.id`, code: 'duplicate_section', params: { key: section.id } });
+    if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(section.id) || section.id.length > LIMITS.key || section.id === 'new')
+      errors.push({ field: `${at}.id`, code: 'key_format' });
+    else if (seenSections.has(section.id))
+      errors.push({ field: `${at}.id`, code: 'duplicate_section', params: { key: section.id } });
     seenSections.add(section.id);
     checkText(errors, `${at}.title`, section.title, LIMITS.label);
     checkText(errors, `${at}.intro`, section.intro, LIMITS.intro);
@@ -154,8 +189,10 @@ export function checkDefinition(definition: FormDefinition, event: Event, option
         return;
       }
       if (!isFieldKey(field.key)) errors.push({ field: `${path}.key`, code: 'key_format', params: name });
-      else if (RESERVED_KEYS.has(field.key)) errors.push({ field: `${path}.key`, code: 'reserved_key', params: { key: field.key } });
-      else if (seenKeys.has(field.key)) errors.push({ field: `${path}.key`, code: 'duplicate_field_key', params: { key: field.key } });
+      else if (RESERVED_KEYS.has(field.key))
+        errors.push({ field: `${path}.key`, code: 'reserved_key', params: { key: field.key } });
+      else if (seenKeys.has(field.key))
+        errors.push({ field: `${path}.key`, code: 'duplicate_field_key', params: { key: field.key } });
       seenKeys.add(field.key);
       const before = previousTypes.get(field.key);
       if (before && before !== field.type) errors.push({ field: `${path}.type`, code: 'type_changed', params: name });
@@ -163,24 +200,46 @@ export function checkDefinition(definition: FormDefinition, event: Event, option
       checkText(errors, `${path}.help`, field.help, LIMITS.help, false, name);
       checkText(errors, `${path}.placeholder`, field.placeholder, LIMITS.placeholder, false, name);
       checkText(errors, `${path}.text`, field.text, LIMITS.text, false, name);
-      if ((field.options?.length ?? 0) > LIMITS.options) errors.push({ field: `${path}.options`, code: 'too_many_options', params: { max: LIMITS.options } });
-      for (const problem of type.check?.(field) ?? []) errors.push({ field: problem.part ? `${path}.${problem.part}` : path, code: problem.code, params: { ...name, ...problem.params } });
-      if (field.type === 'group_preference' && ++groupPreferences > 1) errors.push({ field: `${path}.type`, code: 'group_preference_twice', params: name });
-      if (field.condition) errors.push(...checkCondition(field, field.condition, `${path}.condition`, resolved.byKey, position, t));
+      if ((field.options?.length ?? 0) > LIMITS.options)
+        errors.push({ field: `${path}.options`, code: 'too_many_options', params: { max: LIMITS.options } });
+      for (const problem of type.check?.(field) ?? [])
+        errors.push({
+          field: problem.part ? `${path}.${problem.part}` : path,
+          code: problem.code,
+          params: { ...name, ...problem.params },
+        });
+      if (field.type === 'group_preference' && ++groupPreferences > 1)
+        errors.push({ field: `${path}.type`, code: 'group_preference_twice', params: name });
+      if (field.condition)
+        errors.push(...checkCondition(field, field.condition, `${path}.condition`, resolved.byKey, position, t));
     });
   });
   return errors;
 }
 
 function checkCondition(
-  field: FormField, condition: FieldCondition, path: string, byKey: ReturnType<typeof resolveForm>['byKey'], position: Map<string, number>, t: Translate,
+  field: FormField,
+  condition: FieldCondition,
+  path: string,
+  byKey: ReturnType<typeof resolveForm>['byKey'],
+  position: Map<string, number>,
+  t: Translate,
 ): FieldError[] {
   const name = field.label || field.key;
-  if (condition.field === field.key) return [{ field: path, code: 'condition_self', params: { field: name, fieldKey: field.key } }];
+  if (condition.field === field.key)
+    return [{ field: path, code: 'condition_self', params: { field: name, fieldKey: field.key } }];
   const trigger = byKey.get(condition.field);
-  if (!trigger) return [{ field: path, code: 'condition_unknown_field', params: { field: name, fieldKey: field.key, key: condition.field } }];
+  if (!trigger)
+    return [
+      {
+        field: path,
+        code: 'condition_unknown_field',
+        params: { field: name, fieldKey: field.key, key: condition.field },
+      },
+    ];
   const params = { field: name, fieldKey: field.key, trigger: trigger.label || trigger.key };
-  if ((position.get(trigger.key) ?? 0) >= (position.get(field.key) ?? 0)) return [{ field: path, code: 'condition_later_field', params }];
+  if ((position.get(trigger.key) ?? 0) >= (position.get(field.key) ?? 0))
+    return [{ field: path, code: 'condition_later_field', params }];
   const type = FIELD_TYPES[trigger.type];
   if (!type.conditionOptions) return [{ field: path, code: 'condition_not_choice', params }];
   if (condition.values.length === 0) return [{ field: path, code: 'condition_values_empty', params }];

@@ -13,20 +13,39 @@ export default async function formApiRoutes(fastify: FastifyInstance) {
   const tags = ['forms'];
   const security = [{ bearer: [] }];
 
-  app.get('/api/v1/events/:id/form', {
-    schema: { tags, security, params: IdParams, response: { 200: FormDefinitionSchema, ...errorResponses }, summary: 'The event\'s registration form definition' },
-  }, async (request) => {
-    const event = await findEvent(request.em, request.params.id);
-    return loadDefinition(request.em, event);
-  });
-
-  app.put('/api/v1/events/:id/form', {
-    schema: {
-      tags, security, params: IdParams, body: FormDefinitionSchema, response: { 200: FormDefinitionSchema, ...errorResponses },
-      summary: 'Replace the registration form; checked like the builder pages (conditions on earlier fields, options, unique keys, limits)',
+  app.get(
+    '/api/v1/events/:id/form',
+    {
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        response: { 200: FormDefinitionSchema, ...errorResponses },
+        summary: "The event's registration form definition",
+      },
     },
-  }, async (request) => {
-    const event = await findEvent(request.em, request.params.id);
-    return saveDefinition(request.em, event, request.body as unknown as DefinitionInput);
-  });
+    async (request) => {
+      const event = await findEvent(request.em, request.params.id);
+      return loadDefinition(request.em, event);
+    },
+  );
+
+  app.put(
+    '/api/v1/events/:id/form',
+    {
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        body: FormDefinitionSchema,
+        response: { 200: FormDefinitionSchema, ...errorResponses },
+        summary:
+          'Replace the registration form; checked like the builder pages (conditions on earlier fields, options, unique keys, limits)',
+      },
+    },
+    async (request) => {
+      const event = await findEvent(request.em, request.params.id);
+      return saveDefinition(request.em, event, request.body as unknown as DefinitionInput);
+    },
+  );
 }

@@ -23,7 +23,11 @@ export async function loadDefinition(em: EntityManager, event: Event | number): 
 }
 
 /** The form ready to draw and check, its built-in labels in the reader's language. */
-export async function loadResolvedForm(em: EntityManager, event: Event, t: Translate = translator('fr')): Promise<ResolvedForm> {
+export async function loadResolvedForm(
+  em: EntityManager,
+  event: Event,
+  t: Translate = translator('fr'),
+): Promise<ResolvedForm> {
   await ensureSessions(event);
   return resolveForm(await loadDefinition(em, event), event, t);
 }
@@ -51,7 +55,13 @@ export async function saveDefinition(em: EntityManager, event: Event, input: Def
     form.retiredKeys = [...retired];
     form.updatedAt = now;
   } else {
-    em.create(RegistrationForm, { event: em.getReference(Event, event.id), definition, retiredKeys: [...retired], createdAt: now, updatedAt: now });
+    em.create(RegistrationForm, {
+      event: em.getReference(Event, event.id),
+      definition,
+      retiredKeys: [...retired],
+      createdAt: now,
+      updatedAt: now,
+    });
   }
   try {
     await em.flush();
@@ -64,7 +74,11 @@ export async function saveDefinition(em: EntityManager, event: Event, input: Def
 }
 
 /** Applies one builder change to the saved definition and saves the result if it is sound. */
-export async function changeDefinition(em: EntityManager, event: Event, change: (definition: FormDefinition) => DefinitionInput): Promise<FormDefinition> {
+export async function changeDefinition(
+  em: EntityManager,
+  event: Event,
+  change: (definition: FormDefinition) => DefinitionInput,
+): Promise<FormDefinition> {
   return saveDefinition(em, event, change(await loadDefinition(em, event)));
 }
 
@@ -79,6 +93,12 @@ export async function copyForm(em: EntityManager, target: Event, sourceId: numbe
 
 /** Events whose form can be copied into `event`: the others that have a designed form, latest first. */
 export async function copySources(em: EntityManager, event: Event): Promise<Event[]> {
-  const forms = await em.find(RegistrationForm, { event: { $ne: event.id } }, { populate: ['event'], orderBy: { event: { startsAt: 'desc' } } });
-  return forms.filter((f) => f.definition.sections.length || Object.keys(f.definition.builtIns).length).map((f) => f.event);
+  const forms = await em.find(
+    RegistrationForm,
+    { event: { $ne: event.id } },
+    { populate: ['event'], orderBy: { event: { startsAt: 'desc' } } },
+  );
+  return forms
+    .filter((f) => f.definition.sections.length || Object.keys(f.definition.builtIns).length)
+    .map((f) => f.event);
 }

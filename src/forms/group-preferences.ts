@@ -10,6 +10,6 @@ export function groupPreferences(form: FormDefinition, answers: Record<string, u
   const field = customFields(form).find((f) => f.type === 'group_preference');
   if (!field) return [];
   const answer = storedAnswers(answers)[field.key];
-  if (!answer || answer.type !== 'group_preference' || !Array.isArray(answer.value)) return [];
+  if (answer?.type !== 'group_preference' || !Array.isArray(answer.value)) return [];
   return answer.value.map(Number).filter((id) => Number.isSafeInteger(id) && id > 0);
 }

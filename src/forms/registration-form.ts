@@ -20,7 +20,9 @@ export interface RegistrationAnswers {
  * conditions. Every problem is reported, field by field. The event's sessions must be loaded.
  */
 export function validateRegistration(
-  form: FormDefinition, event: Event, raw: Record<string, unknown>,
+  form: FormDefinition,
+  event: Event,
+  raw: Record<string, unknown>,
 ): { value: RegistrationAnswers; answers: Record<string, StoredAnswer>; errors: FieldError[] } {
   const resolved = resolveForm(form, event);
   const { values, errors } = checkSubmission(resolved, raw);
@@ -40,10 +42,17 @@ export function validateRegistration(
  * An API registration: the built-in fields at the top level, the other answers under `answers`
  * keyed by field key. Keys the form does not have are refused (a typo would otherwise be lost).
  */
-export function apiSubmission(form: FormDefinition, builtIns: Record<string, unknown>, answers: Record<string, unknown> = {}): Record<string, unknown> {
+export function apiSubmission(
+  form: FormDefinition,
+  builtIns: Record<string, unknown>,
+  answers: Record<string, unknown> = {},
+): Record<string, unknown> {
   const known = new Set(customFields(form).map((f) => f.key));
   const unknown = Object.keys(answers).filter((key) => !known.has(key));
-  if (unknown.length) throw new ValidationError(unknown.map((key) => ({ field: `answers.${key}`, code: 'unknown_field', params: { key } })));
+  if (unknown.length)
+    throw new ValidationError(
+      unknown.map((key) => ({ field: `answers.${key}`, code: 'unknown_field', params: { key } })),
+    );
   const submission: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(answers)) submission[key] = value;
   return { ...submission, ...builtIns };
@@ -52,6 +61,10 @@ export function apiSubmission(form: FormDefinition, builtIns: Record<string, unk
 /** API errors name the custom answers as the body does: `answers.<key>`. */
 export function apiErrorFields(error: unknown): unknown {
   if (!(error instanceof AppError)) return error;
-  const details = error.details.map((d) => (isBuiltInKey(d.field.split('.')[0]) ? d : { ...d, field: `answers.${d.field}` }));
-  return error instanceof ValidationError ? new ValidationError(details) : new AppError(error.statusCode, error.code, details, error.params);
+  const details = error.details.map((d) =>
+    isBuiltInKey(d.field.split('.')[0]) ? d : { ...d, field: `answers.${d.field}` },
+  );
+  return error instanceof ValidationError
+    ? new ValidationError(details)
+    : new AppError(error.statusCode, error.code, details, error.params);
 }

@@ -47,7 +47,9 @@ export function controlId(name: string): string {
 
 function asStrings(value: unknown): string[] {
   if (value === undefined || value === null) return [];
-  return (Array.isArray(value) ? value : [value]).filter((v) => ['string', 'number', 'boolean'].includes(typeof v)).map(String);
+  return (Array.isArray(value) ? value : [value])
+    .filter((v) => ['string', 'number', 'boolean'].includes(typeof v))
+    .map(String);
 }
 
 function quoted(t: Translate, text: string) {
@@ -60,12 +62,19 @@ export function conditionHint(form: ResolvedForm, field: ResolvedField, t: Trans
   const trigger = condition && form.byKey.get(condition.field);
   if (!condition || !trigger) return '';
   const options = FIELD_TYPES[trigger.type].conditionOptions?.(trigger, t) ?? [];
-  const answers = condition.values.map((v) => quoted(t, options.find((o) => o.key === v)?.label ?? v)).join(` ${t('form.or')} `);
+  const answers = condition.values
+    .map((v) => quoted(t, options.find((o) => o.key === v)?.label ?? v))
+    .join(` ${t('form.or')} `);
   return t('form.conditionHint', { answers, field: quoted(t, trigger.label) });
 }
 
 /** Everything the registration form template needs, from the resolved form, the values to show and the errors. */
-export function formView(form: ResolvedForm, values: Record<string, unknown>, errors: FieldError[], t: Translate): FormView {
+export function formView(
+  form: ResolvedForm,
+  values: Record<string, unknown>,
+  errors: FieldError[],
+  t: Translate,
+): FormView {
   const errorFor = (name: string) => {
     const error = errors.find((e) => e.field === name);
     return error ? t(`errors.${error.code}`, error.params) : '';
@@ -85,8 +94,16 @@ export function formView(form: ResolvedForm, values: Record<string, unknown>, er
     const error = errorFor(field.key);
     const required = FIELD_TYPES[field.type].answers && !!field.required;
     return {
-      key: field.key, id, label: field.label, help: field.help ?? '', hint, required, error,
-      describedBy: [field.help ? `${id}-help` : '', hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' '),
+      key: field.key,
+      id,
+      label: field.label,
+      help: field.help ?? '',
+      hint,
+      required,
+      error,
+      describedBy: [field.help ? `${id}-help` : '', hint ? `${id}-hint` : '', error ? `${id}-error` : '']
+        .filter(Boolean)
+        .join(' '),
       conditionField: field.condition?.field ?? '',
       conditionValues: field.condition?.values.join(' ') ?? '',
       group: ['radios', 'checkboxes', 'ranks'].includes(control.kind),
@@ -95,12 +112,19 @@ export function formView(form: ResolvedForm, values: Record<string, unknown>, er
   };
   const available = (field: ResolvedField) => FIELD_TYPES[field.type].available?.(field) ?? true;
   return {
-    sections: form.sections.map((s) => ({ builtIn: s.id === null, title: s.title, intro: s.intro, fields: s.fields.filter(available).map(view) })),
+    sections: form.sections.map((s) => ({
+      builtIn: s.id === null,
+      title: s.title,
+      intro: s.intro,
+      fields: s.fields.filter(available).map(view),
+    })),
     labelFor: (name) => {
       const [key, part] = name.split('.');
       const field = form.byKey.get(key);
       if (!field) return name;
-      return part && field.type === 'group_preference' ? `${field.label} (${t(`form.rank${Number(part) <= 3 ? part : 'N'}`, { n: part })})` : field.label;
+      return part && field.type === 'group_preference'
+        ? `${field.label} (${t(`form.rank${Number(part) <= 3 ? part : 'N'}`, { n: part })})`
+        : field.label;
     },
     anchorFor: controlId,
   };

@@ -23,19 +23,52 @@ export interface ResolvedForm {
 function builtInFields(definition: FormDefinition, event: Event, t: Translate): Record<BuiltInKey, ResolvedField> {
   const label = (key: BuiltInKey, fallback: string) => definition.builtIns[key]?.label || fallback;
   const help = (key: BuiltInKey, fallback = '') => definition.builtIns[key]?.help || fallback;
-  const text = (key: 'firstName' | 'lastName' | 'organisation', maxLength: number, autocomplete: string): ResolvedField => ({
-    key, type: 'text', label: label(key, t(`fields.${key}`)), help: help(key), required: true, maxLength, autocomplete, builtIn: true,
+  const text = (
+    key: 'firstName' | 'lastName' | 'organisation',
+    maxLength: number,
+    autocomplete: string,
+  ): ResolvedField => ({
+    key,
+    type: 'text',
+    label: label(key, t(`fields.${key}`)),
+    help: help(key),
+    required: true,
+    maxLength,
+    autocomplete,
+    builtIn: true,
   });
   return {
     firstName: text('firstName', 100, 'given-name'),
     lastName: text('lastName', 100, 'family-name'),
-    email: { key: 'email', type: 'email', label: label('email', t('fields.email')), help: help('email', t('register.emailHelp')), required: true, maxLength: 254, autocomplete: 'email', builtIn: true },
+    email: {
+      key: 'email',
+      type: 'email',
+      label: label('email', t('fields.email')),
+      help: help('email', t('register.emailHelp')),
+      required: true,
+      maxLength: 254,
+      autocomplete: 'email',
+      builtIn: true,
+    },
     organisation: text('organisation', 200, 'organization'),
     structureType: {
-      key: 'structureType', type: 'choice', display: 'radio', label: label('structureType', t('fields.structureType')), help: help('structureType', t('register.structureTypeHelp')),
-      required: true, options: event.structureTypes.map((s) => ({ key: s.key, label: s.label })), builtIn: true,
+      key: 'structureType',
+      type: 'choice',
+      display: 'radio',
+      label: label('structureType', t('fields.structureType')),
+      help: help('structureType', t('register.structureTypeHelp')),
+      required: true,
+      options: event.structureTypes.map((s) => ({ key: s.key, label: s.label })),
+      builtIn: true,
     },
-    consent: { key: 'consent', type: 'consent', label: label('consent', t('fields.consent')), help: help('consent', t('register.privacy')), required: true, builtIn: true },
+    consent: {
+      key: 'consent',
+      type: 'consent',
+      label: label('consent', t('fields.consent')),
+      help: help('consent', t('register.privacy')),
+      required: true,
+      builtIn: true,
+    },
   };
 }
 
@@ -47,13 +80,24 @@ export function resolveForm(definition: FormDefinition, event: Event, t: Transla
   const builtIn = builtInFields(definition, event, t);
   const groups = breakouts(event).map((s) => ({ key: String(s.id), label: s.title }));
   const sections: ResolvedSection[] = [
-    { id: null, title: t('register.aboutYou'), intro: '', fields: [builtIn.firstName, builtIn.lastName, builtIn.email, builtIn.organisation] },
+    {
+      id: null,
+      title: t('register.aboutYou'),
+      intro: '',
+      fields: [builtIn.firstName, builtIn.lastName, builtIn.email, builtIn.organisation],
+    },
     { id: null, title: '', intro: '', fields: [builtIn.structureType] },
     ...definition.sections.map((section) => ({
       id: section.id,
       title: section.title,
       intro: section.intro,
-      fields: section.fields.map((field): ResolvedField => ({ ...field, ...(field.type === 'group_preference' ? { options: groups } : {}), builtIn: false })),
+      fields: section.fields.map(
+        (field): ResolvedField => ({
+          ...field,
+          ...(field.type === 'group_preference' ? { options: groups } : {}),
+          builtIn: false,
+        }),
+      ),
     })),
     { id: null, title: '', intro: '', fields: [builtIn.consent] },
   ];
@@ -63,5 +107,13 @@ export function resolveForm(definition: FormDefinition, event: Event, t: Transla
 
 /** The definition's fields with their position in the page (built-in ones included), for order checks. */
 export function fieldOrder(definition: FormDefinition): string[] {
-  return ['firstName', 'lastName', 'email', 'organisation', 'structureType', ...customFields(definition).map((f) => f.key), 'consent'];
+  return [
+    'firstName',
+    'lastName',
+    'email',
+    'organisation',
+    'structureType',
+    ...customFields(definition).map((f) => f.key),
+    'consent',
+  ];
 }

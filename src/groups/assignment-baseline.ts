@@ -3,7 +3,12 @@
  */
 import { evaluateAssignment, planSeats, type AssignmentInput, type AssignmentResult } from './assignment.js';
 
-function finish(input: AssignmentInput, groupIds: number[], people: { id: number }[], groupOf: Int32Array): AssignmentResult {
+function finish(
+  input: AssignmentInput,
+  groupIds: number[],
+  people: { id: number }[],
+  groupOf: Int32Array,
+): AssignmentResult {
   const assignments = new Map<number, number | null>();
   people.forEach((p, i) => assignments.set(p.id, groupOf[i] >= 0 ? groupIds[groupOf[i]] : null));
   return { assignments, report: evaluateAssignment(input, assignments) };

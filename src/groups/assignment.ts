@@ -178,7 +178,9 @@ export function planSeats(input: AssignmentInput): SeatPlan {
   // Types: most frequent first, then by name (independent of input order).
   const typeCount = new Map<string, number>();
   for (const p of rawPeople) typeCount.set(p.structureType, (typeCount.get(p.structureType) ?? 0) + 1);
-  const types = [...typeCount.keys()].sort((a, b) => typeCount.get(b)! - typeCount.get(a)! || (a < b ? -1 : a > b ? 1 : 0));
+  const types = [...typeCount.keys()].sort(
+    (a, b) => typeCount.get(b)! - typeCount.get(a)! || (a < b ? -1 : a > b ? 1 : 0),
+  );
   const typeIndex = new Map<string, number>(types.map((t, i) => [t, i]));
   const T = types.length;
 
@@ -212,7 +214,10 @@ export function planSeats(input: AssignmentInput): SeatPlan {
     if (g.capacity === null || g.capacity === undefined || g.capacity === Infinity) return Infinity;
     const declared = Number.isFinite(g.capacity) ? Math.max(0, Math.floor(g.capacity)) : 0;
     if (fixedPerGroup[i] > declared) {
-      problems.push({ code: 'locked_over_capacity', params: { group: g.id, capacity: declared, locked: fixedPerGroup[i] } });
+      problems.push({
+        code: 'locked_over_capacity',
+        params: { group: g.id, capacity: declared, locked: fixedPerGroup[i] },
+      });
     }
     return Math.max(declared, fixedPerGroup[i]);
   });
@@ -241,8 +246,17 @@ export function planSeats(input: AssignmentInput): SeatPlan {
   }
 
   // Target sizes proportional to capacity, within [fixed, capacity].
-  const maxFinite = capacity.reduce((m, c, i) => (Number.isFinite(c) && groups[i].capacity! > 0 ? Math.max(m, groups[i].capacity!) : m), 0);
-  const weight = groups.map((g, i) => (Number.isFinite(capacity[i]) ? Math.max(0, Number.isFinite(g.capacity) ? g.capacity! : 0) : maxFinite > 0 ? maxFinite : 1));
+  const maxFinite = capacity.reduce(
+    (m, c, i) => (Number.isFinite(c) && groups[i].capacity! > 0 ? Math.max(m, groups[i].capacity!) : m),
+    0,
+  );
+  const weight = groups.map((g, i) =>
+    Number.isFinite(capacity[i])
+      ? Math.max(0, Number.isFinite(g.capacity) ? g.capacity! : 0)
+      : maxFinite > 0
+        ? maxFinite
+        : 1,
+  );
   const size = apportion(M, weight, fixedPerGroup, capacity);
 
   const placedPerType = new Array<number>(T).fill(0);
@@ -340,7 +354,10 @@ function makeReport(plan: SeatPlan, groupOf: Int32Array, problems: AssignmentPro
   }
   const allProblems = [...problems];
   if (outOfBand > 0) {
-    allProblems.push({ code: 'balance_infeasible', params: { cells: outOfBand, maxGap: Math.round(maxGap * 100) / 100 } });
+    allProblems.push({
+      code: 'balance_infeasible',
+      params: { cells: outOfBand, maxGap: Math.round(maxGap * 100) / 100 },
+    });
   }
   return { fairShare: fairShareOut, counts: countsOut, maxGap, preferences, unplaced, problems: allProblems };
 }
@@ -774,7 +791,12 @@ export function assignGroups(input: AssignmentInput): AssignmentResult {
       if (fixedCell[t][g] > ceilOf(t, g)) {
         problems.push({
           code: 'locked_over_fair_share',
-          params: { type: types[t], group: groupIds[g], locked: fixedCell[t][g], fairShare: Math.round(fairShare[t][g] * 100) / 100 },
+          params: {
+            type: types[t],
+            group: groupIds[g],
+            locked: fixedCell[t][g],
+            fairShare: Math.round(fairShare[t][g] * 100) / 100,
+          },
         });
       }
     }
@@ -822,7 +844,8 @@ export function assignGroups(input: AssignmentInput): AssignmentResult {
     const cellBase = hubBase + activeTypes.length;
     const cellNode = (t: number, g: number) => cellBase + t * G + g;
     const groupBase = cellBase + T * G;
-    const arcHint = buckets.reduce((a, b) => a + 3 + b.prefs.length, 0) + activeTypes.length * activeGroups.length * 6 + G;
+    const arcHint =
+      buckets.reduce((a, b) => a + 3 + b.prefs.length, 0) + activeTypes.length * activeGroups.length * 6 + G;
     const network = new FlowNetwork(groupBase + G, arcHint);
 
     const directEdges: { bucket: number; group: number; edge: number }[] = [];
@@ -831,7 +854,12 @@ export function assignGroups(input: AssignmentInput): AssignmentResult {
       const n = bucket.members.length;
       network.addEdge(S, bucketNode(b), n, 0, 0, 0);
       bucket.prefs.forEach((g, r) => {
-        if (room[g] > 0) directEdges.push({ bucket: b, group: g, edge: network.addEdge(bucketNode(b), cellNode(bucket.type, g), n, 0, costs.rank(r), 0) });
+        if (room[g] > 0)
+          directEdges.push({
+            bucket: b,
+            group: g,
+            edge: network.addEdge(bucketNode(b), cellNode(bucket.type, g), n, 0, costs.rank(r), 0),
+          });
       });
       hubEdges.push({ bucket: b, edge: network.addEdge(bucketNode(b), hubNode[bucket.type], n, 0, costs.unranked, 0) });
     });
@@ -847,7 +875,9 @@ export function assignGroups(input: AssignmentInput): AssignmentResult {
         const fl = floorOf(t, g);
         const cl = ceilOf(t, g);
         const roundUp =
-          freeCount <= ROUNDING_MAX_PEOPLE ? Math.round((ROUNDING_STEPS * (M - 2 * ((plan.placedPerType[t] * size[g]) % M))) / M) : 0;
+          freeCount <= ROUNDING_MAX_PEOPLE
+            ? Math.round((ROUNDING_STEPS * (M - 2 * ((plan.placedPerType[t] * size[g]) % M))) / M)
+            : 0;
         let k = 1;
         while (k <= cap) {
           const c = balanceUnitCost(fixedCell[t][g] + k, fl, cl);
@@ -867,7 +897,8 @@ export function assignGroups(input: AssignmentInput): AssignmentResult {
     // group" units shared by the type's buckets. Any split of that pool is optimal: a bucket receiving a unit in a
     // group it ranked would mean that routing the unit directly was cheaper, contradicting optimality.
     const direct: number[][] = buckets.map(() => []);
-    for (const { bucket, group, edge } of directEdges) for (let k = network.flow(edge); k > 0; k--) direct[bucket].push(group);
+    for (const { bucket, group, edge } of directEdges)
+      for (let k = network.flow(edge); k > 0; k--) direct[bucket].push(group);
     const hubDemand = new Int32Array(buckets.length);
     for (const { bucket, edge } of hubEdges) hubDemand[bucket] = network.flow(edge);
     const pool: Int32Array[] = types.map(() => new Int32Array(G));

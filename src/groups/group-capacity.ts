@@ -8,7 +8,9 @@ import { Registration } from '../registrations/registration.entity.js';
  */
 export async function lockGroups(tx: EntityManager, groupIds: number[]): Promise<void> {
   for (const id of [...new Set(groupIds)].sort((a, b) => a - b)) {
-    await tx.getConnection().execute('update event_session set capacity = capacity where id = ?', [id], 'run', tx.getTransactionContext());
+    await tx
+      .getConnection()
+      .execute('update event_session set capacity = capacity where id = ?', [id], 'run', tx.getTransactionContext());
   }
 }
 

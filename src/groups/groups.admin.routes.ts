@@ -9,7 +9,15 @@ import { organiserPages } from '../organisers/guards.js';
 import { csvLines } from '../reports/csv.js';
 import type { AssignmentReport } from './assignment.js';
 import {
-  type AssignMode, type GroupsView, assignedCount, autoAssign, groupsView, moveToGroup, publishAssignments, setLocked, swapGroups,
+  type AssignMode,
+  type GroupsView,
+  assignedCount,
+  autoAssign,
+  groupsView,
+  moveToGroup,
+  publishAssignments,
+  setLocked,
+  swapGroups,
 } from './groups.service.js';
 
 type IdParams = { id: string };
@@ -19,13 +27,18 @@ type Body = Record<string, string | undefined>;
 /** The report's problems in the organiser's words: group, type and person ids replaced by their names. */
 export function describeProblems(view: GroupsView, report: AssignmentReport, t: Translate): string[] {
   const titles = new Map(view.groups.map((g) => [g.session.id, g.session.title]));
-  const people = new Map([...view.unassigned, ...view.groups.flatMap((g) => g.members)].map((r) => [r.id, `${r.firstName} ${r.lastName}`]));
+  const people = new Map(
+    [...view.unassigned, ...view.groups.flatMap((g) => g.members)].map((r) => [r.id, `${r.firstName} ${r.lastName}`]),
+  );
   return report.problems.map((problem) => {
     const params: Record<string, string> = {};
     for (const [key, value] of Object.entries(problem.params)) params[key] = String(value);
-    if (problem.params.group != null) params.group = titles.get(Number(problem.params.group)) ?? String(problem.params.group);
-    if (problem.params.type != null) params.type = structureTypeLabel(view.event.structureTypes, String(problem.params.type));
-    if (problem.params.person != null) params.person = people.get(Number(problem.params.person)) ?? String(problem.params.person);
+    if (problem.params.group != null)
+      params.group = titles.get(Number(problem.params.group)) ?? String(problem.params.group);
+    if (problem.params.type != null)
+      params.type = structureTypeLabel(view.event.structureTypes, String(problem.params.type));
+    if (problem.params.person != null)
+      params.person = people.get(Number(problem.params.person)) ?? String(problem.params.person);
     return t(`groups.problems.${problem.code}`, params);
   });
 }
@@ -35,17 +48,34 @@ export default async function groupsAdminRoutes(app: FastifyInstance) {
 
   const event = (request: FastifyRequest<{ Params: IdParams }>) => findEvent(request.em, Number(request.params.id));
 
-  async function page(request: FastifyRequest, reply: FastifyReply, ev: Event, extra: Record<string, unknown> = {}, status = 200) {
+  async function page(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    ev: Event,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) {
     const view = await groupsView(request.em, ev);
     const report = extra.report as AssignmentReport | undefined;
-    return reply.page('admin/groups', {
-      ...view, label: (key: string) => structureTypeLabel(ev.structureTypes, key), concerned: await assignedCount(request.em, ev),
-      problems: report ? describeProblems(view, report, request.t) : [], ...extra,
-    }, status);
+    return reply.page(
+      'admin/groups',
+      {
+        ...view,
+        label: (key: string) => structureTypeLabel(ev.structureTypes, key),
+        concerned: await assignedCount(request.em, ev),
+        problems: report ? describeProblems(view, report, request.t) : [],
+        ...extra,
+      },
+      status,
+    );
   }
 
   /** A manual change; a refused one re-shows the page with the reason. */
-  async function change(request: FastifyRequest<{ Params: IdParams }>, reply: FastifyReply, run: (ev: Event) => Promise<unknown>) {
+  async function change(
+    request: FastifyRequest<{ Params: IdParams }>,
+    reply: FastifyReply,
+    run: (ev: Event) => Promise<unknown>,
+  ) {
     const ev = await event(request);
     try {
       await run(ev);
@@ -57,10 +87,15 @@ export default async function groupsAdminRoutes(app: FastifyInstance) {
     }
   }
 
-  app.get<{ Params: IdParams; Querystring: { published?: string } }>('/admin/events/:id/groups', async (request, reply) => {
-    const ev = await event(request);
-    return page(request, reply, ev, { justPublished: request.query.published != null ? Number(request.query.published) : null });
-  });
+  app.get<{ Params: IdParams; Querystring: { published?: string } }>(
+    '/admin/events/:id/groups',
+    async (request, reply) => {
+      const ev = await event(request);
+      return page(request, reply, ev, {
+        justPublished: request.query.published != null ? Number(request.query.published) : null,
+      });
+    },
+  );
 
   app.post<{ Params: IdParams; Body: Body }>('/admin/events/:id/groups/auto', async (request, reply) => {
     const ev = await event(request);
@@ -72,14 +107,24 @@ export default async function groupsAdminRoutes(app: FastifyInstance) {
   app.post<{ Params: IdParams; Body: Body }>('/admin/events/:id/groups/move', async (request, reply) =>
     change(request, reply, (ev) => {
       const groupId = request.body?.groupId ? Number(request.body.groupId) : null;
-      return moveToGroup(request.em, ev, Number(request.body?.registrationId), groupId, { locked: request.body?.locked === '1', mail: app.mail.settings });
-    }));
+      return moveToGroup(request.em, ev, Number(request.body?.registrationId), groupId, {
+        locked: request.body?.locked === '1',
+        mail: app.mail.settings,
+      });
+    }),
+  );
 
   app.post<{ Params: IdParams; Body: Body }>('/admin/events/:id/groups/lock', async (request, reply) =>
-    change(request, reply, (ev) => setLocked(request.em, ev, Number(request.body?.registrationId), request.body?.locked === '1')));
+    change(request, reply, (ev) =>
+      setLocked(request.em, ev, Number(request.body?.registrationId), request.body?.locked === '1'),
+    ),
+  );
 
   app.post<{ Params: IdParams; Body: Body }>('/admin/events/:id/groups/swap', async (request, reply) =>
-    change(request, reply, (ev) => swapGroups(request.em, ev, Number(request.body?.first), Number(request.body?.second), app.mail.settings)));
+    change(request, reply, (ev) =>
+      swapGroups(request.em, ev, Number(request.body?.first), Number(request.body?.second), app.mail.settings),
+    ),
+  );
 
   app.post<{ Params: IdParams }>('/admin/events/:id/groups/publish', async (request, reply) => {
     const ev = await event(request);
@@ -92,24 +137,63 @@ export default async function groupsAdminRoutes(app: FastifyInstance) {
     const view = await groupsView(request.em, ev);
     const group = view.groups.find((g) => g.session.id === Number(request.params.groupId));
     if (!group) throw new AppError(404, 'not_found');
-    return reply.page(template, { event: ev, group, label: (key: string) => structureTypeLabel(ev.structureTypes, key) });
+    return reply.page(template, {
+      event: ev,
+      group,
+      label: (key: string) => structureTypeLabel(ev.structureTypes, key),
+    });
   }
 
-  app.get<{ Params: GroupParams }>('/admin/events/:id/groups/:groupId/print', (request, reply) => groupPage(request, reply, 'admin/group-print'));
-  app.get<{ Params: GroupParams }>('/admin/events/:id/groups/:groupId/sign-in', (request, reply) => groupPage(request, reply, 'admin/group-sign-in'));
+  app.get<{ Params: GroupParams }>('/admin/events/:id/groups/:groupId/print', (request, reply) =>
+    groupPage(request, reply, 'admin/group-print'),
+  );
+  app.get<{ Params: GroupParams }>('/admin/events/:id/groups/:groupId/sign-in', (request, reply) =>
+    groupPage(request, reply, 'admin/group-sign-in'),
+  );
 
   app.get<{ Params: IdParams }>('/admin/events/:id/groups.csv', async (request, reply) => {
     const ev = await event(request);
     const view = await groupsView(request.em, ev);
     const t = request.t;
-    const header = ['group', 'room', 'facilitator', 'lastName', 'firstName', 'organisation', 'structureType', 'email', 'locked'].map((k) => t(`groups.csv.${k}`));
+    const header = [
+      'group',
+      'room',
+      'facilitator',
+      'lastName',
+      'firstName',
+      'organisation',
+      'structureType',
+      'email',
+      'locked',
+    ].map((k) => t(`groups.csv.${k}`));
     const rows: unknown[][] = [];
     for (const g of view.groups) {
       for (const m of g.members) {
-        rows.push([g.session.title, g.session.room, g.session.facilitator, m.lastName, m.firstName, m.organisation, structureTypeLabel(ev.structureTypes, m.structureType), m.email, m.groupLocked ? t('groups.yes') : '']);
+        rows.push([
+          g.session.title,
+          g.session.room,
+          g.session.facilitator,
+          m.lastName,
+          m.firstName,
+          m.organisation,
+          structureTypeLabel(ev.structureTypes, m.structureType),
+          m.email,
+          m.groupLocked ? t('groups.yes') : '',
+        ]);
       }
     }
-    for (const m of view.unassigned) rows.push([t('groups.none'), '', '', m.lastName, m.firstName, m.organisation, structureTypeLabel(ev.structureTypes, m.structureType), m.email, '']);
+    for (const m of view.unassigned)
+      rows.push([
+        t('groups.none'),
+        '',
+        '',
+        m.lastName,
+        m.firstName,
+        m.organisation,
+        structureTypeLabel(ev.structureTypes, m.structureType),
+        m.email,
+        '',
+      ]);
     return reply
       .type('text/csv; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="${ev.slug}-groupes.csv"`)

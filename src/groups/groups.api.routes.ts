@@ -11,17 +11,34 @@ import type { AssignmentReport } from './assignment.js';
 import { type GroupsView, groupsView, moveToGroup, publishAssignments, autoAssign } from './groups.service.js';
 
 const Member = Type.Object({
-  registrationId: Type.Integer(), firstName: Type.String(), lastName: Type.String(), organisation: Type.String(), structureType: Type.String(), locked: Type.Boolean(),
+  registrationId: Type.Integer(),
+  firstName: Type.String(),
+  lastName: Type.String(),
+  organisation: Type.String(),
+  structureType: Type.String(),
+  locked: Type.Boolean(),
 });
 const Counts = Type.Record(Type.String(), Type.Number());
 const Groups = Type.Object(
   {
-    groups: Type.Array(Type.Object({
-      id: Type.Integer(), title: Type.String(), capacity: Type.Union([Type.Integer(), Type.Null()]), facilitator: Type.String(), room: Type.String(),
-      members: Type.Array(Member), countsByStructureType: Counts, fairShareByStructureType: Counts,
-    })),
+    groups: Type.Array(
+      Type.Object({
+        id: Type.Integer(),
+        title: Type.String(),
+        capacity: Type.Union([Type.Integer(), Type.Null()]),
+        facilitator: Type.String(),
+        room: Type.String(),
+        members: Type.Array(Member),
+        countsByStructureType: Counts,
+        fairShareByStructureType: Counts,
+      }),
+    ),
     unassigned: Type.Array(Member),
-    balance: Type.Object({ maxGap: Type.Number({ description: 'Largest |count - fair share| over groups and structure types' }), fairShare: Type.Record(Type.String(), Counts), counts: Type.Record(Type.String(), Counts) }),
+    balance: Type.Object({
+      maxGap: Type.Number({ description: 'Largest |count - fair share| over groups and structure types' }),
+      fairShare: Type.Record(Type.String(), Counts),
+      counts: Type.Record(Type.String(), Counts),
+    }),
     published: Type.Boolean(),
     publishedAt: Type.Union([Type.String(), Type.Null()]),
   },
@@ -31,33 +48,67 @@ export { Groups as GroupsResponse };
 
 const Report = Type.Object({
   maxGap: Type.Number(),
-  preferences: Type.Object({ first: Type.Integer(), second: Type.Integer(), other: Type.Integer(), none: Type.Integer(), withoutPreferences: Type.Integer() }),
+  preferences: Type.Object({
+    first: Type.Integer(),
+    second: Type.Integer(),
+    other: Type.Integer(),
+    none: Type.Integer(),
+    withoutPreferences: Type.Integer(),
+  }),
   unplaced: Type.Array(Type.Integer()),
-  problems: Type.Array(Type.Object({ code: Type.String(), params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])) })),
+  problems: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
+    }),
+  ),
 });
 
 const member = (r: Registration) => ({
-  registrationId: r.id, firstName: r.firstName, lastName: r.lastName, organisation: r.organisation, structureType: r.structureType, locked: r.groupLocked,
+  registrationId: r.id,
+  firstName: r.firstName,
+  lastName: r.lastName,
+  organisation: r.organisation,
+  structureType: r.structureType,
+  locked: r.groupLocked,
 });
 
 function groupsJson(view: GroupsView) {
   const round = (n: number) => Math.round(n * 100) / 100;
   const table = (m: Record<string, Record<number, number>>) =>
-    Object.fromEntries(Object.entries(m).map(([type, byGroup]) => [type, Object.fromEntries(Object.entries(byGroup).map(([g, v]) => [g, round(v)]))]));
+    Object.fromEntries(
+      Object.entries(m).map(([type, byGroup]) => [
+        type,
+        Object.fromEntries(Object.entries(byGroup).map(([g, v]) => [g, round(v)])),
+      ]),
+    );
   return {
     groups: view.groups.map((g) => ({
-      id: g.session.id, title: g.session.title, capacity: g.session.capacity, facilitator: g.session.facilitator, room: g.session.room,
-      members: g.members.map(member), countsByStructureType: g.counts, fairShareByStructureType: g.fairShare,
+      id: g.session.id,
+      title: g.session.title,
+      capacity: g.session.capacity,
+      facilitator: g.session.facilitator,
+      room: g.session.room,
+      members: g.members.map(member),
+      countsByStructureType: g.counts,
+      fairShareByStructureType: g.fairShare,
     })),
     unassigned: view.unassigned.map(member),
-    balance: { maxGap: round(view.balance.maxGap), fairShare: table(view.balance.fairShare), counts: table(view.balance.counts) },
+    balance: {
+      maxGap: round(view.balance.maxGap),
+      fairShare: table(view.balance.fairShare),
+      counts: table(view.balance.counts),
+    },
     published: view.published,
     publishedAt: view.event.assignmentsPublishedAt?.toISOString() ?? null,
   };
 }
 
 const reportJson = (report: AssignmentReport) => ({
-  maxGap: Math.round(report.maxGap * 100) / 100, preferences: report.preferences, unplaced: report.unplaced, problems: report.problems,
+  maxGap: Math.round(report.maxGap * 100) / 100,
+  preferences: report.preferences,
+  unplaced: report.unplaced,
+  problems: report.problems,
 });
 
 export default async function groupsApiRoutes(fastify: FastifyInstance, opts: { config?: Config } = {}) {
@@ -66,49 +117,90 @@ export default async function groupsApiRoutes(fastify: FastifyInstance, opts: { 
   const tags = ['groups'];
   const security = [{ bearer: [] }];
 
-  app.get('/api/v1/events/:id/groups', {
-    schema: { tags, security, params: IdParams, response: { 200: Type.Ref('Groups'), ...errorResponses }, summary: 'The breakout groups, their members and balance' },
-  }, async (request) => groupsJson(await groupsView(request.em, await findEvent(request.em, request.params.id))));
-
-  app.post('/api/v1/events/:id/assignments/auto', {
-    schema: {
-      tags, security, params: IdParams, body: Type.Object({ mode: StringEnum(['unassigned', 'all'] as const, { description: 'unassigned: only place those without a group; all: redo everything except locked people' }) }),
-      response: { 200: Type.Object({ groups: Type.Ref('Groups'), report: Report }), ...errorResponses },
-      summary: 'Run the automatic assignment of confirmed registrations to breakout groups (a draft until published)',
+  app.get(
+    '/api/v1/events/:id/groups',
+    {
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        response: { 200: Type.Ref('Groups'), ...errorResponses },
+        summary: 'The breakout groups, their members and balance',
+      },
     },
-  }, async (request) => {
-    const event = await findEvent(request.em, request.params.id);
-    const report = await autoAssign(request.em, event, request.body.mode, fastify.mail.settings);
-    return { groups: groupsJson(await groupsView(request.em, event)), report: reportJson(report) };
-  });
+    async (request) => groupsJson(await groupsView(request.em, await findEvent(request.em, request.params.id))),
+  );
 
-  app.put('/api/v1/registrations/:id/group', {
-    schema: {
-      tags, security, params: IdParams,
-      body: Type.Object({ groupId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]), locked: Type.Optional(Type.Boolean()) }),
-      response: { 200: Member, ...errorResponses },
-      summary: 'Move a confirmed registration to a breakout group (null: none), optionally locking it there',
+  app.post(
+    '/api/v1/events/:id/assignments/auto',
+    {
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        body: Type.Object({
+          mode: StringEnum(['unassigned', 'all'] as const, {
+            description: 'unassigned: only place those without a group; all: redo everything except locked people',
+          }),
+        }),
+        response: { 200: Type.Object({ groups: Type.Ref('Groups'), report: Report }), ...errorResponses },
+        summary: 'Run the automatic assignment of confirmed registrations to breakout groups (a draft until published)',
+      },
     },
-  }, async (request) => {
-    const found = await request.em.findOne(Registration, { id: request.params.id }, { populate: ['event'] });
-    if (!found) throw new AppError(404, 'not_found');
-    const event = await findEvent(request.em, found.event.id);
-    if (request.body.groupId != null && !event.sessions.getItems().some((s) => s.id === request.body.groupId)) {
-      throw new AppError(400, 'group_other_event', [{ field: 'groupId', code: 'group_other_event' }]);
-    }
-    return member(await moveToGroup(request.em, event, found.id, request.body.groupId, {
-      locked: request.body.locked, mail: fastify.mail.settings, unsafeCapacityCheck: opts.config?.unsafeCapacityCheck,
-    }));
-  });
+    async (request) => {
+      const event = await findEvent(request.em, request.params.id);
+      const report = await autoAssign(request.em, event, request.body.mode, fastify.mail.settings);
+      return { groups: groupsJson(await groupsView(request.em, event)), report: reportJson(report) };
+    },
+  );
 
-  app.post('/api/v1/events/:id/assignments/publish', {
-    schema: {
-      tags, security, params: IdParams, response: { 200: Type.Object({ publishedAt: Type.String(), notified: Type.Integer() }), ...errorResponses },
-      summary: 'Publish the assignments: attendees see their group, and get an update of their invite',
+  app.put(
+    '/api/v1/registrations/:id/group',
+    {
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        body: Type.Object({
+          groupId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+          locked: Type.Optional(Type.Boolean()),
+        }),
+        response: { 200: Member, ...errorResponses },
+        summary: 'Move a confirmed registration to a breakout group (null: none), optionally locking it there',
+      },
     },
-  }, async (request) => {
-    const event = await findEvent(request.em, request.params.id);
-    const notified = await publishAssignments(request.em, event, fastify.mail.settings);
-    return { publishedAt: event.assignmentsPublishedAt!.toISOString(), notified };
-  });
+    async (request) => {
+      const found = await request.em.findOne(Registration, { id: request.params.id }, { populate: ['event'] });
+      if (!found) throw new AppError(404, 'not_found');
+      const event = await findEvent(request.em, found.event.id);
+      if (request.body.groupId != null && !event.sessions.getItems().some((s) => s.id === request.body.groupId)) {
+        throw new AppError(400, 'group_other_event', [{ field: 'groupId', code: 'group_other_event' }]);
+      }
+      return member(
+        await moveToGroup(request.em, event, found.id, request.body.groupId, {
+          locked: request.body.locked,
+          mail: fastify.mail.settings,
+          unsafeCapacityCheck: opts.config?.unsafeCapacityCheck,
+        }),
+      );
+    },
+  );
+
+  app.post(
+    '/api/v1/events/:id/assignments/publish',
+    {
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        response: { 200: Type.Object({ publishedAt: Type.String(), notified: Type.Integer() }), ...errorResponses },
+        summary: 'Publish the assignments: attendees see their group, and get an update of their invite',
+      },
+    },
+    async (request) => {
+      const event = await findEvent(request.em, request.params.id);
+      const notified = await publishAssignments(request.em, event, fastify.mail.settings);
+      return { publishedAt: event.assignmentsPublishedAt!.toISOString(), notified };
+    },
+  );
 }

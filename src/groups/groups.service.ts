@@ -8,7 +8,13 @@ import type { MailSettings } from '../mail/outbox.service.js';
 import { watchInvites } from '../mail/notifications.js';
 import { Registration } from '../registrations/registration.entity.js';
 import { groupMembers, lockGroups, naiveGroupMembers } from './group-capacity.js';
-import { type AssignmentInput, type AssignmentPerson, type AssignmentReport, assignGroups, evaluateAssignment } from './assignment.js';
+import {
+  type AssignmentInput,
+  type AssignmentPerson,
+  type AssignmentReport,
+  assignGroups,
+  evaluateAssignment,
+} from './assignment.js';
 
 /**
  * Breakout groups of an event: the draft assignment of confirmed registrations to groups (automatic,
@@ -42,18 +48,31 @@ export interface GroupsView {
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 async function confirmed(em: EntityManager, event: Event): Promise<Registration[]> {
-  return em.find(Registration, { event: event.id, status: 'confirmed' }, { populate: ['group'], orderBy: { id: 'asc' } });
+  return em.find(
+    Registration,
+    { event: event.id, status: 'confirmed' },
+    { populate: ['group'], orderBy: { id: 'asc' } },
+  );
 }
 
 async function ensureSessions(em: EntityManager, event: Event) {
   if (!event.sessions.isInitialized()) await em.populate(event, ['sessions']);
 }
 
-async function assignmentInput(em: EntityManager, event: Event, registrations: Registration[], mode: AssignMode): Promise<AssignmentInput> {
+async function assignmentInput(
+  em: EntityManager,
+  event: Event,
+  registrations: Registration[],
+  mode: AssignMode,
+): Promise<AssignmentInput> {
   const definition = await loadDefinition(em, event);
   const people: AssignmentPerson[] = registrations.map((r) => ({
-    id: r.id, structureType: r.structureType, organisation: r.organisation,
-    preferences: groupPreferences(definition, r.answers), groupId: r.group?.id ?? null, locked: r.groupLocked,
+    id: r.id,
+    structureType: r.structureType,
+    organisation: r.organisation,
+    preferences: groupPreferences(definition, r.answers),
+    groupId: r.group?.id ?? null,
+    locked: r.groupLocked,
   }));
   return { groups: breakouts(event).map((s) => ({ id: s.id, capacity: s.capacity })), people, mode };
 }
@@ -84,7 +103,13 @@ export async function groupsView(em: EntityManager, event: Event): Promise<Group
 }
 
 /** After publication, changes of groups are sent as invite updates; before, nothing is sent. */
-async function withUpdates<T>(em: EntityManager, event: Event, mail: MailSettings | undefined, cause: string, change: () => Promise<T>): Promise<T> {
+async function withUpdates<T>(
+  em: EntityManager,
+  event: Event,
+  mail: MailSettings | undefined,
+  cause: string,
+  change: () => Promise<T>,
+): Promise<T> {
   await ensureSessions(em, event);
   const watch = event.assignmentsPublishedAt && mail ? await watchInvites(em, event, mail) : null;
   const result = await change();
@@ -94,11 +119,19 @@ async function withUpdates<T>(em: EntityManager, event: Event, mail: MailSetting
 }
 
 /** Runs the automatic assignment and saves it; returns the report of what it achieved. */
-export async function autoAssign(em: EntityManager, event: Event, mode: AssignMode, mail?: MailSettings): Promise<AssignmentReport> {
+export async function autoAssign(
+  em: EntityManager,
+  event: Event,
+  mode: AssignMode,
+  mail?: MailSettings,
+): Promise<AssignmentReport> {
   return em.transactional(async (tx) => {
     await ensureSessions(tx, event);
     // Manual moves into any group wait until this assignment is saved, and it counts after theirs.
-    await lockGroups(tx, breakouts(event).map((s) => s.id));
+    await lockGroups(
+      tx,
+      breakouts(event).map((s) => s.id),
+    );
     const registrations = await confirmed(tx, event);
     const input = await assignmentInput(tx, event, registrations, mode);
     const result = assignGroups(input);
@@ -107,7 +140,7 @@ export async function autoAssign(em: EntityManager, event: Event, mode: AssignMo
       const now = new Date();
       for (const r of registrations) {
         const target = result.assignments.get(r.id) ?? null;
-        const session = target == null ? null : sessions.get(target) ?? null;
+        const session = target == null ? null : (sessions.get(target) ?? null);
         if ((r.group?.id ?? null) !== (session?.id ?? null)) {
           r.group = session;
           if (!session) r.groupLocked = false;
@@ -123,21 +156,32 @@ function groupOf(event: Event, groupId: number | null): EventSession | null {
   if (groupId == null) return null;
   const session = event.sessions.getItems().find((s) => s.id === groupId);
   if (!session) throw new AppError(400, 'group_unknown', [{ field: 'groupId', code: 'group_unknown' }]);
-  if (session.kind !== 'breakout') throw new AppError(400, 'group_not_breakout', [{ field: 'groupId', code: 'group_not_breakout' }]);
+  if (session.kind !== 'breakout')
+    throw new AppError(400, 'group_not_breakout', [{ field: 'groupId', code: 'group_not_breakout' }]);
   return session;
 }
 
 async function confirmedOf(em: EntityManager, event: Event, registrationId: number): Promise<Registration> {
-  const r = Number.isSafeInteger(registrationId) ? await em.findOne(Registration, { id: registrationId, event: event.id }, { populate: ['group'] }) : null;
+  const r = Number.isSafeInteger(registrationId)
+    ? await em.findOne(Registration, { id: registrationId, event: event.id }, { populate: ['group'] })
+    : null;
   if (!r) throw new AppError(404, 'not_found');
-  if (r.status !== 'confirmed') throw new AppError(409, 'group_not_confirmed', [{ field: 'registrationId', code: 'group_not_confirmed' }]);
+  if (r.status !== 'confirmed')
+    throw new AppError(409, 'group_not_confirmed', [{ field: 'registrationId', code: 'group_not_confirmed' }]);
   return r;
 }
 
 /** Moves one confirmed registration to a group (or out of any: null), optionally locking it there. */
 export async function moveToGroup(
-  em: EntityManager, event: Event, registrationId: number, groupId: number | null,
-  options: { locked?: boolean; mail?: MailSettings; /** Test-only control: see naiveGroupMembers. */ unsafeCapacityCheck?: boolean } = {},
+  em: EntityManager,
+  event: Event,
+  registrationId: number,
+  groupId: number | null,
+  options: {
+    locked?: boolean;
+    mail?: MailSettings /** Test-only control: see naiveGroupMembers. */;
+    unsafeCapacityCheck?: boolean;
+  } = {},
 ): Promise<Registration> {
   const naive = options.unsafeCapacityCheck && groupId != null ? await naiveGroupMembers(em, event.id, groupId) : null;
   return em.transactional(async (tx) => {
@@ -147,7 +191,10 @@ export async function moveToGroup(
     if (session && session.capacity != null && registration.group?.id !== session.id) {
       if (naive === null) await lockGroups(tx, [session.id]);
       const members = naive ?? (await groupMembers(tx, event.id, session.id));
-      if (members >= session.capacity) throw new AppError(409, 'group_full', [{ field: 'groupId', code: 'group_full', params: { capacity: session.capacity } }]);
+      if (members >= session.capacity)
+        throw new AppError(409, 'group_full', [
+          { field: 'groupId', code: 'group_full', params: { capacity: session.capacity } },
+        ]);
     }
     await withUpdates(tx, event, options.mail, `groups:move:${registration.id}:${Date.now()}`, async () => {
       registration.group = session;
@@ -160,7 +207,12 @@ export async function moveToGroup(
 }
 
 /** Locks or unlocks a registration in its current group (the automatic assignment keeps locked people). */
-export async function setLocked(em: EntityManager, event: Event, registrationId: number, locked: boolean): Promise<Registration> {
+export async function setLocked(
+  em: EntityManager,
+  event: Event,
+  registrationId: number,
+  locked: boolean,
+): Promise<Registration> {
   const registration = await confirmedOf(em, event, registrationId);
   registration.groupLocked = locked && registration.group != null;
   registration.updatedAt = new Date();
@@ -169,7 +221,13 @@ export async function setLocked(em: EntityManager, event: Event, registrationId:
 }
 
 /** Swaps the groups of two confirmed registrations (and their locks); capacities are unchanged. */
-export async function swapGroups(em: EntityManager, event: Event, firstId: number, secondId: number, mail?: MailSettings): Promise<void> {
+export async function swapGroups(
+  em: EntityManager,
+  event: Event,
+  firstId: number,
+  secondId: number,
+  mail?: MailSettings,
+): Promise<void> {
   if (firstId === secondId) throw new AppError(400, 'group_swap_same', [{ field: 'second', code: 'group_swap_same' }]);
   await em.transactional(async (tx) => {
     await ensureSessions(tx, event);
@@ -215,7 +273,7 @@ export async function publishAssignments(em: EntityManager, event: Event, mail?:
     await tx.flush();
     const groups = new Map(registrations.map((r) => [r.id, r.group]));
     for (const r of registrations) r.group = null;
-    let watch;
+    let watch: Awaited<ReturnType<typeof watchInvites>>;
     try {
       watch = await watchInvites(tx, event, mail);
     } finally {

@@ -17,7 +17,7 @@ export interface ScheduledJob {
   /** Runs once per UTC hour or once per UTC day. */
   period: 'hour' | 'day';
   /** The work; what it returns (counts, never personal data) is stored on the run's row. */
-  run(orm: Orm, now: Date): Promise<Record<string, number> | void>;
+  run(orm: Orm, now: Date): Promise<Record<string, number> | undefined>;
 }
 
 /** The period `now` falls in, e.g. `2026-11-29T10` (hour) or `2026-11-29` (day), in UTC. */
@@ -44,7 +44,15 @@ async function claim(orm: Orm, job: ScheduledJob, key: string, now: Date, instan
   // Most ticks find the period already taken: a read spares the database a failing insert (and its log line).
   if (await em.count(JobRun, { name: job.name, periodKey: key })) return false;
   try {
-    await em.insert(JobRun, { name: job.name, periodKey: key, instance, startedAt: now, finishedAt: null, outcome: null, failed: false });
+    await em.insert(JobRun, {
+      name: job.name,
+      periodKey: key,
+      instance,
+      startedAt: now,
+      finishedAt: null,
+      outcome: null,
+      failed: false,
+    });
     return true;
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException) return false;
@@ -53,7 +61,12 @@ async function claim(orm: Orm, job: ScheduledJob, key: string, now: Date, instan
 }
 
 /** Runs each job whose current period no instance has claimed yet; returns what happened to each. */
-export async function runDueJobs(orm: Orm, jobs: ScheduledJob[], now: Date = new Date(), options: RunOptions = {}): Promise<Record<string, JobOutcome>> {
+export async function runDueJobs(
+  orm: Orm,
+  jobs: ScheduledJob[],
+  now: Date = new Date(),
+  options: RunOptions = {},
+): Promise<Record<string, JobOutcome>> {
   const outcomes: Record<string, JobOutcome> = {};
   for (const job of jobs) {
     const key = periodKey(job.period, now);
@@ -90,7 +103,11 @@ export class JobScheduler {
   private running: Promise<void> | null = null;
   private stopped = true;
 
-  constructor(private readonly orm: Orm, private readonly jobs: ScheduledJob[], private readonly options: SchedulerOptions = {}) {}
+  constructor(
+    private readonly orm: Orm,
+    private readonly jobs: ScheduledJob[],
+    private readonly options: SchedulerOptions = {},
+  ) {}
 
   start() {
     if (!this.stopped) return;

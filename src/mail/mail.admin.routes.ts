@@ -38,15 +38,27 @@ const newBatch = () => randomBytes(16).toString('base64url');
 export default async function mailAdminRoutes(app: FastifyInstance) {
   organiserPages(app);
 
-  const statusOf = (query: ListQuery) => (OUTBOX_STATUSES.includes(query.status as OutboxStatus) ? (query.status as OutboxStatus) : undefined);
-  const notices = (query: ListQuery) => ({ queued: Number(query.queued) || null, resent: Number(query.resent) || null });
+  const statusOf = (query: ListQuery) =>
+    OUTBOX_STATUSES.includes(query.status as OutboxStatus) ? (query.status as OutboxStatus) : undefined;
+  const notices = (query: ListQuery) => ({
+    queued: Number(query.queued) || null,
+    resent: Number(query.resent) || null,
+  });
 
   app.get<{ Querystring: ListQuery }>('/admin/emails', async (request, reply) => {
     const status = statusOf(request.query);
     const eventIds = await memberEventIds(request.em, request.organiser!.id);
     const { items, total } = await listOutbox(request.em, { status, eventIds });
     return reply.page('admin/emails', {
-      event: null, items, total, status, statuses: OUTBOX_STATUSES, counts: await countOutbox(request.em, eventIds), mode: app.mail.mode, outboxDir: app.mail.outboxDir, ...notices(request.query),
+      event: null,
+      items,
+      total,
+      status,
+      statuses: OUTBOX_STATUSES,
+      counts: await countOutbox(request.em, eventIds),
+      mode: app.mail.mode,
+      outboxDir: app.mail.outboxDir,
+      ...notices(request.query),
     });
   });
 
@@ -55,7 +67,15 @@ export default async function mailAdminRoutes(app: FastifyInstance) {
     const status = statusOf(request.query);
     const { items, total } = await listOutbox(request.em, { event, status });
     return reply.page('admin/emails', {
-      event, items, total, status, statuses: OUTBOX_STATUSES, counts: await countOutbox(request.em, event), mode: app.mail.mode, outboxDir: app.mail.outboxDir, ...notices(request.query),
+      event,
+      items,
+      total,
+      status,
+      statuses: OUTBOX_STATUSES,
+      counts: await countOutbox(request.em, event),
+      mode: app.mail.mode,
+      outboxDir: app.mail.outboxDir,
+      ...notices(request.query),
     });
   });
 
@@ -88,18 +108,30 @@ export default async function mailAdminRoutes(app: FastifyInstance) {
     return reply.redirect(`/admin/events/${event.id}/emails?resent=${count}`, 303);
   });
 
-  const messageForm = (event: Awaited<ReturnType<typeof findEvent>>) => ({ event, groups: breakouts(event), statuses: ['confirmed', 'waitlisted', 'cancelled'] });
+  const messageForm = (event: Awaited<ReturnType<typeof findEvent>>) => ({
+    event,
+    groups: breakouts(event),
+    statuses: ['confirmed', 'waitlisted', 'cancelled'],
+  });
 
   app.get<{ Params: IdParams }>('/admin/events/:id/messages/new', async (request, reply) => {
     const event = await findEvent(request.em, Number(request.params.id));
-    return reply.page('admin/message-form', { ...messageForm(event), values: { statuses: ['confirmed'], structureTypes: [], groups: [], batch: newBatch() } });
+    return reply.page('admin/message-form', {
+      ...messageForm(event),
+      values: { statuses: ['confirmed'], structureTypes: [], groups: [], batch: newBatch() },
+    });
   });
 
   app.post<{ Params: IdParams; Body: FormBody }>('/admin/events/:id/messages', async (request, reply) => {
     const event = await findEvent(request.em, Number(request.params.id));
     const input = readMessageForm(request.body ?? {});
     try {
-      const count = await queueOrganiserMessage(request.em, event, { ...input, batch: input.batch || newBatch() }, app.mail.settings);
+      const count = await queueOrganiserMessage(
+        request.em,
+        event,
+        { ...input, batch: input.batch || newBatch() },
+        app.mail.settings,
+      );
       return reply.redirect(`/admin/events/${event.id}/emails?queued=${count}`, 303);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;

@@ -31,7 +31,10 @@ export function renderMail(content: MailContent): { html: string; text: string }
   const html = htmlViews.render('message-html', content);
   const t = translator(content.locale);
   const pair = (label: string, value: string) => t('form.pair', { label, value });
-  const text = textViews.render('message-text', { ...content, pair }).replace(/\n{3,}/g, '\n\n').trim() + '\n';
+  const text = `${textViews
+    .render('message-text', { ...content, pair })
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`;
   return { html, text };
 }
 
@@ -42,7 +45,11 @@ export function describer(event: Event, locale: Locale) {
   const span = (start: Date, end: Date) => {
     const sameDay = formatDate(start, tz, locale) === formatDate(end, tz, locale);
     return sameDay
-      ? t('mail.span', { date: formatDate(start, tz, locale), start: formatTime(start, tz, locale), end: formatTime(end, tz, locale) })
+      ? t('mail.span', {
+          date: formatDate(start, tz, locale),
+          start: formatTime(start, tz, locale),
+          end: formatTime(end, tz, locale),
+        })
       : `${formatDate(start, tz, locale)} ${formatTime(start, tz, locale)} – ${formatDate(end, tz, locale)} ${formatTime(end, tz, locale)}`;
   };
   const place = [event.venue, event.address].filter(Boolean).join(', ');
@@ -57,12 +64,14 @@ export function describer(event: Event, locale: Locale) {
       return details;
     },
     programme(entries: (EventSession | null)[]): MailContent['programme'] {
-      return entries.filter((s): s is EventSession => s !== null).map((s) => ({
-        title: s.kind === 'breakout' ? t('mail.groupSession', { title: s.title }) : s.title,
-        when: span(s.startsAt, s.endsAt),
-        where: s.room,
-        facilitator: s.facilitator ? t('mail.facilitator', { name: s.facilitator }) : '',
-      }));
+      return entries
+        .filter((s): s is EventSession => s !== null)
+        .map((s) => ({
+          title: s.kind === 'breakout' ? t('mail.groupSession', { title: s.title }) : s.title,
+          when: span(s.startsAt, s.endsAt),
+          where: s.room,
+          facilitator: s.facilitator ? t('mail.facilitator', { name: s.facilitator }) : '',
+        }));
     },
   };
 }

@@ -22,27 +22,56 @@ export type RegistrationMailKind = 'confirmation' | 'waitlisted' | 'promotion' |
 export function inviteEntries(event: Event, registration: Registration): (EventSession | null)[] {
   const sessions = plenaries(event);
   // The event's own copy of the group: a session removed from the programme is no longer in the invite.
-  const group = registration.group && event.assignmentsPublishedAt != null ? event.sessions.getItems().find((s) => s.id === registration.group!.id) : undefined;
+  const group =
+    registration.group && event.assignmentsPublishedAt != null
+      ? event.sessions.getItems().find((s) => s.id === registration.group!.id)
+      : undefined;
   if (group) sessions.push(group);
   sessions.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
   return sessions.length ? sessions : [null];
 }
 
-function calendarFor(event: Event, registration: Registration, settings: MailSettings, method: CalendarMethod, sessions: (EventSession | null)[], sequence?: number) {
+function calendarFor(
+  event: Event,
+  registration: Registration,
+  settings: MailSettings,
+  method: CalendarMethod,
+  sessions: (EventSession | null)[],
+  sequence?: number,
+) {
   const sender = senderOf(event, settings);
   return buildCalendar(event, {
-    publicUrl: settings.publicUrl, registration, method, sessions, sequence, organiserEmail: sender.organiserEmail, organiserName: sender.organiserName,
+    publicUrl: settings.publicUrl,
+    registration,
+    method,
+    sessions,
+    sequence,
+    organiserEmail: sender.organiserEmail,
+    organiserName: sender.organiserName,
   });
 }
 
 function footer(event: Event, settings: MailSettings, t: (key: string, params?: Record<string, string>) => string) {
   const sender = senderOf(event, settings);
-  return [t('mail.footer', { organiser: sender.fromName, event: event.title }), t(sender.replyTo ? 'mail.replyHint' : 'mail.noReplyHint')].join(' ');
+  return [
+    t('mail.footer', { organiser: sender.fromName, event: event.title }),
+    t(sender.replyTo ? 'mail.replyHint' : 'mail.noReplyHint'),
+  ].join(' ');
 }
 
-function mailFor(event: Event, registration: Registration, kind: MailKind, dedupeKey: string, content: MailContent, calendar?: { ics: string; method: CalendarMethod }): NewMail {
+function mailFor(
+  event: Event,
+  registration: Registration,
+  kind: MailKind,
+  dedupeKey: string,
+  content: MailContent,
+  calendar?: { ics: string; method: CalendarMethod },
+): NewMail {
   return {
-    event, registration, kind, dedupeKey,
+    event,
+    registration,
+    kind,
+    dedupeKey,
     recipient: registration.email,
     recipientName: `${registration.firstName} ${registration.lastName}`,
     locale: content.locale,
@@ -53,14 +82,20 @@ function mailFor(event: Event, registration: Registration, kind: MailKind, dedup
   };
 }
 
-const manageUrl = (settings: MailSettings, registration: Registration) => `${settings.publicUrl}/r/${registration.token}`;
+const manageUrl = (settings: MailSettings, registration: Registration) =>
+  `${settings.publicUrl}/r/${registration.token}`;
 
 /**
  * The email that follows a change of a registration's status. Call it before changing the
  * registration for a cancellation: the CANCEL withdraws the sessions the attendee's invite held.
  */
 export async function queueRegistrationMail(
-  em: EntityManager, registration: Registration, event: Event, kind: RegistrationMailKind, settings: MailSettings, options: { byOrganiser?: boolean } = {},
+  em: EntityManager,
+  registration: Registration,
+  event: Event,
+  kind: RegistrationMailKind,
+  settings: MailSettings,
+  options: { byOrganiser?: boolean } = {},
   /** The same email rendered beforehand by renderRegistrationMail (outside the transaction). */
   rendered?: NewMail,
 ): Promise<void> {
@@ -71,7 +106,10 @@ export async function queueRegistrationMail(
 }
 
 /** What a registration's email says of it: the registration, or one about to be written. */
-export type MailRecipient = Pick<Registration, 'firstName' | 'lastName' | 'email' | 'locale' | 'token' | 'status' | 'group'>;
+export type MailRecipient = Pick<
+  Registration,
+  'firstName' | 'lastName' | 'email' | 'locale' | 'token' | 'status' | 'group'
+>;
 
 /**
  * The email of queueRegistrationMail, rendered but not stored (its dedupe key, which holds the
@@ -80,7 +118,11 @@ export type MailRecipient = Pick<Registration, 'firstName' | 'lastName' | 'email
  * SQLite's only connection, does nothing but write.
  */
 export function renderRegistrationMail(
-  recipient: MailRecipient, event: Event, kind: RegistrationMailKind, settings: MailSettings, options: { byOrganiser?: boolean } = {},
+  recipient: MailRecipient,
+  event: Event,
+  kind: RegistrationMailKind,
+  settings: MailSettings,
+  options: { byOrganiser?: boolean } = {},
 ): NewMail {
   // Only the fields of MailRecipient are read below (names, address, language, token, status, group).
   const registration = recipient as Registration;
@@ -88,15 +130,23 @@ export function renderRegistrationMail(
   const d = describer(event, locale);
   const t = d.t;
   const entries = inviteEntries(event, registration);
-  const withInvite = kind === 'confirmation' || kind === 'promotion' || (kind === 'cancellation' && registration.status === 'confirmed');
+  const withInvite =
+    kind === 'confirmation' || kind === 'promotion' || (kind === 'cancellation' && registration.status === 'confirmed');
   const content: MailContent = {
     locale,
     subject: t(`mail.${kind}.subject`, { event: event.title }),
     greeting: t('mail.greeting', { name: registration.firstName }),
-    paragraphs: [t(kind === 'cancellation' && options.byOrganiser ? 'mail.cancellation.byOrganiser' : `mail.${kind}.intro`, { event: event.title })],
+    paragraphs: [
+      t(kind === 'cancellation' && options.byOrganiser ? 'mail.cancellation.byOrganiser' : `mail.${kind}.intro`, {
+        event: event.title,
+      }),
+    ],
     details: d.details(),
     programme: withInvite && kind !== 'cancellation' ? d.programme(entries) : [],
-    action: { label: t(kind === 'cancellation' ? 'mail.viewLink' : 'mail.manageLink'), url: manageUrl(settings, registration) },
+    action: {
+      label: t(kind === 'cancellation' ? 'mail.viewLink' : 'mail.manageLink'),
+      url: manageUrl(settings, registration),
+    },
     notes: withInvite ? [t(kind === 'cancellation' ? 'mail.cancelAttached' : 'mail.inviteAttached')] : [],
     footer: footer(event, settings, t),
   };
@@ -104,7 +154,10 @@ export function renderRegistrationMail(
   // A cancellation goes one SEQUENCE above the invite it withdraws, so every calendar applies it.
   const calendar = withInvite
     ? kind === 'cancellation'
-      ? { ics: calendarFor(event, registration, settings, 'CANCEL', entries, event.sequence + 1), method: 'CANCEL' as const }
+      ? {
+          ics: calendarFor(event, registration, settings, 'CANCEL', entries, event.sequence + 1),
+          method: 'CANCEL' as const,
+        }
       : { ics: calendarFor(event, registration, settings, 'REQUEST', entries), method: 'REQUEST' as const }
     : undefined;
   return mailFor(event, registration, kind, '', content, calendar);
@@ -122,7 +175,16 @@ function snapshotEntries(event: Event, registration: Registration, publicUrl: st
   for (const session of inviteEntries(event, registration)) {
     const uid = sessionUid(event, session, publicUrl);
     const copy = session
-      ? ({ id: session.id, kind: session.kind, title: session.title, topic: session.topic, facilitator: session.facilitator, room: session.room, startsAt: session.startsAt, endsAt: session.endsAt } as EventSession)
+      ? ({
+          id: session.id,
+          kind: session.kind,
+          title: session.title,
+          topic: session.topic,
+          facilitator: session.facilitator,
+          room: session.room,
+          startsAt: session.startsAt,
+          endsAt: session.endsAt,
+        } as EventSession)
       : null;
     map.set(uid, { uid, signature: signature(event, session), session: copy });
   }
@@ -133,7 +195,9 @@ function snapshotEntries(event: Event, registration: Registration, publicUrl: st
 function signature(event: Event, session: EventSession | null): string {
   const start = session?.startsAt ?? event.startsAt;
   const end = session?.endsAt ?? event.endsAt;
-  return [start.toISOString(), end.toISOString(), event.timezone, session?.room ?? '', event.venue, event.address].join('|');
+  return [start.toISOString(), end.toISOString(), event.timezone, session?.room ?? '', event.venue, event.address].join(
+    '|',
+  );
 }
 
 export interface InviteWatch {
@@ -152,7 +216,11 @@ export interface InviteWatch {
  * METHOD:CANCEL for it. Attendees the change does not concern get nothing.
  */
 export async function watchInvites(em: EntityManager, event: Event, settings: MailSettings): Promise<InviteWatch> {
-  const registrations = await em.find(Registration, { event: event.id, status: 'confirmed' }, { populate: ['group'], orderBy: { id: 'asc' } });
+  const registrations = await em.find(
+    Registration,
+    { event: event.id, status: 'confirmed' },
+    { populate: ['group'], orderBy: { id: 'asc' } },
+  );
   const before = new Map(registrations.map((r) => [r.id, snapshotEntries(event, r, settings.publicUrl)]));
   return {
     async queueChanges(tx, cause = `sequence:${event.sequence}`) {
@@ -164,7 +232,16 @@ export async function watchInvites(em: EntityManager, event: Event, settings: Ma
         const withdrawn = [...previous.values()].filter((entry) => !now.has(entry.uid));
         const key = `event:${event.id}:${cause}:registration:${registration.id}`;
         if (changed) mails.push(updateMail(event, registration, settings, `${key}:update`));
-        if (withdrawn.length) mails.push(withdrawalMail(event, registration, settings, `${key}:session_cancelled`, withdrawn.map((e) => e.session)));
+        if (withdrawn.length)
+          mails.push(
+            withdrawalMail(
+              event,
+              registration,
+              settings,
+              `${key}:session_cancelled`,
+              withdrawn.map((e) => e.session),
+            ),
+          );
       }
       await enqueue(tx, mails, settings);
       return mails.length;
@@ -176,7 +253,13 @@ export async function watchInvites(em: EntityManager, event: Event, settings: Ma
  * Sends each registration an update of its invite as it is now (METHOD:REQUEST, same UIDs), e.g.
  * when the assignments are published; `cause` names this sending in the dedupe keys.
  */
-export async function queueInviteUpdates(em: EntityManager, event: Event, registrations: Registration[], settings: MailSettings, cause: string): Promise<number> {
+export async function queueInviteUpdates(
+  em: EntityManager,
+  event: Event,
+  registrations: Registration[],
+  settings: MailSettings,
+  cause: string,
+): Promise<number> {
   const mails = registrations
     .filter((r) => r.status === 'confirmed')
     .map((r) => updateMail(event, r, settings, `event:${event.id}:${cause}:registration:${r.id}:update`));
@@ -200,10 +283,19 @@ function updateMail(event: Event, registration: Registration, settings: MailSett
     notes: [t('mail.updateAttached')],
     footer: footer(event, settings, t),
   };
-  return mailFor(event, registration, 'update', dedupeKey, content, { ics: calendarFor(event, registration, settings, 'REQUEST', entries), method: 'REQUEST' });
+  return mailFor(event, registration, 'update', dedupeKey, content, {
+    ics: calendarFor(event, registration, settings, 'REQUEST', entries),
+    method: 'REQUEST',
+  });
 }
 
-function withdrawalMail(event: Event, registration: Registration, settings: MailSettings, dedupeKey: string, sessions: (EventSession | null)[]): NewMail {
+function withdrawalMail(
+  event: Event,
+  registration: Registration,
+  settings: MailSettings,
+  dedupeKey: string,
+  sessions: (EventSession | null)[],
+): NewMail {
   const locale = mailLocale(registration.locale);
   const d = describer(event, locale);
   const t = d.t;
@@ -218,11 +310,18 @@ function withdrawalMail(event: Event, registration: Registration, settings: Mail
     notes: [t('mail.cancelAttached')],
     footer: footer(event, settings, t),
   };
-  return mailFor(event, registration, 'session_cancelled', dedupeKey, content, { ics: calendarFor(event, registration, settings, 'CANCEL', sessions), method: 'CANCEL' });
+  return mailFor(event, registration, 'session_cancelled', dedupeKey, content, {
+    ics: calendarFor(event, registration, settings, 'CANCEL', sessions),
+    method: 'CANCEL',
+  });
 }
 
 /** How many confirmed attendees a change of this session (or of the whole event) would notify. */
-export async function attendeesConcerned(em: EntityManager, event: Event, session?: EventSession | null): Promise<number> {
+export async function attendeesConcerned(
+  em: EntityManager,
+  event: Event,
+  session?: EventSession | null,
+): Promise<number> {
   const where: Record<string, unknown> = { event: event.id, status: 'confirmed' };
   if (session && session.kind === 'breakout') where.group = session.id;
   return em.count(Registration, where);
@@ -242,18 +341,33 @@ export interface OrganiserMessage {
 }
 
 /** Queues the organiser's message to every registration the filters select, in one transaction; returns how many. */
-export async function queueOrganiserMessage(em: EntityManager, event: Event, message: OrganiserMessage, settings: MailSettings): Promise<number> {
+export async function queueOrganiserMessage(
+  em: EntityManager,
+  event: Event,
+  message: OrganiserMessage,
+  settings: MailSettings,
+): Promise<number> {
   const errors = validateOrganiserMessage(event, message);
   if (errors.length) throw new ValidationError(errors);
-  return em.transactional((tx) => queueMessageTo(tx, event, { ...message, subject: message.subject.trim(), body: message.body.trim() }, settings));
+  return em.transactional((tx) =>
+    queueMessageTo(tx, event, { ...message, subject: message.subject.trim(), body: message.body.trim() }, settings),
+  );
 }
 
-async function queueMessageTo(em: EntityManager, event: Event, message: OrganiserMessage, settings: MailSettings): Promise<number> {
+async function queueMessageTo(
+  em: EntityManager,
+  event: Event,
+  message: OrganiserMessage,
+  settings: MailSettings,
+): Promise<number> {
   const where: Record<string, unknown> = { event: event.id, status: { $in: message.statuses } };
   if (message.structureTypes.length) where.structureType = { $in: message.structureTypes };
   if (message.groups.length) where.group = { $in: message.groups };
   const recipients = await em.find(Registration, where, { orderBy: { id: 'asc' } });
-  const paragraphs = message.body.split(/\r?\n\s*\r?\n/).map((p) => p.trim()).filter(Boolean);
+  const paragraphs = message.body
+    .split(/\r?\n\s*\r?\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
   const mails = recipients.map((registration) => {
     const locale = mailLocale(registration.locale);
     const t = describer(event, locale).t;
@@ -285,9 +399,16 @@ export function validateOrganiserMessage(event: Event, message: OrganiserMessage
   if (!message.body.trim()) errors.push({ field: 'body', code: 'required' });
   else if (message.body.length > 20000) errors.push({ field: 'body', code: 'too_long', params: { max: 20000 } });
   if (!message.statuses.length) errors.push({ field: 'statuses', code: 'choose_one' });
-  else if (message.statuses.some((s) => !MESSAGE_STATUSES.includes(s))) errors.push({ field: 'statuses', code: 'choice' });
-  if (message.structureTypes.some((key) => !event.structureTypes.some((t) => t.key === key))) errors.push({ field: 'structureTypes', code: 'choice' });
-  const groups = new Set(event.sessions.getItems().filter((s) => s.kind === 'breakout').map((s) => s.id));
+  else if (message.statuses.some((s) => !MESSAGE_STATUSES.includes(s)))
+    errors.push({ field: 'statuses', code: 'choice' });
+  if (message.structureTypes.some((key) => !event.structureTypes.some((t) => t.key === key)))
+    errors.push({ field: 'structureTypes', code: 'choice' });
+  const groups = new Set(
+    event.sessions
+      .getItems()
+      .filter((s) => s.kind === 'breakout')
+      .map((s) => s.id),
+  );
   if (message.groups.some((id) => !groups.has(id))) errors.push({ field: 'groups', code: 'choice' });
   if (!/^[A-Za-z0-9_-]{8,64}$/.test(message.batch)) errors.push({ field: 'batch', code: 'format' });
   return errors;

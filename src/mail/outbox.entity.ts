@@ -3,7 +3,15 @@ import { Event } from '../events/event.entity.js';
 import { Registration } from '../registrations/registration.entity.js';
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
-export type MailKind = 'confirmation' | 'waitlisted' | 'promotion' | 'update' | 'session_cancelled' | 'cancellation' | 'message' | 'private_link';
+export type MailKind =
+  | 'confirmation'
+  | 'waitlisted'
+  | 'promotion'
+  | 'update'
+  | 'session_cancelled'
+  | 'cancellation'
+  | 'message'
+  | 'private_link';
 export type CalendarMethod = 'REQUEST' | 'CANCEL';
 
 /**

@@ -48,7 +48,12 @@ export function senderOf(event: Event, settings: MailSettings) {
  * A message whose dedupe key is already queued is skipped, not an error, so retried or repeated
  * operations (a form posted twice) never queue the same email twice.
  */
-export async function enqueue(em: EntityManager, mails: NewMail[], settings: MailSettings, now = new Date()): Promise<void> {
+export async function enqueue(
+  em: EntityManager,
+  mails: NewMail[],
+  settings: MailSettings,
+  now = new Date(),
+): Promise<void> {
   const rows = mails.map((mail) => {
     const sender = senderOf(mail.event, settings);
     return {
@@ -79,7 +84,12 @@ export async function enqueue(em: EntityManager, mails: NewMail[], settings: Mai
     };
   });
   for (let i = 0; i < rows.length; i += 100) {
-    await (em as SqlEntityManager).createQueryBuilder(OutboxMessage).insert(rows.slice(i, i + 100)).onConflict('dedupeKey').ignore().execute('run');
+    await (em as SqlEntityManager)
+      .createQueryBuilder(OutboxMessage)
+      .insert(rows.slice(i, i + 100))
+      .onConflict('dedupeKey')
+      .ignore()
+      .execute('run');
   }
 }
 
@@ -96,7 +106,11 @@ export async function listOutbox(em: EntityManager, filter: OutboxFilter = {}) {
   if (filter.event) where.event = filter.event.id;
   else if (filter.eventIds) where.event = { $in: filter.eventIds };
   if (filter.status) where.status = filter.status;
-  const [items, total] = await em.findAndCount(OutboxMessage, where, { orderBy: { id: 'desc' }, limit: filter.limit ?? 500, populate: ['event'] });
+  const [items, total] = await em.findAndCount(OutboxMessage, where, {
+    orderBy: { id: 'desc' },
+    limit: filter.limit ?? 500,
+    populate: ['event'],
+  });
   return { items, total };
 }
 
@@ -104,13 +118,16 @@ export async function listOutbox(em: EntityManager, filter: OutboxFilter = {}) {
 export async function countOutbox(em: EntityManager, scope?: Event | number[]): Promise<Record<OutboxStatus, number>> {
   const counts: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0 };
   const ids = scope === undefined ? null : Array.isArray(scope) ? scope : [scope.id];
-  const where = ids === null ? '' : ids.length ? ` where event_id in (${ids.map(() => '?').join(', ')})` : ' where 1 = 0';
-  const rows: { status: OutboxStatus; count: number | string }[] = await em.getConnection().execute(
-    `select status, count(*) as count from outbox_message${where} group by status`,
-    ids ?? [],
-    'all',
-    em.getTransactionContext(),
-  );
+  const where =
+    ids === null ? '' : ids.length ? ` where event_id in (${ids.map(() => '?').join(', ')})` : ' where 1 = 0';
+  const rows: { status: OutboxStatus; count: number | string }[] = await em
+    .getConnection()
+    .execute(
+      `select status, count(*) as count from outbox_message${where} group by status`,
+      ids ?? [],
+      'all',
+      em.getTransactionContext(),
+    );
   for (const row of rows) counts[row.status] = Number(row.count);
   return counts;
 }
@@ -125,9 +142,20 @@ export async function findOutboxMessage(em: EntityManager, id: number): Promise<
  * Puts failed messages back in the queue (attempts start again). Only `failed` ones: a message that
  * was sent is never sent again by this, and one still queued keeps its place.
  */
-export async function resendFailed(em: EntityManager, where: { id?: number; event?: Event }, now = new Date()): Promise<number> {
+export async function resendFailed(
+  em: EntityManager,
+  where: { id?: number; event?: Event },
+  now = new Date(),
+): Promise<number> {
   const filter: Record<string, unknown> = { status: 'failed' };
   if (where.id !== undefined) filter.id = where.id;
   if (where.event) filter.event = where.event.id;
-  return em.nativeUpdate(OutboxMessage, filter, { status: 'pending', attempts: 0, nextAttemptAt: now, claimedUntil: null, claimToken: null, updatedAt: now });
+  return em.nativeUpdate(OutboxMessage, filter, {
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: now,
+    claimedUntil: null,
+    claimToken: null,
+    updatedAt: now,
+  });
 }

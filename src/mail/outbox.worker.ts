@@ -46,7 +46,9 @@ export class EmlFolderTransport implements MailTransport {
   async sendMail(options: SendMailOptions) {
     const info = await this.composer.sendMail(options);
     mkdirSync(this.dir, { recursive: true });
-    const name = `${String(info.messageId ?? randomBytes(8).toString('hex')).replace(/[<>]/g, '').replace(/[^A-Za-z0-9._@-]/g, '_')}.eml`;
+    const name = `${String(info.messageId ?? randomBytes(8).toString('hex'))
+      .replace(/[<>]/g, '')
+      .replace(/[^A-Za-z0-9._@-]/g, '_')}.eml`;
     const path = join(this.dir, name);
     // Written under another name then renamed: a crash never leaves half a message behind.
     writeFileSync(`${path}.tmp`, info.message as Buffer);
@@ -62,7 +64,12 @@ export class EmlFolderTransport implements MailTransport {
 export function createMailTransport(mail: MailConfig): MailTransport {
   if (!mail.smtpUrl) return new EmlFolderTransport(mail.outboxDir);
   // Bounded waits, so a slow or silent server fails the attempt (and it is retried) well within the lease.
-  return nodemailer.createTransport({ url: mail.smtpUrl, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 } as SMTPTransportOptions);
+  return nodemailer.createTransport({
+    url: mail.smtpUrl,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 60_000,
+  } as SMTPTransportOptions);
 }
 
 export function messageIdOf(message: OutboxMessage): string {
@@ -81,7 +88,9 @@ export function mailOptions(message: OutboxMessage): SendMailOptions {
     subject: message.subject,
     text: message.text,
     html: message.html,
-    icalEvent: message.ics ? { method: message.icsMethod ?? 'REQUEST', filename: 'invitation.ics', content: message.ics } : undefined,
+    icalEvent: message.ics
+      ? { method: message.icsMethod ?? 'REQUEST', filename: 'invitation.ics', content: message.ics }
+      : undefined,
     headers: { 'X-Atelier-Kind': message.kind },
   };
 }
@@ -96,11 +105,18 @@ interface SmtpError {
 
 /** A 5xx answer to RCPT TO means the address itself is refused: retrying cannot help. Anything else is retried. */
 export function isPermanent(error: SmtpError): boolean {
-  return typeof error.responseCode === 'number' && error.responseCode >= 500 && error.responseCode < 600 && /RCPT/i.test(error.command ?? '');
+  return (
+    typeof error.responseCode === 'number' &&
+    error.responseCode >= 500 &&
+    error.responseCode < 600 &&
+    /RCPT/i.test(error.command ?? '')
+  );
 }
 
 function describeError(error: SmtpError): string {
-  const text = [error.code, error.responseCode, error.response ?? error.message].filter((v) => v !== undefined && v !== '').join(' ');
+  const text = [error.code, error.responseCode, error.response ?? error.message]
+    .filter((v) => v !== undefined && v !== '')
+    .join(' ');
   return text.slice(0, 1000) || 'unknown error';
 }
 
@@ -122,7 +138,12 @@ export interface DrainOptions {
  * Sends every message due at `now`, one at a time, and returns what happened. The clock is a
  * parameter so retries and leases can be tested by passing later times.
  */
-export async function drainOutbox(orm: Orm, transport: MailTransport, now: Date = new Date(), options: DrainOptions = {}): Promise<DrainResult> {
+export async function drainOutbox(
+  orm: Orm,
+  transport: MailTransport,
+  now: Date = new Date(),
+  options: DrainOptions = {},
+): Promise<DrainResult> {
   const result: DrainResult = { sent: 0, retried: 0, failed: 0 };
   const batch = options.batch ?? 50;
   const skipped = new Set<number>();
@@ -130,7 +151,13 @@ export async function drainOutbox(orm: Orm, transport: MailTransport, now: Date 
     const em = orm.em.fork();
     const due = await em.find(
       OutboxMessage,
-      { $or: [{ status: 'pending', nextAttemptAt: { $lte: now } }, { status: 'sending', claimedUntil: { $lt: now } }], id: { $nin: [...skipped, 0] } },
+      {
+        $or: [
+          { status: 'pending', nextAttemptAt: { $lte: now } },
+          { status: 'sending', claimedUntil: { $lt: now } },
+        ],
+        id: { $nin: [...skipped, 0] },
+      },
       { orderBy: { nextAttemptAt: 'asc', id: 'asc' }, limit: batch, fields: ['id', 'attempts'] },
     );
     if (!due.length) return result;
@@ -143,14 +170,34 @@ export async function drainOutbox(orm: Orm, transport: MailTransport, now: Date 
   }
 }
 
-async function sendOne(orm: Orm, transport: MailTransport, id: number, attempts: number, now: Date, options: DrainOptions): Promise<keyof DrainResult | null> {
+async function sendOne(
+  orm: Orm,
+  transport: MailTransport,
+  id: number,
+  attempts: number,
+  now: Date,
+  options: DrainOptions,
+): Promise<keyof DrainResult | null> {
   const em = orm.em.fork();
   const token = randomBytes(16).toString('hex');
   // The claim: only one worker's UPDATE matches; the others see 0 rows and leave the message alone.
   const claimed = await em.nativeUpdate(
     OutboxMessage,
-    { id, attempts, $or: [{ status: 'pending', nextAttemptAt: { $lte: now } }, { status: 'sending', claimedUntil: { $lt: now } }] },
-    { status: 'sending', claimedUntil: new Date(now.getTime() + LEASE_MS), claimToken: token, attempts: attempts + 1, updatedAt: now },
+    {
+      id,
+      attempts,
+      $or: [
+        { status: 'pending', nextAttemptAt: { $lte: now } },
+        { status: 'sending', claimedUntil: { $lt: now } },
+      ],
+    },
+    {
+      status: 'sending',
+      claimedUntil: new Date(now.getTime() + LEASE_MS),
+      claimToken: token,
+      attempts: attempts + 1,
+      updatedAt: now,
+    },
   );
   if (claimed !== 1) return null;
   const message = await em.findOneOrFail(OutboxMessage, { id });
@@ -160,15 +207,36 @@ async function sendOne(orm: Orm, transport: MailTransport, id: number, attempts:
     const problem = error as SmtpError;
     const spent = message.attempts >= MAX_ATTEMPTS || isPermanent(problem);
     const update = spent
-      ? { status: 'failed' as const, claimedUntil: null, claimToken: null, lastError: describeError(problem), updatedAt: now }
-      : { status: 'pending' as const, nextAttemptAt: new Date(now.getTime() + RETRY_DELAYS_MS[message.attempts - 1]), claimedUntil: null, claimToken: null, lastError: describeError(problem), updatedAt: now };
+      ? {
+          status: 'failed' as const,
+          claimedUntil: null,
+          claimToken: null,
+          lastError: describeError(problem),
+          updatedAt: now,
+        }
+      : {
+          status: 'pending' as const,
+          nextAttemptAt: new Date(now.getTime() + RETRY_DELAYS_MS[message.attempts - 1]),
+          claimedUntil: null,
+          claimToken: null,
+          lastError: describeError(problem),
+          updatedAt: now,
+        };
     // Only while the claim is still ours: a worker that lost its lease does not overwrite another's outcome.
     await em.nativeUpdate(OutboxMessage, { id, status: 'sending', claimToken: token }, update);
-    (spent ? options.log?.error : options.log?.warn)?.call(options.log, { outboxId: id, attempts: message.attempts, err: describeError(problem) }, spent ? 'email failed' : 'email delivery failed, will retry');
+    (spent ? options.log?.error : options.log?.warn)?.call(
+      options.log,
+      { outboxId: id, attempts: message.attempts, err: describeError(problem) },
+      spent ? 'email failed' : 'email delivery failed, will retry',
+    );
     return spent ? 'failed' : 'retried';
   }
   // The SMTP server has accepted it: whoever holds the claim now, the message is sent.
-  await em.nativeUpdate(OutboxMessage, { id, status: { $ne: 'sent' } }, { status: 'sent', sentAt: now, claimedUntil: null, claimToken: null, lastError: null, updatedAt: now });
+  await em.nativeUpdate(
+    OutboxMessage,
+    { id, status: { $ne: 'sent' } },
+    { status: 'sent', sentAt: now, claimedUntil: null, claimToken: null, lastError: null, updatedAt: now },
+  );
   return 'sent';
 }
 
@@ -185,7 +253,11 @@ export class OutboxWorker {
   private stopped = true;
   private abort = new AbortController();
 
-  constructor(private readonly orm: Orm, private readonly transport: MailTransport, private readonly options: WorkerOptions = {}) {}
+  constructor(
+    private readonly orm: Orm,
+    private readonly transport: MailTransport,
+    private readonly options: WorkerOptions = {},
+  ) {}
 
   start() {
     if (!this.stopped) return;

@@ -6,5 +6,10 @@ import type { MailRuntime } from '../plugins/mail.js';
  * can read. Without SMTP_URL they are written to the outbox folder like every other email.
  */
 export async function sendAccountMail(mail: MailRuntime, to: string, subject: string, text: string): Promise<void> {
-  await mail.transport.sendMail({ from: { name: mail.settings.from.name, address: mail.settings.from.address }, to, subject, text });
+  await mail.transport.sendMail({
+    from: { name: mail.settings.from.name, address: mail.settings.from.address },
+    to,
+    subject,
+    text,
+  });
 }

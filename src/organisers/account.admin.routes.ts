@@ -10,11 +10,21 @@ type Body = Record<string, string | undefined>;
 export default async function accountAdminRoutes(app: FastifyInstance) {
   organiserPages(app);
 
-  const accountPage = async (request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) =>
-    reply.page('admin/account', { tokens: await tokensOf(request.em, request.organiser!), values: {}, newToken: null, ...extra }, status);
+  const accountPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) =>
+    reply.page(
+      'admin/account',
+      { tokens: await tokensOf(request.em, request.organiser!), values: {}, newToken: null, ...extra },
+      status,
+    );
 
   app.get<{ Querystring: { saved?: string; revoked?: string } }>('/admin/account', async (request, reply) =>
-    accountPage(request, reply, { saved: request.query.saved === '1', revoked: request.query.revoked === '1' }));
+    accountPage(request, reply, { saved: request.query.saved === '1', revoked: request.query.revoked === '1' }),
+  );
 
   app.post<{ Body: Body }>('/admin/account/password', async (request, reply) => {
     const { currentPassword = '', password = '', passwordConfirmation = '' } = request.body ?? {};

@@ -14,8 +14,12 @@ export const RESET_RESEND_DELAY_MS = 5 * 60 * 1000;
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 function checkNewPassword(password: string, confirmation: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) throw new ValidationError([{ field: 'password', code: 'password_too_short', params: { min: MIN_PASSWORD_LENGTH } }]);
-  if (password !== confirmation) throw new ValidationError([{ field: 'passwordConfirmation', code: 'password_mismatch' }]);
+  if (password.length < MIN_PASSWORD_LENGTH)
+    throw new ValidationError([
+      { field: 'password', code: 'password_too_short', params: { min: MIN_PASSWORD_LENGTH } },
+    ]);
+  if (password !== confirmation)
+    throw new ValidationError([{ field: 'passwordConfirmation', code: 'password_mismatch' }]);
 }
 
 async function setPassword(em: EntityManager, organiser: Organiser, password: string, now: Date): Promise<void> {
@@ -24,8 +28,16 @@ async function setPassword(em: EntityManager, organiser: Organiser, password: st
   await em.flush();
 }
 
-export async function changePassword(em: EntityManager, organiser: Organiser, current: string, password: string, confirmation: string, now = new Date()): Promise<void> {
-  if (!(await verifyPassword(current, organiser.passwordHash))) throw new ValidationError([{ field: 'currentPassword', code: 'password_wrong' }]);
+export async function changePassword(
+  em: EntityManager,
+  organiser: Organiser,
+  current: string,
+  password: string,
+  confirmation: string,
+  now = new Date(),
+): Promise<void> {
+  if (!(await verifyPassword(current, organiser.passwordHash)))
+    throw new ValidationError([{ field: 'currentPassword', code: 'password_wrong' }]);
   checkNewPassword(password, confirmation);
   await setPassword(em, organiser, password, now);
 }
@@ -34,8 +46,16 @@ export async function changePassword(em: EntityManager, organiser: Organiser, cu
  * A new single-use "forgotten password" link, valid an hour, or null when one was sent moments ago.
  * Only its hash is stored; the token goes in the email and nowhere else.
  */
-export async function issuePasswordReset(em: EntityManager, organiser: Organiser, now = new Date()): Promise<string | null> {
-  const recent = await em.count(PasswordReset, { organiser, usedAt: null, createdAt: { $gt: new Date(now.getTime() - RESET_RESEND_DELAY_MS) } });
+export async function issuePasswordReset(
+  em: EntityManager,
+  organiser: Organiser,
+  now = new Date(),
+): Promise<string | null> {
+  const recent = await em.count(PasswordReset, {
+    organiser,
+    usedAt: null,
+    createdAt: { $gt: new Date(now.getTime() - RESET_RESEND_DELAY_MS) },
+  });
   if (recent > 0) return null;
   return createPasswordLink(em, organiser, RESET_LINK_LIFETIME_MS, now);
 }
@@ -45,23 +65,48 @@ export async function issueInvitationLink(em: EntityManager, organiser: Organise
   return createPasswordLink(em, organiser, INVITATION_LIFETIME_MS, now);
 }
 
-async function createPasswordLink(em: EntityManager, organiser: Organiser, lifetimeMs: number, now: Date): Promise<string> {
+async function createPasswordLink(
+  em: EntityManager,
+  organiser: Organiser,
+  lifetimeMs: number,
+  now: Date,
+): Promise<string> {
   const token = randomBytes(32).toString('base64url');
-  em.create(PasswordReset, { organiser, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + lifetimeMs), usedAt: null, createdAt: now });
+  em.create(PasswordReset, {
+    organiser,
+    tokenHash: hashToken(token),
+    expiresAt: new Date(now.getTime() + lifetimeMs),
+    usedAt: null,
+    createdAt: now,
+  });
   await em.flush();
   return token;
 }
 
-export async function findPasswordReset(em: EntityManager, token: string, now = new Date()): Promise<PasswordReset | null> {
+export async function findPasswordReset(
+  em: EntityManager,
+  token: string,
+  now = new Date(),
+): Promise<PasswordReset | null> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-  return em.findOne(PasswordReset, { tokenHash: hashToken(token), usedAt: null, expiresAt: { $gt: now } }, { populate: ['organiser'] });
+  return em.findOne(
+    PasswordReset,
+    { tokenHash: hashToken(token), usedAt: null, expiresAt: { $gt: now } },
+    { populate: ['organiser'] },
+  );
 }
 
 /**
  * Sets the password through a reset link. The link is spent by one conditional UPDATE, so two
  * submits of the same link cannot both succeed; the other links of the account die with it.
  */
-export async function completePasswordReset(em: EntityManager, token: string, password: string, confirmation: string, now = new Date()): Promise<Organiser | null> {
+export async function completePasswordReset(
+  em: EntityManager,
+  token: string,
+  password: string,
+  confirmation: string,
+  now = new Date(),
+): Promise<Organiser | null> {
   const reset = await findPasswordReset(em, token, now);
   if (!reset) return null;
   checkNewPassword(password, confirmation);
@@ -75,7 +120,11 @@ export async function completePasswordReset(em: EntityManager, token: string, pa
 /** An account for someone added to a team who has none yet: no usable password until they follow the invitation. */
 export async function createInvitedOrganiser(em: EntityManager, email: string, name: string): Promise<Organiser> {
   const organiser = em.create(Organiser, {
-    email, name: name || email.split('@')[0], passwordHash: await hashPassword(randomBytes(32).toString('base64url')), passwordChangedAt: null, createdAt: new Date(),
+    email,
+    name: name || email.split('@')[0],
+    passwordHash: await hashPassword(randomBytes(32).toString('base64url')),
+    passwordChangedAt: null,
+    createdAt: new Date(),
   });
   await em.flush();
   return organiser;
@@ -86,7 +135,12 @@ export async function tokensOf(em: EntityManager, organiser: Organiser): Promise
 }
 
 /** Revokes one of the organiser's own tokens; false when it is not theirs (or does not exist). */
-export async function revokeToken(em: EntityManager, organiser: Organiser, tokenId: number, now = new Date()): Promise<boolean> {
+export async function revokeToken(
+  em: EntityManager,
+  organiser: Organiser,
+  tokenId: number,
+  now = new Date(),
+): Promise<boolean> {
   if (!Number.isSafeInteger(tokenId)) return false;
   const changed = await em.nativeUpdate(ApiToken, { id: tokenId, organiser, revokedAt: null }, { revokedAt: now });
   return changed === 1 || (await em.count(ApiToken, { id: tokenId, organiser })) === 1;

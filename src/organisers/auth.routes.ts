@@ -9,7 +9,9 @@ type Body = Record<string, string | undefined>;
 
 /** Only a local path may follow login, never another site. */
 function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/admin';
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\')
+    ? next
+    : '/admin';
 }
 
 export default async function authRoutes(app: FastifyInstance) {
@@ -22,7 +24,8 @@ export default async function authRoutes(app: FastifyInstance) {
     if ((await countOrganisers(request.em)) > 0) return reply.redirect('/admin/login', 303);
     const { email = '', name = '', password = '', passwordConfirmation = '' } = request.body ?? {};
     try {
-      if (password !== passwordConfirmation) throw new ValidationError([{ field: 'passwordConfirmation', code: 'password_mismatch' }]);
+      if (password !== passwordConfirmation)
+        throw new ValidationError([{ field: 'passwordConfirmation', code: 'password_mismatch' }]);
       const organiser = await createOrganiser(request.em, { email, name, password });
       // The first organiser of an install owns what is already there (the demo event, say).
       await adoptOwnerlessEvents(request.em, [organiser.id]);
@@ -30,7 +33,8 @@ export default async function authRoutes(app: FastifyInstance) {
       request.session.set('signedInAt', Date.now());
       return reply.redirect('/admin', 303);
     } catch (error) {
-      if (error instanceof ValidationError) return reply.page('admin/setup', { values: { email, name }, errors: error.details }, 400);
+      if (error instanceof ValidationError)
+        return reply.page('admin/setup', { values: { email, name }, errors: error.details }, 400);
       throw error;
     }
   });
@@ -46,7 +50,9 @@ export default async function authRoutes(app: FastifyInstance) {
     const retryAfter = await loginRetryAfter(request.em, email, request.ip);
     if (retryAfter > 0) {
       const minutes = Math.ceil(retryAfter / 60);
-      return reply.header('Retry-After', String(retryAfter)).page('admin/login', { values: { email }, next: safeNext(next), throttled: minutes }, 429);
+      return reply
+        .header('Retry-After', String(retryAfter))
+        .page('admin/login', { values: { email }, next: safeNext(next), throttled: minutes }, 429);
     }
     const organiser = await authenticate(request.em, email, password);
     if (!organiser) {

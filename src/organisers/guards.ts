@@ -48,6 +48,9 @@ export async function requireApiToken(request: FastifyRequest) {
 export function organiserPages(app: FastifyInstance): void {
   app.addHook('onRequest', requireOrganiser);
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.method === 'POST') await new Promise<void>((resolve, reject) => app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve())));
+    if (request.method === 'POST')
+      await new Promise<void>((resolve, reject) =>
+        app.csrfProtection(request, reply, (err?: Error) => (err ? reject(err) : resolve())),
+      );
   });
 }

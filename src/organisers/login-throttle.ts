@@ -12,16 +12,30 @@ const emailKeyOf = (email: string) => email.trim().toLowerCase().slice(0, 254);
 export async function loginRetryAfter(em: EntityManager, email: string, ip: string, now = new Date()): Promise<number> {
   const since = new Date(now.getTime() - LOGIN_WINDOW_MS);
   const [byAccount, byIp] = await Promise.all([
-    em.find(LoginFailure, { emailKey: emailKeyOf(email), createdAt: { $gt: since } }, { orderBy: { createdAt: 'desc' }, limit: MAX_FAILURES_PER_ACCOUNT, fields: ['createdAt'] }),
-    em.find(LoginFailure, { ip, createdAt: { $gt: since } }, { orderBy: { createdAt: 'desc' }, limit: MAX_FAILURES_PER_IP, fields: ['createdAt'] }),
+    em.find(
+      LoginFailure,
+      { emailKey: emailKeyOf(email), createdAt: { $gt: since } },
+      { orderBy: { createdAt: 'desc' }, limit: MAX_FAILURES_PER_ACCOUNT, fields: ['createdAt'] },
+    ),
+    em.find(
+      LoginFailure,
+      { ip, createdAt: { $gt: since } },
+      { orderBy: { createdAt: 'desc' }, limit: MAX_FAILURES_PER_IP, fields: ['createdAt'] },
+    ),
   ]);
   // Blocked until the oldest failure that counts leaves the window.
-  const until = (rows: { createdAt: Date }[], max: number) => (rows.length >= max ? rows[max - 1].createdAt.getTime() + LOGIN_WINDOW_MS : 0);
+  const until = (rows: { createdAt: Date }[], max: number) =>
+    rows.length >= max ? rows[max - 1].createdAt.getTime() + LOGIN_WINDOW_MS : 0;
   const wait = Math.max(until(byAccount, MAX_FAILURES_PER_ACCOUNT), until(byIp, MAX_FAILURES_PER_IP)) - now.getTime();
   return wait > 0 ? Math.ceil(wait / 1000) : 0;
 }
 
-export async function recordLoginFailure(em: EntityManager, email: string, ip: string, now = new Date()): Promise<void> {
+export async function recordLoginFailure(
+  em: EntityManager,
+  email: string,
+  ip: string,
+  now = new Date(),
+): Promise<void> {
   await em.nativeDelete(LoginFailure, { createdAt: { $lt: new Date(now.getTime() - LOGIN_WINDOW_MS) } });
   await em.insert(LoginFailure, { emailKey: emailKeyOf(email), ip: ip.slice(0, 64), createdAt: now });
 }

@@ -25,7 +25,8 @@ export async function createOrganiser(em: EntityManager, input: NewOrganiser): P
   const email = input.email.trim().toLowerCase();
   const errors: FieldError[] = [];
   if (!isEmail(email)) errors.push({ field: 'email', code: 'email' });
-  if (input.password.length < MIN_PASSWORD_LENGTH) errors.push({ field: 'password', code: 'password_too_short', params: { min: MIN_PASSWORD_LENGTH } });
+  if (input.password.length < MIN_PASSWORD_LENGTH)
+    errors.push({ field: 'password', code: 'password_too_short', params: { min: MIN_PASSWORD_LENGTH } });
   if (errors.length) throw new ValidationError(errors);
   if (await em.findOne(Organiser, { email })) throw new ValidationError([{ field: 'email', code: 'organiser_exists' }]);
   const organiser = em.create(Organiser, {
@@ -58,6 +59,10 @@ export async function createApiToken(em: EntityManager, email: string, label = '
 }
 
 export async function organiserForToken(em: EntityManager, token: string): Promise<Organiser | null> {
-  const record = await em.findOne(ApiToken, { tokenHash: hashToken(token), revokedAt: null }, { populate: ['organiser'] });
+  const record = await em.findOne(
+    ApiToken,
+    { tokenHash: hashToken(token), revokedAt: null },
+    { populate: ['organiser'] },
+  );
   return record?.organiser ?? null;
 }

@@ -9,7 +9,9 @@ type TokenParams = { token: string };
 
 /** "Forgotten password": a single-use link by email, valid for an hour. */
 export default async function passwordResetRoutes(app: FastifyInstance) {
-  app.get('/admin/password-reset', async (_request, reply) => reply.page('admin/password-reset-request', { values: {}, sent: false }));
+  app.get('/admin/password-reset', async (_request, reply) =>
+    reply.page('admin/password-reset-request', { values: {}, sent: false }),
+  );
 
   app.post<{ Body: Body }>('/admin/password-reset', { preHandler: app.csrfProtection }, async (request, reply) => {
     const email = (request.body?.email ?? '').trim().toLowerCase();
@@ -20,8 +22,12 @@ export default async function passwordResetRoutes(app: FastifyInstance) {
         const t = request.t;
         const link = `${app.mail.settings.publicUrl}/admin/password-reset/${token}`;
         // A mail server that is down must not tell, by a different answer, that this account exists.
-        await sendAccountMail(app.mail, organiser.email, t('account.reset.mailSubject'), t('account.reset.mailBody', { name: organiser.name, link }))
-          .catch((error) => request.log.error({ err: error }, 'password reset email not sent'));
+        await sendAccountMail(
+          app.mail,
+          organiser.email,
+          t('account.reset.mailSubject'),
+          t('account.reset.mailBody', { name: organiser.name, link }),
+        ).catch((error) => request.log.error({ err: error }, 'password reset email not sent'));
       }
     }
     // The same answer whether or not the account exists: the page does not tell who has one.
@@ -34,19 +40,27 @@ export default async function passwordResetRoutes(app: FastifyInstance) {
     return reply.page('admin/password-reset', { invalid: false, email: reset.organiser.email });
   });
 
-  app.post<{ Params: TokenParams; Body: Body }>('/admin/password-reset/:token', { preHandler: app.csrfProtection }, async (request, reply) => {
-    const { password = '', passwordConfirmation = '' } = request.body ?? {};
-    try {
-      const organiser = await completePasswordReset(request.em, request.params.token, password, passwordConfirmation);
-      if (!organiser) return reply.page('admin/password-reset', { invalid: true }, 404);
-      request.session.regenerate?.();
-      request.session.set('organiserId', organiser.id);
-      request.session.set('signedInAt', Date.now());
-      return reply.redirect('/admin', 303);
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      const reset = await findPasswordReset(request.em, request.params.token);
-      return reply.page('admin/password-reset', { invalid: !reset, email: reset?.organiser.email, errors: error.details }, 400);
-    }
-  });
+  app.post<{ Params: TokenParams; Body: Body }>(
+    '/admin/password-reset/:token',
+    { preHandler: app.csrfProtection },
+    async (request, reply) => {
+      const { password = '', passwordConfirmation = '' } = request.body ?? {};
+      try {
+        const organiser = await completePasswordReset(request.em, request.params.token, password, passwordConfirmation);
+        if (!organiser) return reply.page('admin/password-reset', { invalid: true }, 404);
+        request.session.regenerate?.();
+        request.session.set('organiserId', organiser.id);
+        request.session.set('signedInAt', Date.now());
+        return reply.redirect('/admin', 303);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        const reset = await findPasswordReset(request.em, request.params.token);
+        return reply.page(
+          'admin/password-reset',
+          { invalid: !reset, email: reset?.organiser.email, errors: error.details },
+          400,
+        );
+      }
+    },
+  );
 }

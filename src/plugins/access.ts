@@ -20,30 +20,33 @@ declare module 'fastify' {
   }
 }
 
-export default fp(async function access(app: FastifyInstance) {
-  const routeTable: { method: string; url: string }[] = [];
-  app.decorate('routeTable', routeTable);
-  app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
-  });
-  app.decorateRequest('eventId', null);
-  app.decorateRequest('eventRole', null);
-  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.eventId === null || reply.statusCode >= 400) return;
-    const route = request.routeOptions.url ?? '';
-    const action = auditAction(request.method, route);
-    if (!action) return;
-    try {
-      await recordAudit(app.orm.em.fork(), {
-        eventId: request.eventId,
-        organiserId: request.organiser?.id ?? null,
-        action,
-        route: `${request.method} ${route}`,
-        registrationId: registrationOf(request, route),
-        via: route.startsWith('/api/') ? 'api' : 'page',
-      });
-    } catch (error) {
-      request.log.error({ err: error }, 'could not record the audit entry');
-    }
-  });
-}, { name: 'access', dependencies: ['database'] });
+export default fp(
+  async function access(app: FastifyInstance) {
+    const routeTable: { method: string; url: string }[] = [];
+    app.decorate('routeTable', routeTable);
+    app.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
+    });
+    app.decorateRequest('eventId', null);
+    app.decorateRequest('eventRole', null);
+    app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
+      if (request.eventId === null || reply.statusCode >= 400) return;
+      const route = request.routeOptions.url ?? '';
+      const action = auditAction(request.method, route);
+      if (!action) return;
+      try {
+        await recordAudit(app.orm.em.fork(), {
+          eventId: request.eventId,
+          organiserId: request.organiser?.id ?? null,
+          action,
+          route: `${request.method} ${route}`,
+          registrationId: registrationOf(request, route),
+          via: route.startsWith('/api/') ? 'api' : 'page',
+        });
+      } catch (error) {
+        request.log.error({ err: error }, 'could not record the audit entry');
+      }
+    });
+  },
+  { name: 'access', dependencies: ['database'] },
+);

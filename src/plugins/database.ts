@@ -14,14 +14,17 @@ declare module 'fastify' {
 }
 
 /** Gives every request its own EntityManager (identity map and unit of work), never the global one. */
-export default fp(async function database(app: FastifyInstance, opts: { orm: Orm; closeOrm: boolean }) {
-  app.decorate('orm', opts.orm);
-  // Forked on first use: a page served from the cache (src/events/event-cache.ts) never needs one.
-  app.decorateRequest('forkedEm', null);
-  app.decorateRequest('em', {
-    getter(this: FastifyRequest) {
-      return (this.forkedEm ??= opts.orm.em.fork());
-    },
-  });
-  if (opts.closeOrm) app.addHook('onClose', async () => opts.orm.close());
-}, { name: 'database' });
+export default fp(
+  async function database(app: FastifyInstance, opts: { orm: Orm; closeOrm: boolean }) {
+    app.decorate('orm', opts.orm);
+    // Forked on first use: a page served from the cache (src/events/event-cache.ts) never needs one.
+    app.decorateRequest('forkedEm', null);
+    app.decorateRequest('em', {
+      getter(this: FastifyRequest) {
+        return (this.forkedEm ??= opts.orm.em.fork());
+      },
+    });
+    if (opts.closeOrm) app.addHook('onClose', async () => opts.orm.close());
+  },
+  { name: 'database' },
+);

@@ -22,20 +22,33 @@ interface Problem {
 }
 
 function toProblem(error: FastifyError | AppError): Problem {
-  if (error instanceof AppError) return { status: error.statusCode, code: error.code, details: error.details, params: error.params };
+  if (error instanceof AppError)
+    return { status: error.statusCode, code: error.code, details: error.details, params: error.params };
   const fe = error as FastifyError;
   if (fe.validation) {
     const details = fe.validation.map((v) => {
-      const { missingProperty, additionalProperty } = v.params as { missingProperty?: string; additionalProperty?: string };
+      const { missingProperty, additionalProperty } = v.params as {
+        missingProperty?: string;
+        additionalProperty?: string;
+      };
       const missing = missingProperty ?? additionalProperty;
       const path = (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.');
-      return { field: [path, missing].filter(Boolean).join('.') || (fe.validationContext ?? 'body'), code: v.keyword, message: v.message };
+      return {
+        field: [path, missing].filter(Boolean).join('.') || (fe.validationContext ?? 'body'),
+        code: v.keyword,
+        message: v.message,
+      };
     });
     return { status: 400, code: 'validation_failed', details: details as FieldError[], params: {} };
   }
   const status = fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;
   if (status === 500) return { status, code: 'internal', details: [], params: {} };
-  return { status, code: (fe.code && FRAMEWORK_CODES[fe.code]) || (status === 404 ? 'not_found' : 'bad_request'), details: [], params: {} };
+  return {
+    status,
+    code: (fe.code && FRAMEWORK_CODES[fe.code]) || (status === 404 ? 'not_found' : 'bad_request'),
+    details: [],
+    params: {},
+  };
 }
 
 export function isApiRequest(request: FastifyRequest): boolean {
@@ -51,19 +64,31 @@ async function sendProblem(request: FastifyRequest, reply: FastifyReply, problem
   const t = request.t;
   const message = t(`errors.${problem.code}`, problem.params);
   if (isApiRequest(request)) {
-    const details = problem.details.map((d) => ({ field: d.field, code: d.code, message: (d as { message?: string }).message ?? t(`errors.${d.code}`, d.params) }));
-    return reply.code(problem.status).type('application/json; charset=utf-8').send({ error: problem.code, message, details });
+    const details = problem.details.map((d) => ({
+      field: d.field,
+      code: d.code,
+      message: (d as { message?: string }).message ?? t(`errors.${d.code}`, d.params),
+    }));
+    return reply
+      .code(problem.status)
+      .type('application/json; charset=utf-8')
+      .send({ error: problem.code, message, details });
   }
   return reply.page('errors/error', { status: problem.status, message, code: problem.code }, problem.status);
 }
 
 /** One place where errors become answers: JSON under /api, a readable page elsewhere; 5xx details stay in the log. */
-export default fp(async function errors(app: FastifyInstance) {
-  app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    const problem = toProblem(error);
-    if (problem.status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
-    else request.log.info({ code: problem.code, url: request.url }, 'request refused');
-    return sendProblem(request, reply, problem);
-  });
-  app.setNotFoundHandler(async (request, reply) => sendProblem(request, reply, { status: 404, code: 'not_found', details: [], params: {} }));
-}, { name: 'errors' });
+export default fp(
+  async function errors(app: FastifyInstance) {
+    app.setErrorHandler(async (error: FastifyError, request, reply) => {
+      const problem = toProblem(error);
+      if (problem.status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
+      else request.log.info({ code: problem.code, url: request.url }, 'request refused');
+      return sendProblem(request, reply, problem);
+    });
+    app.setNotFoundHandler(async (request, reply) =>
+      sendProblem(request, reply, { status: 404, code: 'not_found', details: [], params: {} }),
+    );
+  },
+  { name: 'errors' },
+);

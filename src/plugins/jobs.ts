@@ -16,10 +16,15 @@ declare module 'fastify' {
  * (finishing the job in hand) on close. Every instance runs the scheduler; each job still runs
  * once per period in all, through its `job_run` row.
  */
-export default fp(async function jobs(app: FastifyInstance, opts: { config: Config }) {
-  const scheduler = opts.config.scheduledJobs ? new JobScheduler(app.orm, scheduledJobs(opts.config.mail), { log: app.log }) : null;
-  app.decorate('jobs', scheduler);
-  if (!scheduler) return;
-  app.addHook('onReady', async () => scheduler.start());
-  app.addHook('preClose', async () => scheduler.stop());
-}, { name: 'jobs', dependencies: ['database'] });
+export default fp(
+  async function jobs(app: FastifyInstance, opts: { config: Config }) {
+    const scheduler = opts.config.scheduledJobs
+      ? new JobScheduler(app.orm, scheduledJobs(opts.config.mail), { log: app.log })
+      : null;
+    app.decorate('jobs', scheduler);
+    if (!scheduler) return;
+    app.addHook('onReady', async () => scheduler.start());
+    app.addHook('preClose', async () => scheduler.stop());
+  },
+  { name: 'jobs', dependencies: ['database'] },
+);

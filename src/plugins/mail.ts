@@ -25,24 +25,27 @@ declare module 'fastify' {
  * The mail transport and the outbox worker: it starts when the service is ready, is woken after
  * every request that may have queued emails, and stops (finishing the message in hand) on close.
  */
-export default fp(async function mail(app: FastifyInstance, opts: { config: Config }) {
-  const { config } = opts;
-  const transport = createMailTransport(config.mail);
-  const worker = config.mail.worker ? new OutboxWorker(app.orm, transport, { log: app.log }) : null;
-  app.decorate('mail', {
-    settings: { publicUrl: config.publicUrl, from: config.mail.from },
-    mode: config.mail.smtpUrl ? 'smtp' : 'files',
-    outboxDir: config.mail.outboxDir,
-    transport,
-    worker,
-  } satisfies MailRuntime);
-  app.addHook('preClose', async () => {
-    await worker?.stop();
-    transport.close?.();
-  });
-  if (!worker) return;
-  app.addHook('onReady', async () => worker.start());
-  app.addHook('onResponse', async (request) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') worker.wake();
-  });
-}, { name: 'mail', dependencies: ['database'] });
+export default fp(
+  async function mail(app: FastifyInstance, opts: { config: Config }) {
+    const { config } = opts;
+    const transport = createMailTransport(config.mail);
+    const worker = config.mail.worker ? new OutboxWorker(app.orm, transport, { log: app.log }) : null;
+    app.decorate('mail', {
+      settings: { publicUrl: config.publicUrl, from: config.mail.from },
+      mode: config.mail.smtpUrl ? 'smtp' : 'files',
+      outboxDir: config.mail.outboxDir,
+      transport,
+      worker,
+    } satisfies MailRuntime);
+    app.addHook('preClose', async () => {
+      await worker?.stop();
+      transport.close?.();
+    });
+    if (!worker) return;
+    app.addHook('onReady', async () => worker.start());
+    app.addHook('onResponse', async (request) => {
+      if (request.method !== 'GET' && request.method !== 'HEAD') worker.wake();
+    });
+  },
+  { name: 'mail', dependencies: ['database'] },
+);

@@ -23,36 +23,52 @@ export function limitedRoutes(config: Config): Record<string, number> {
  * every instance; without it each instance counts on its own. Over the limit: 429 with Retry-After, a
  * page or JSON like any other error. Must be registered before the routes it limits.
  */
-export default fp(async function rateLimits(app: FastifyInstance, opts: { config: Config }) {
-  const limits = limitedRoutes(opts.config);
-  app.addHook('onRoute', (route) => {
-    for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
-      const max = limits[`${method} ${route.url}`];
-      if (max) route.config = { ...(route.config as object), rateLimit: { max, timeWindow: WINDOW_MS } } as typeof route.config;
+export default fp(
+  async function rateLimits(app: FastifyInstance, opts: { config: Config }) {
+    const limits = limitedRoutes(opts.config);
+    app.addHook('onRoute', (route) => {
+      for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
+        const max = limits[`${method} ${route.url}`];
+        if (max)
+          route.config = {
+            ...(route.config as object),
+            rateLimit: { max, timeWindow: WINDOW_MS },
+          } as typeof route.config;
+      }
+    });
+    let redis: Redis | undefined;
+    if (opts.config.redisUrl) {
+      // A Redis outage must not take registrations down nor slow them: without a connection a count
+      // fails at once (no offline queue) and the request goes through uncounted (skipOnError).
+      const client = new Redis(opts.config.redisUrl, {
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        connectTimeout: 2000,
+      });
+      let warned = false;
+      client.on('error', (error) => {
+        if (!warned)
+          app.log.warn({ err: error }, 'rate limits: Redis does not answer, requests are not counted until it does');
+        warned = true;
+      });
+      client.on('ready', () => {
+        warned = false;
+      });
+      await client.connect().catch(() => {});
+      app.addHook('onClose', async () => {
+        await client.quit().catch(() => client.disconnect());
+      });
+      redis = client;
     }
-  });
-  let redis: Redis | undefined;
-  if (opts.config.redisUrl) {
-    // A Redis outage must not take registrations down nor slow them: without a connection a count
-    // fails at once (no offline queue) and the request goes through uncounted (skipOnError).
-    const client = new Redis(opts.config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
-    let warned = false;
-    client.on('error', (error) => {
-      if (!warned) app.log.warn({ err: error }, 'rate limits: Redis does not answer, requests are not counted until it does');
-      warned = true;
+    await app.register(rateLimit, {
+      global: false,
+      redis,
+      nameSpace: 'atelier-rate-limit-',
+      skipOnError: true,
+      errorResponseBuilder: (_request, context) =>
+        new AppError(429, 'rate_limited', [], { seconds: Math.max(1, Math.ceil(context.ttl / 1000)) }),
     });
-    client.on('ready', () => { warned = false; });
-    await client.connect().catch(() => {});
-    app.addHook('onClose', async () => {
-      await client.quit().catch(() => client.disconnect());
-    });
-    redis = client;
-  }
-  await app.register(rateLimit, {
-    global: false,
-    redis,
-    nameSpace: 'atelier-rate-limit-',
-    skipOnError: true,
-    errorResponseBuilder: (_request, context) => new AppError(429, 'rate_limited', [], { seconds: Math.max(1, Math.ceil(context.ttl / 1000)) }),
-  });
-}, { name: 'rate-limits' });
+  },
+  { name: 'rate-limits' },
+);

@@ -37,7 +37,9 @@ function sameHeadersOnEveryReply(app: FastifyInstance) {
     if (!headers) {
       const before = new Set(reply.raw.getHeaderNames());
       reply.helmet();
-      headers = Object.entries(reply.raw.getHeaders()).filter(([name, value]) => !before.has(name) && value !== undefined) as [string, string | number | string[]][];
+      headers = Object.entries(reply.raw.getHeaders()).filter(
+        ([name, value]) => !before.has(name) && value !== undefined,
+      ) as [string, string | number | string[]][];
     } else {
       for (const [name, value] of headers) reply.raw.setHeader(name, value);
     }
@@ -45,34 +47,37 @@ function sameHeadersOnEveryReply(app: FastifyInstance) {
   });
 }
 
-export default fp(async function security(app: FastifyInstance, opts: { config: Config }) {
-  const secure = opts.config.publicUrl.startsWith('https:');
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"],
-        frameAncestors: opts.config.frameAncestors,
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
+export default fp(
+  async function security(app: FastifyInstance, opts: { config: Config }) {
+    const secure = opts.config.publicUrl.startsWith('https:');
+    await app.register(helmet, {
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: opts.config.frameAncestors,
+          baseUri: ["'none'"],
+          objectSrc: ["'none'"],
+        },
       },
-    },
-    hsts: secure,
-    xFrameOptions: legacyFrameOptions(opts.config.frameAncestors),
-    // Applied by the hook below rather than by the plugin on every request.
-    global: false,
-  });
-  sameHeadersOnEveryReply(app);
-  await app.register(formbody, { bodyLimit: 256 * 1024 });
-  // Stateless encrypted cookie: any instance with the same key reads it, no session store needed.
-  await app.register(secureSession, {
-    key: opts.config.sessionKey,
-    expiry: SESSION_LIFETIME_SECONDS,
-    cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: SESSION_LIFETIME_SECONDS },
-  });
-  await app.register(csrf, { sessionPlugin: '@fastify/secure-session' });
-}, { name: 'security' });
+      hsts: secure,
+      xFrameOptions: legacyFrameOptions(opts.config.frameAncestors),
+      // Applied by the hook below rather than by the plugin on every request.
+      global: false,
+    });
+    sameHeadersOnEveryReply(app);
+    await app.register(formbody, { bodyLimit: 256 * 1024 });
+    // Stateless encrypted cookie: any instance with the same key reads it, no session store needed.
+    await app.register(secureSession, {
+      key: opts.config.sessionKey,
+      expiry: SESSION_LIFETIME_SECONDS,
+      cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: SESSION_LIFETIME_SECONDS },
+    });
+    await app.register(csrf, { sessionPlugin: '@fastify/secure-session' });
+  },
+  { name: 'security' },
+);

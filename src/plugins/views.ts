@@ -21,38 +21,51 @@ declare module 'fastify' {
 
 const viewsDir = fileURLToPath(new URL('../../views/', import.meta.url));
 
-export default fp(async function views(app: FastifyInstance) {
-  // Templates are compiled once and cached; autoEscape makes `<%= %>` HTML-safe everywhere.
-  await app.register(view, { engine: { eta: new Eta({ views: viewsDir, cache: true, autoEscape: true }) }, templates: viewsDir, production: true });
-  app.decorateRequest('organiser', null);
-  app.decorateReply('page', async function (this: FastifyReply, template: string, data: Record<string, unknown> = {}, status = 200) {
-    const html = await this.pageHtml(template, data);
-    return this.code(status).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(html);
-  });
-  app.decorateReply('pageHtml', async function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
-    const request = this.request;
-    const errors = (data.errors as FieldError[] | undefined) ?? [];
-    const t = request.t;
-    const context = {
-      t,
-      locale: request.locale,
-      organiser: request.organiser,
-      eventRole: request.eventRole,
-      csrfToken: this.generateCsrf(),
-      path: request.url.split('?')[0],
-      errors,
-      errorFor: (field: string) => {
-        const error = errors.find((e) => e.field === field);
-        return error ? t(`errors.${error.code}`, error.params) : '';
+export default fp(
+  async function views(app: FastifyInstance) {
+    // Templates are compiled once and cached; autoEscape makes `<%= %>` HTML-safe everywhere.
+    await app.register(view, {
+      engine: { eta: new Eta({ views: viewsDir, cache: true, autoEscape: true }) },
+      templates: viewsDir,
+      production: true,
+    });
+    app.decorateRequest('organiser', null);
+    app.decorateReply(
+      'page',
+      async function (this: FastifyReply, template: string, data: Record<string, unknown> = {}, status = 200) {
+        const html = await this.pageHtml(template, data);
+        return this.code(status).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(html);
       },
-      fmt: {
-        date: (d: Date, tz: string) => formatDate(d, tz, request.locale),
-        time: (d: Date, tz: string) => formatTime(d, tz, request.locale),
-        dateTime: (d: Date, tz: string) => formatDateTime(d, tz, request.locale),
-        local: (d: Date | null | undefined, tz: string) => (d ? utcToZonedLocal(d, tz) : ''),
+    );
+    app.decorateReply(
+      'pageHtml',
+      async function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
+        const request = this.request;
+        const errors = (data.errors as FieldError[] | undefined) ?? [];
+        const t = request.t;
+        const context = {
+          t,
+          locale: request.locale,
+          organiser: request.organiser,
+          eventRole: request.eventRole,
+          csrfToken: this.generateCsrf(),
+          path: request.url.split('?')[0],
+          errors,
+          errorFor: (field: string) => {
+            const error = errors.find((e) => e.field === field);
+            return error ? t(`errors.${error.code}`, error.params) : '';
+          },
+          fmt: {
+            date: (d: Date, tz: string) => formatDate(d, tz, request.locale),
+            time: (d: Date, tz: string) => formatTime(d, tz, request.locale),
+            dateTime: (d: Date, tz: string) => formatDateTime(d, tz, request.locale),
+            local: (d: Date | null | undefined, tz: string) => (d ? utcToZonedLocal(d, tz) : ''),
+          },
+          ...data,
+        };
+        return this.viewAsync(template, context);
       },
-      ...data,
-    };
-    return this.viewAsync(template, context);
-  });
-}, { name: 'views', dependencies: ['i18n', 'security'] });
+    );
+  },
+  { name: 'views', dependencies: ['i18n', 'security'] },
+);

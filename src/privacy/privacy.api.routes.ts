@@ -20,25 +20,54 @@ export default async function privacyApiRoutes(fastify: FastifyInstance) {
     return registration;
   }
 
-  app.get('/api/v1/registrations/:id/personal-data', {
-    schema: {
-      tags, security, params: IdParams,
-      response: { 200: Type.Object({}, { additionalProperties: true, description: '{exportedAt, event, registration (with every answer), emails (every email stored for the person)}' }), ...errorResponses },
-      summary: 'Everything held about the person of this registration (access request)',
+  app.get(
+    '/api/v1/registrations/:id/personal-data',
+    {
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        response: {
+          200: Type.Object(
+            {},
+            {
+              additionalProperties: true,
+              description:
+                '{exportedAt, event, registration (with every answer), emails (every email stored for the person)}',
+            },
+          ),
+          ...errorResponses,
+        },
+        summary: 'Everything held about the person of this registration (access request)',
+      },
     },
-  }, async (request) => {
-    const registration = await findRegistration(request.em, request.params.id);
-    return exportPerson(request.em, registration.event, registration.id);
-  });
+    async (request) => {
+      const registration = await findRegistration(request.em, request.params.id);
+      return exportPerson(request.em, registration.event, registration.id);
+    },
+  );
 
-  app.delete('/api/v1/registrations/:id', {
-    schema: {
-      tags, security, params: IdParams, response: { 204: Type.Null(), ...errorResponses },
-      summary: 'Erase the person of this registration: their seat goes to the first person waiting, their registration and emails are deleted',
+  app.delete(
+    '/api/v1/registrations/:id',
+    {
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        response: { 204: Type.Null(), ...errorResponses },
+        summary:
+          'Erase the person of this registration: their seat goes to the first person waiting, their registration and emails are deleted',
+      },
     },
-  }, async (request, reply) => {
-    const registration = await findRegistration(request.em, request.params.id);
-    await erasePerson(request.em, registration.event, registration.id, { organiserId: request.organiser?.id ?? null, via: 'api', mail: fastify.mail.settings, emlDir: fastify.mail.outboxDir });
-    return reply.code(204).send(null);
-  });
+    async (request, reply) => {
+      const registration = await findRegistration(request.em, request.params.id);
+      await erasePerson(request.em, registration.event, registration.id, {
+        organiserId: request.organiser?.id ?? null,
+        via: 'api',
+        mail: fastify.mail.settings,
+        emlDir: fastify.mail.outboxDir,
+      });
+      return reply.code(204).send(null);
+    },
+  );
 }

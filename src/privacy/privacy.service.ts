@@ -29,7 +29,9 @@ export function retentionEndsAt(event: Pick<Event, 'endsAt' | 'retentionMonths'>
 }
 
 function anonymisedAnswers(answers: Record<string, unknown>): Record<string, StoredAnswer> {
-  return Object.fromEntries(Object.entries(storedAnswers(answers)).filter(([, answer]) => KEPT_ANSWER_TYPES.has(answer.type)));
+  return Object.fromEntries(
+    Object.entries(storedAnswers(answers)).filter(([, answer]) => KEPT_ANSWER_TYPES.has(answer.type)),
+  );
 }
 
 /**
@@ -57,7 +59,9 @@ function anonymise(registration: Registration, now: Date) {
  */
 async function emlCopies(em: EntityManager, where: object, emlDir: string | undefined): Promise<string[]> {
   if (!emlDir) return [];
-  const prefixes = new Set((await em.find(OutboxMessage, where, { fields: ['id'] })).map((m) => `atelier-outbox-${m.id}@`));
+  const prefixes = new Set(
+    (await em.find(OutboxMessage, where, { fields: ['id'] })).map((m) => `atelier-outbox-${m.id}@`),
+  );
   if (!prefixes.size) return [];
   let files: string[];
   try {
@@ -65,7 +69,9 @@ async function emlCopies(em: EntityManager, where: object, emlDir: string | unde
   } catch {
     return [];
   }
-  return files.filter((name) => name.endsWith('.eml') && prefixes.has(name.slice(0, name.indexOf('@') + 1))).map((name) => join(emlDir, name));
+  return files
+    .filter((name) => name.endsWith('.eml') && prefixes.has(name.slice(0, name.indexOf('@') + 1)))
+    .map((name) => join(emlDir, name));
 }
 
 const removeFiles = (paths: string[]) => paths.forEach((path) => rmSync(path, { force: true }));
@@ -88,7 +94,11 @@ const BATCH = 500;
  * registrations not done yet and deletes the event's emails from the outbox (all of them are to
  * its attendees). Idempotent: a second run finds nothing left to do.
  */
-export async function anonymiseExpired(em: EntityManager, now: Date = new Date(), options: PurgeOptions = {}): Promise<AnonymiseResult> {
+export async function anonymiseExpired(
+  em: EntityManager,
+  now: Date = new Date(),
+  options: PurgeOptions = {},
+): Promise<AnonymiseResult> {
   const result: AnonymiseResult = { events: 0, registrations: 0, emails: 0 };
   const ended = await em.find(Event, { endsAt: { $lt: now } }, { fields: ['id', 'endsAt', 'retentionMonths'] });
   for (const event of ended.filter((e) => retentionEndsAt(e) <= now)) {
@@ -100,12 +110,21 @@ export async function anonymiseExpired(em: EntityManager, now: Date = new Date()
   return result;
 }
 
-async function anonymiseEvent(em: EntityManager, eventId: number, now: Date, options: PurgeOptions): Promise<{ registrations: number; emails: number }> {
+async function anonymiseEvent(
+  em: EntityManager,
+  eventId: number,
+  now: Date,
+  options: PurgeOptions,
+): Promise<{ registrations: number; emails: number }> {
   let registrations = 0;
   for (;;) {
     // Each batch in its own transaction: the rows it changed no longer match, so the loop ends.
     const changed = await em.transactional(async (tx) => {
-      const batch = await tx.find(Registration, { event: eventId, anonymisedAt: null }, { orderBy: { id: 'asc' }, limit: BATCH });
+      const batch = await tx.find(
+        Registration,
+        { event: eventId, anonymisedAt: null },
+        { orderBy: { id: 'asc' }, limit: BATCH },
+      );
       for (const registration of batch) anonymise(registration, now);
       await tx.flush();
       // A replayable API answer holds the person's data as it was answered.
@@ -123,7 +142,9 @@ async function anonymiseEvent(em: EntityManager, eventId: number, now: Date, opt
 }
 
 async function findPerson(em: EntityManager, event: Event, registrationId: number): Promise<Registration> {
-  const registration = Number.isSafeInteger(registrationId) ? await em.findOne(Registration, { id: registrationId, event: event.id }, { populate: ['group'] }) : null;
+  const registration = Number.isSafeInteger(registrationId)
+    ? await em.findOne(Registration, { id: registrationId, event: event.id }, { populate: ['group'] })
+    : null;
   if (!registration) throw notFound();
   return registration;
 }
@@ -144,18 +165,43 @@ export async function exportPerson(em: EntityManager, event: Event, registration
   const emails = await em.find(OutboxMessage, personMessages(r, event.id), { orderBy: { id: 'asc' } });
   return {
     exportedAt: now.toISOString(),
-    event: { id: event.id, title: event.title, startsAt: iso(event.startsAt), endsAt: iso(event.endsAt), retentionMonths: event.retentionMonths, keptUntil: iso(retentionEndsAt(event)) },
+    event: {
+      id: event.id,
+      title: event.title,
+      startsAt: iso(event.startsAt),
+      endsAt: iso(event.endsAt),
+      retentionMonths: event.retentionMonths,
+      keptUntil: iso(retentionEndsAt(event)),
+    },
     registration: {
-      id: r.id, status: r.status, firstName: r.firstName, lastName: r.lastName, email: r.email, organisation: r.organisation,
+      id: r.id,
+      status: r.status,
+      firstName: r.firstName,
+      lastName: r.lastName,
+      email: r.email,
+      organisation: r.organisation,
       structureType: { key: r.structureType, label: structureTypeLabel(event.structureTypes, r.structureType) },
       group: r.group ? { id: r.group.id, title: r.group.title } : null,
       answers: Object.entries(storedAnswers(r.answers)).map(([key, answer]) => ({ key, ...answer })),
-      locale: r.locale, consentAt: iso(r.consentAt), checkedInAt: iso(r.checkedInAt), anonymisedAt: iso(r.anonymisedAt),
-      createdAt: iso(r.createdAt), updatedAt: iso(r.updatedAt),
+      locale: r.locale,
+      consentAt: iso(r.consentAt),
+      checkedInAt: iso(r.checkedInAt),
+      anonymisedAt: iso(r.anonymisedAt),
+      createdAt: iso(r.createdAt),
+      updatedAt: iso(r.updatedAt),
     },
     emails: emails.map((m) => ({
-      id: m.id, kind: m.kind, recipient: m.recipient, recipientName: m.recipientName, subject: m.subject, status: m.status,
-      createdAt: iso(m.createdAt), sentAt: iso(m.sentAt), text: m.text, html: m.html, calendar: m.ics,
+      id: m.id,
+      kind: m.kind,
+      recipient: m.recipient,
+      recipientName: m.recipientName,
+      subject: m.subject,
+      status: m.status,
+      createdAt: iso(m.createdAt),
+      sentAt: iso(m.sentAt),
+      text: m.text,
+      html: m.html,
+      calendar: m.ics,
     })),
   };
 }
@@ -175,7 +221,12 @@ export interface EraseOptions extends PurgeOptions {
  * first person waiting gets it), then their registration and every email held for them are
  * deleted, and the erasure is logged without any of the erased data. Returns who got the seat.
  */
-export async function erasePerson(em: EntityManager, event: Event, registrationId: number, options: EraseOptions): Promise<{ promoted: Registration | null }> {
+export async function erasePerson(
+  em: EntityManager,
+  event: Event,
+  registrationId: number,
+  options: EraseOptions,
+): Promise<{ promoted: Registration | null }> {
   const copies: string[] = [];
   const result = await em.transactional(async (tx) => {
     const registration = await findPerson(tx, event, registrationId);
@@ -184,7 +235,13 @@ export async function erasePerson(em: EntityManager, event: Event, registrationI
     copies.push(...(await emlCopies(tx, personMessages(registration, event.id), options.emlDir)));
     await tx.nativeDelete(OutboxMessage, personMessages(registration, event.id));
     tx.remove(registration);
-    tx.create(ErasureLog, { eventId: event.id, registrationId: registration.id, organiserId: options.organiserId ?? null, via: options.via, erasedAt: new Date() });
+    tx.create(ErasureLog, {
+      eventId: event.id,
+      registrationId: registration.id,
+      organiserId: options.organiserId ?? null,
+      via: options.via,
+      erasedAt: new Date(),
+    });
     await tx.flush();
     return { promoted };
   });

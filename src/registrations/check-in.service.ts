@@ -30,11 +30,12 @@ export function searchKey(text: string): string {
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLocaleLowerCase('fr')
-    .replace(/œ/g, 'oe').replace(/æ/g, 'ae').replace(/ß/g, 'ss')
+    .replace(/œ/g, 'oe')
+    .replace(/æ/g, 'ae')
+    .replace(/ß/g, 'ss')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 }
-
 
 /**
  * The confirmed registrations for the check-in list, sorted by last then first name (French order),
@@ -43,8 +44,16 @@ export function searchKey(text: string): string {
  * Only the few columns the list shows are read, so a large event stays quick.
  */
 export async function checkInList(em: EntityManager, event: Event, q = '', limit = 200): Promise<CheckInList> {
-  const rows: { id: number; first_name: string; last_name: string; organisation: string; structure_type: string; checked_in_at: unknown }[] =
-    await em.getConnection().execute(
+  const rows: {
+    id: number;
+    first_name: string;
+    last_name: string;
+    organisation: string;
+    structure_type: string;
+    checked_in_at: unknown;
+  }[] = await em
+    .getConnection()
+    .execute(
       "select id, first_name, last_name, organisation, structure_type, checked_in_at from registration where event_id = ? and status = 'confirmed'",
       [event.id],
       'all',
@@ -59,12 +68,17 @@ export async function checkInList(em: EntityManager, event: Event, q = '', limit
     structureType: row.structure_type,
     checkedInAt: dateFromDatabase(row.checked_in_at),
   }));
-  const matching = words.length === 0 ? all : all.filter((entry) => {
-    const haystack = ` ${searchKey(`${entry.firstName} ${entry.lastName} ${entry.organisation}`)}`;
-    return words.every((word) => haystack.includes(` ${word}`));
-  });
+  const matching =
+    words.length === 0
+      ? all
+      : all.filter((entry) => {
+          const haystack = ` ${searchKey(`${entry.firstName} ${entry.lastName} ${entry.organisation}`)}`;
+          return words.every((word) => haystack.includes(` ${word}`));
+        });
   const collator = new Intl.Collator('fr', { sensitivity: 'base' });
-  matching.sort((a, b) => collator.compare(a.lastName, b.lastName) || collator.compare(a.firstName, b.firstName) || a.id - b.id);
+  matching.sort(
+    (a, b) => collator.compare(a.lastName, b.lastName) || collator.compare(a.firstName, b.firstName) || a.id - b.id,
+  );
   return {
     items: matching.slice(0, limit),
     matched: matching.length,
@@ -77,8 +91,16 @@ export async function checkInList(em: EntityManager, event: Event, q = '', limit
  * Marks a confirmed registration present, or not present any more. Setting a state rather than
  * toggling it makes a double tap (or a form sent twice) harmless; the first arrival time is kept.
  */
-export async function setPresent(em: EntityManager, event: Event, registrationId: number, present: boolean, now = new Date()): Promise<Registration> {
-  const registration = Number.isSafeInteger(registrationId) ? await em.findOne(Registration, { id: registrationId, event: event.id }) : null;
+export async function setPresent(
+  em: EntityManager,
+  event: Event,
+  registrationId: number,
+  present: boolean,
+  now = new Date(),
+): Promise<Registration> {
+  const registration = Number.isSafeInteger(registrationId)
+    ? await em.findOne(Registration, { id: registrationId, event: event.id })
+    : null;
   if (!registration) throw notFound();
   if (registration.status !== 'confirmed') throw new AppError(409, 'check_in_not_confirmed');
   if (present && !registration.checkedInAt) registration.checkedInAt = now;
@@ -104,7 +126,10 @@ function text(raw: unknown): string {
   return typeof raw === 'string' ? raw.normalize('NFC').trim() : '';
 }
 
-export function validateWalkIn(raw: Record<string, unknown>, event: Event): { value: WalkInInput; errors: FieldError[] } {
+export function validateWalkIn(
+  raw: Record<string, unknown>,
+  event: Event,
+): { value: WalkInInput; errors: FieldError[] } {
   const value: WalkInInput = {
     firstName: text(raw.firstName),
     lastName: text(raw.lastName),
@@ -114,7 +139,12 @@ export function validateWalkIn(raw: Record<string, unknown>, event: Event): { va
     consent: ['on', 'yes', 'true', '1'].includes(text(raw.consent)),
   };
   const errors: FieldError[] = [];
-  const limits: [keyof WalkInInput, number, boolean][] = [['firstName', 100, true], ['lastName', 100, true], ['organisation', 200, true], ['email', 254, false]];
+  const limits: [keyof WalkInInput, number, boolean][] = [
+    ['firstName', 100, true],
+    ['lastName', 100, true],
+    ['organisation', 200, true],
+    ['email', 254, false],
+  ];
   for (const [field, max, required] of limits) {
     const current = value[field] as string;
     if (!current) {
@@ -124,7 +154,8 @@ export function validateWalkIn(raw: Record<string, unknown>, event: Event): { va
     else if (field === 'email' && !isEmail(current)) errors.push({ field, code: 'email' });
   }
   if (!value.structureType) errors.push({ field: 'structureType', code: 'choose_one' });
-  else if (!event.structureTypes.some((type) => type.key === value.structureType)) errors.push({ field: 'structureType', code: 'choice' });
+  else if (!event.structureTypes.some((type) => type.key === value.structureType))
+    errors.push({ field: 'structureType', code: 'choice' });
   if (!value.consent) errors.push({ field: 'consent', code: 'walk_in_consent_required' });
   return { value, errors };
 }
@@ -140,14 +171,26 @@ export function validateWalkIn(raw: Record<string, unknown>, event: Event): { va
  * Without an email, the per-event unique key gets a random placeholder ("walk-in:<uuid>"), which no
  * real address can equal; with one, registering the same address twice is refused as usual.
  */
-export async function walkIn(em: EntityManager, event: Event, raw: Record<string, unknown>, options: { locale?: string; now?: Date } = {}): Promise<Registration> {
+export async function walkIn(
+  em: EntityManager,
+  event: Event,
+  raw: Record<string, unknown>,
+  options: { locale?: string; now?: Date } = {},
+): Promise<Registration> {
   const { value, errors } = validateWalkIn(raw, event);
   if (errors.length) throw new ValidationError(errors);
   const now = options.now ?? new Date();
   try {
     return await em.transactional(async (tx) => {
       // First statement a write: SQLite takes the write lock at once (see the stack notes).
-      await tx.getConnection().execute('update event set confirmed_count = confirmed_count + 1 where id = ?', [event.id], 'run', tx.getTransactionContext());
+      await tx
+        .getConnection()
+        .execute(
+          'update event set confirmed_count = confirmed_count + 1 where id = ?',
+          [event.id],
+          'run',
+          tx.getTransactionContext(),
+        );
       const registration = tx.create(Registration, {
         event: tx.getReference(Event, event.id),
         token: newToken(),

@@ -50,11 +50,15 @@ export function readFormNonce(sessionKey: Buffer, eventId: number, value: unknow
 export type SpamReason = 'nonce' | 'honeypot' | 'too_fast';
 
 /** Why a public form submission looks like a robot's (null: it does not). */
-export function spamReason(nonce: FormNonce | null, body: Record<string, unknown>, minFillSeconds: number, now = Date.now()): SpamReason | null {
+export function spamReason(
+  nonce: FormNonce | null,
+  body: Record<string, unknown>,
+  minFillSeconds: number,
+  now = Date.now(),
+): SpamReason | null {
   if (!nonce) return 'nonce';
   const trap = body[HONEYPOT_FIELD];
   if (trap !== undefined && String(trap).trim() !== '') return 'honeypot';
   if (now - nonce.issuedAt < minFillSeconds * 1000) return 'too_fast';
   return null;
 }
-

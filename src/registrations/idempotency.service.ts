@@ -25,10 +25,17 @@ export type StoreOutcome = (tx: EntityManager, registration: Registration) => Pr
 export function requestHash(value: unknown): string {
   const canonical = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(canonical);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+      );
     return v;
   };
-  return createHash('sha256').update(JSON.stringify(canonical(value)) ?? '').digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(value)) ?? '')
+    .digest('hex');
 }
 
 const expiryCutoff = (now = Date.now()) => new Date(now - IDEMPOTENCY_TTL_MS);
@@ -56,7 +63,9 @@ export async function sweepExpiredIdempotency(em: EntityManager, now = new Date(
  * after which the winner's outcome is found and replayed.
  */
 export async function registerOnce<T>(
-  em: EntityManager, once: OnceKey, response: (registration: Registration) => { status: number; body: unknown },
+  em: EntityManager,
+  once: OnceKey,
+  response: (registration: Registration) => { status: number; body: unknown },
   run: (store: StoreOutcome) => Promise<T>,
 ): Promise<OnceOutcome<T>> {
   const before = await previous(em, once);

@@ -20,20 +20,34 @@ const RegistrationBody = Type.Object({
   lastName: Type.String({ maxLength: 1000 }),
   email: Type.String({ maxLength: 1000 }),
   organisation: Type.String({ maxLength: 1000 }),
-  structureType: Type.String({ maxLength: 200, description: 'A key of the event\'s structureTypes' }),
+  structureType: Type.String({ maxLength: 200, description: "A key of the event's structureTypes" }),
   consent: Type.Boolean({ description: 'The attendee agreed to the processing of their personal data' }),
   locale: Type.Optional(StringEnum(['fr', 'en'] as const)),
-  answers: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), {
-    maxProperties: 200,
-    description: 'Answers to the form\'s other questions, keyed by field key (GET /api/v1/events/:id/form): text, number, true/false, an option key, a list of option keys, a list of session ids for a group preference',
-  })),
+  answers: Type.Optional(
+    Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), {
+      maxProperties: 200,
+      description:
+        "Answers to the form's other questions, keyed by field key (GET /api/v1/events/:id/form): text, number, true/false, an option key, a list of option keys, a list of session ids for a group preference",
+    }),
+  ),
 });
 
 const RegistrationResponse = Type.Object(
   {
-    id: Type.Integer(), eventId: Type.Integer(), status: Status, firstName: Type.String(), lastName: Type.String(), email: Type.String(),
-    organisation: Type.String(), structureType: Type.String(), groupId: Type.Union([Type.Integer(), Type.Null()]),
-    answers: Type.Record(Type.String(), Type.Unknown()), locale: Type.String(), manageUrl: Type.String(), createdAt: Type.String(), updatedAt: Type.String(),
+    id: Type.Integer(),
+    eventId: Type.Integer(),
+    status: Status,
+    firstName: Type.String(),
+    lastName: Type.String(),
+    email: Type.String(),
+    organisation: Type.String(),
+    structureType: Type.String(),
+    groupId: Type.Union([Type.Integer(), Type.Null()]),
+    answers: Type.Record(Type.String(), Type.Unknown()),
+    locale: Type.String(),
+    manageUrl: Type.String(),
+    createdAt: Type.String(),
+    updatedAt: Type.String(),
   },
   { $id: 'Registration' },
 );
@@ -41,9 +55,20 @@ export { RegistrationResponse };
 
 export function registrationJson(r: Registration, publicUrl: string) {
   return {
-    id: r.id, eventId: r.event.id, status: r.status, firstName: r.firstName, lastName: r.lastName, email: r.email,
-    organisation: r.organisation, structureType: r.structureType, groupId: r.group?.id ?? null, answers: exportAnswers(r.answers), locale: r.locale,
-    manageUrl: `${publicUrl}/r/${r.token}`, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
+    id: r.id,
+    eventId: r.event.id,
+    status: r.status,
+    firstName: r.firstName,
+    lastName: r.lastName,
+    email: r.email,
+    organisation: r.organisation,
+    structureType: r.structureType,
+    groupId: r.group?.id ?? null,
+    answers: exportAnswers(r.answers),
+    locale: r.locale,
+    manageUrl: `${publicUrl}/r/${r.token}`,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
   };
 }
 
@@ -53,50 +78,86 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
   const tags = ['registrations'];
   const security = [{ bearer: [] }];
 
-  app.post('/api/v1/events/:id/registrations', {
-    schema: {
-      tags, security, params: IdParams, body: RegistrationBody, response: { 201: Type.Ref('Registration'), ...errorResponses },
-      headers: Type.Object({
-        'idempotency-key': Type.Optional(Type.String({
-          minLength: 1, maxLength: 200,
-          description: 'Retry safely: the same key with the same body answers the first response again (kept 24 h); with another body, 422 idempotency_key_reused',
-        })),
-      }),
-      summary: 'Register an attendee: confirmed while seats remain, then waitlisted',
+  app.post(
+    '/api/v1/events/:id/registrations',
+    {
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        body: RegistrationBody,
+        response: { 201: Type.Ref('Registration'), ...errorResponses },
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 200,
+              description:
+                'Retry safely: the same key with the same body answers the first response again (kept 24 h); with another body, 422 idempotency_key_reused',
+            }),
+          ),
+        }),
+        summary: 'Register an attendee: confirmed while seats remain, then waitlisted',
+      },
     },
-  }, async (request, reply) => {
-    const event = await findEvent(request.em, request.params.id);
-    const { locale, answers, ...builtIns } = request.body;
-    const submission = apiSubmission(await loadDefinition(request.em, event), builtIns, answers);
-    const options = { locale: locale ?? 'fr', mail: fastify.mail.settings, unsafeCapacityCheck: opts.config.unsafeCapacityCheck };
-    const key = request.headers['idempotency-key'];
-    const once = key ? { scope: `api:${request.organiser!.id}:${event.id}`, key, requestHash: requestHash(request.body) } : null;
-    const outcome = await (once
-      ? registerOnce(request.em, once, (r) => ({ status: 201, body: registrationJson(r, opts.config.publicUrl) }), (inTransaction) => register(request.em, event, submission, { ...options, inTransaction }))
-      : register(request.em, event, submission, options).then((value) => ({ kind: 'new' as const, value }))
-    ).catch((error) => {
-      throw apiErrorFields(error);
-    });
-    if (outcome.kind === 'mismatch') throw new AppError(422, 'idempotency_key_reused', [{ field: 'Idempotency-Key', code: 'idempotency_key_reused' }]);
-    if (outcome.kind === 'replay') return reply.code(outcome.record.status).header('idempotent-replayed', 'true').send(outcome.record.body);
-    return reply.code(201).send(registrationJson(outcome.value, opts.config.publicUrl));
-  });
+    async (request, reply) => {
+      const event = await findEvent(request.em, request.params.id);
+      const { locale, answers, ...builtIns } = request.body;
+      const submission = apiSubmission(await loadDefinition(request.em, event), builtIns, answers);
+      const options = {
+        locale: locale ?? 'fr',
+        mail: fastify.mail.settings,
+        unsafeCapacityCheck: opts.config.unsafeCapacityCheck,
+      };
+      const key = request.headers['idempotency-key'];
+      const once = key
+        ? { scope: `api:${request.organiser!.id}:${event.id}`, key, requestHash: requestHash(request.body) }
+        : null;
+      const outcome = await (once
+        ? registerOnce(
+            request.em,
+            once,
+            (r) => ({ status: 201, body: registrationJson(r, opts.config.publicUrl) }),
+            (inTransaction) => register(request.em, event, submission, { ...options, inTransaction }),
+          )
+        : register(request.em, event, submission, options).then((value) => ({ kind: 'new' as const, value }))
+      ).catch((error) => {
+        throw apiErrorFields(error);
+      });
+      if (outcome.kind === 'mismatch')
+        throw new AppError(422, 'idempotency_key_reused', [
+          { field: 'Idempotency-Key', code: 'idempotency_key_reused' },
+        ]);
+      if (outcome.kind === 'replay')
+        return reply.code(outcome.record.status).header('idempotent-replayed', 'true').send(outcome.record.body);
+      return reply.code(201).send(registrationJson(outcome.value, opts.config.publicUrl));
+    },
+  );
 
-  app.get('/api/v1/events/:id/registrations', {
-    schema: {
-      tags, security, params: IdParams,
-      querystring: Type.Object({
-        limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-        offset: Type.Integer({ minimum: 0, default: 0 }),
-        status: Type.Optional(Status),
-        structureType: Type.Optional(Type.String()),
-      }),
-      response: { 200: Type.Object({ items: Type.Array(Type.Ref('Registration')), total: Type.Integer() }), ...errorResponses },
-      summary: 'Registrations of an event, oldest first',
+  app.get(
+    '/api/v1/events/:id/registrations',
+    {
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        querystring: Type.Object({
+          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+          offset: Type.Integer({ minimum: 0, default: 0 }),
+          status: Type.Optional(Status),
+          structureType: Type.Optional(Type.String()),
+        }),
+        response: {
+          200: Type.Object({ items: Type.Array(Type.Ref('Registration')), total: Type.Integer() }),
+          ...errorResponses,
+        },
+        summary: 'Registrations of an event, oldest first',
+      },
     },
-  }, async (request) => {
-    const event = await findEvent(request.em, request.params.id);
-    const { items, total } = await listRegistrations(request.em, event, request.query);
-    return { items: items.map((r) => registrationJson(r, opts.config.publicUrl)), total };
-  });
+    async (request) => {
+      const event = await findEvent(request.em, request.params.id);
+      const { items, total } = await listRegistrations(request.em, event, request.query);
+      return { items: items.map((r) => registrationJson(r, opts.config.publicUrl)), total };
+    },
+  );
 }

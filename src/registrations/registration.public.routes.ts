@@ -22,67 +22,112 @@ export default async function registrationPublicRoutes(app: FastifyInstance, opt
   app.get<{ Params: SlugParams }>('/e/:slug/register', async (request, reply) => {
     // The page everyone opens when the link goes out: rendered once per language and kept briefly (src/events/event-cache.ts).
     const { event, definition } = await publicEventSnapshot(app.orm, request.params.slug);
-    return sendCachedPage(reply, app.orm, `register:${event.slug}`, 'public/register',
+    return sendCachedPage(
+      reply,
+      app.orm,
+      `register:${event.slug}`,
+      'public/register',
       async () => ({
-        event: await withCurrentSeats(app.orm, event), form: formView(resolveForm(definition, event, request.t), {}, [], request.t), window: registrationWindow(event),
+        event: await withCurrentSeats(app.orm, event),
+        form: formView(resolveForm(definition, event, request.t), {}, [], request.t),
+        window: registrationWindow(event),
         // The page's own address, whatever spelling of it the first visitor used.
         path: `/e/${event.slug}/register`,
       }),
-      { formNonce: issueFormNonce(opts.config.sessionKey, event.id) });
+      { formNonce: issueFormNonce(opts.config.sessionKey, event.id) },
+    );
   });
 
-  app.post<{ Params: SlugParams; Body: Record<string, unknown> }>('/e/:slug/register', { preHandler: app.csrfProtection }, async (request, reply) => {
-    const { event, definition } = await publicEventSnapshot(app.orm, request.params.slug);
-    const values = request.body ?? {};
-    const nonce = readFormNonce(opts.config.sessionKey, event.id, values[NONCE_FIELD]);
-    const spam = spamReason(nonce, values, opts.config.formMinFillSeconds);
-    const options = { locale: request.locale, mail: app.mail.settings, unsafeCapacityCheck: opts.config.unsafeCapacityCheck, definition };
-    const formNonce = nonce ? values[NONCE_FIELD] : issueFormNonce(opts.config.sessionKey, event.id);
-    try {
-      if (spam || !nonce) {
-        // Robots (honeypot filled, form sent too fast, no nonce of ours) get a generic refusal and
-        // nothing is stored; one with mistakes, or sent while registration is closed, is answered as
-        // usual, so people who pasted fast are told what to fix.
-        await checkSubmission(request.em, event, values, options);
-        request.log.info({ reason: spam, event: event.id }, 'registration refused as spam');
-        return reply.page('public/registration-refused', { event }, 400);
+  app.post<{ Params: SlugParams; Body: Record<string, unknown> }>(
+    '/e/:slug/register',
+    { preHandler: app.csrfProtection },
+    async (request, reply) => {
+      const { event, definition } = await publicEventSnapshot(app.orm, request.params.slug);
+      const values = request.body ?? {};
+      const nonce = readFormNonce(opts.config.sessionKey, event.id, values[NONCE_FIELD]);
+      const spam = spamReason(nonce, values, opts.config.formMinFillSeconds);
+      const options = {
+        locale: request.locale,
+        mail: app.mail.settings,
+        unsafeCapacityCheck: opts.config.unsafeCapacityCheck,
+        definition,
+      };
+      const formNonce = nonce ? values[NONCE_FIELD] : issueFormNonce(opts.config.sessionKey, event.id);
+      try {
+        if (spam || !nonce) {
+          // Robots (honeypot filled, form sent too fast, no nonce of ours) get a generic refusal and
+          // nothing is stored; one with mistakes, or sent while registration is closed, is answered as
+          // usual, so people who pasted fast are told what to fix.
+          await checkSubmission(request.em, event, values, options);
+          request.log.info({ reason: spam, event: event.id }, 'registration refused as spam');
+          return reply.page('public/registration-refused', { event }, 400);
+        }
+        // A second submit of the same rendered form (double click, retry, back and resend) lands on the first one's page.
+        const outcome = await registerOnce(
+          request.em,
+          { scope: `form:${event.id}`, key: nonce.id, requestHash: '' },
+          () => ({ status: 303, body: null }),
+          (inTransaction) => register(request.em, event, values, { ...options, inTransaction }),
+        );
+        const registration =
+          outcome.kind === 'new'
+            ? outcome.value
+            : await request.em.findOneOrFail(Registration, { id: outcome.record.registration.id });
+        return reply.redirect(`/r/${registration.token}?new=1`, 303);
+      } catch (error) {
+        if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
+        const status = error instanceof ValidationError ? 400 : error.statusCode;
+        const form = formView(resolveForm(definition, event, request.t), values, error.details, request.t);
+        // Already registered: offer to email the private link to that address (below the form's errors).
+        const linkFor = error.code === 'already_registered' ? String(values.email ?? '') : null;
+        return reply.page(
+          'public/register',
+          {
+            event,
+            form,
+            window: registrationWindow(event),
+            errors: error.details,
+            problem: error.details.length ? null : error.code,
+            formNonce,
+            linkFor,
+          },
+          status,
+        );
       }
-      // A second submit of the same rendered form (double click, retry, back and resend) lands on the first one's page.
-      const outcome = await registerOnce(request.em, { scope: `form:${event.id}`, key: nonce.id, requestHash: '' }, () => ({ status: 303, body: null }),
-        (inTransaction) => register(request.em, event, values, { ...options, inTransaction }));
-      const registration = outcome.kind === 'new' ? outcome.value : await request.em.findOneOrFail(Registration, { id: outcome.record.registration.id });
-      return reply.redirect(`/r/${registration.token}?new=1`, 303);
-    } catch (error) {
-      if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
-      const status = error instanceof ValidationError ? 400 : error.statusCode;
-      const form = formView(resolveForm(definition, event, request.t), values, error.details, request.t);
-      // Already registered: offer to email the private link to that address (below the form's errors).
-      const linkFor = error.code === 'already_registered' ? String(values.email ?? '') : null;
-      return reply.page('public/register', { event, form, window: registrationWindow(event), errors: error.details, problem: error.details.length ? null : error.code, formNonce, linkFor }, status);
-    }
-  });
+    },
+  );
 
-  app.post<{ Params: SlugParams; Body: Record<string, unknown> }>('/e/:slug/private-link', { preHandler: app.csrfProtection }, async (request, reply) => {
-    const { event } = await publicEventSnapshot(app.orm, request.params.slug);
-    const email = typeof request.body?.email === 'string' ? request.body.email.slice(0, 254) : '';
-    await emailPrivateLink(request.em, event, email, app.mail.settings);
-    // The same answer whether or not the address is registered.
-    return reply.page('public/private-link-sent', { event, email });
-  });
+  app.post<{ Params: SlugParams; Body: Record<string, unknown> }>(
+    '/e/:slug/private-link',
+    { preHandler: app.csrfProtection },
+    async (request, reply) => {
+      const { event } = await publicEventSnapshot(app.orm, request.params.slug);
+      const email = typeof request.body?.email === 'string' ? request.body.email.slice(0, 254) : '';
+      await emailPrivateLink(request.em, event, email, app.mail.settings);
+      // The same answer whether or not the address is registered.
+      return reply.page('public/private-link-sent', { event, email });
+    },
+  );
 
-  app.get<{ Params: TokenParams; Querystring: { new?: string; updated?: string } }>('/r/:token', async (request, reply) => {
-    const registration = await findByToken(request.em, request.params.token);
-    const event = registration.event;
-    const form = await loadResolvedForm(request.em, event, request.t);
-    return reply.page('public/registration', {
-      registration, event, plenaries: plenaries(event), justRegistered: request.query.new === '1',
-      structureType: structureTypeLabel(event.structureTypes, registration.structureType),
-      answers: answerRows(form, registration.answers, request.t, request.locale).filter((row) => !row.removed),
-      canEdit: registration.status !== 'cancelled' && registrationWindow(event) === 'open',
-      updated: request.query.updated === '1',
-      showGroup: event.assignmentsPublishedAt != null,
-    });
-  });
+  app.get<{ Params: TokenParams; Querystring: { new?: string; updated?: string } }>(
+    '/r/:token',
+    async (request, reply) => {
+      const registration = await findByToken(request.em, request.params.token);
+      const event = registration.event;
+      const form = await loadResolvedForm(request.em, event, request.t);
+      return reply.page('public/registration', {
+        registration,
+        event,
+        plenaries: plenaries(event),
+        justRegistered: request.query.new === '1',
+        structureType: structureTypeLabel(event.structureTypes, registration.structureType),
+        answers: answerRows(form, registration.answers, request.t, request.locale).filter((row) => !row.removed),
+        canEdit: registration.status !== 'cancelled' && registrationWindow(event) === 'open',
+        updated: request.query.updated === '1',
+        showGroup: event.assignmentsPublishedAt != null,
+      });
+    },
+  );
 
   // The attendee changes their answers: the form prefilled, then the same checks as at registration.
   app.get<{ Params: TokenParams }>('/r/:token/edit', async (request, reply) => {
@@ -91,26 +136,58 @@ export default async function registrationPublicRoutes(app: FastifyInstance, opt
     const resolved = await loadResolvedForm(request.em, event, request.t);
     const values = {
       ...formValuesFromAnswers(resolved, registration.answers),
-      firstName: registration.firstName, lastName: registration.lastName, email: registration.email,
-      organisation: registration.organisation, structureType: registration.structureType, consent: 'yes',
+      firstName: registration.firstName,
+      lastName: registration.lastName,
+      email: registration.email,
+      organisation: registration.organisation,
+      structureType: registration.structureType,
+      consent: 'yes',
     };
-    const locked = registration.status === 'cancelled' ? 'registration_cancelled' : registrationWindow(event) !== 'open' ? 'answers_locked' : null;
-    return reply.page('public/edit-answers', { registration, event, form: formView(resolved, values, [], request.t), problem: locked }, locked ? 409 : 200);
+    const locked =
+      registration.status === 'cancelled'
+        ? 'registration_cancelled'
+        : registrationWindow(event) !== 'open'
+          ? 'answers_locked'
+          : null;
+    return reply.page(
+      'public/edit-answers',
+      { registration, event, form: formView(resolved, values, [], request.t), problem: locked },
+      locked ? 409 : 200,
+    );
   });
 
-  app.post<{ Params: TokenParams; Body: Record<string, unknown> }>('/r/:token/edit', { preHandler: app.csrfProtection }, async (request, reply) => {
-    const registration = await findByToken(request.em, request.params.token);
-    const values = request.body ?? {};
-    try {
-      await updateAnswers(request.em, registration, values);
-      return reply.redirect(`/r/${registration.token}?updated=1`, 303);
-    } catch (error) {
-      if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
-      const status = error instanceof ValidationError ? 400 : error.statusCode;
-      const form = formView(await loadResolvedForm(request.em, registration.event, request.t), values, error.details, request.t);
-      return reply.page('public/edit-answers', { registration, event: registration.event, form, errors: error.details, problem: error.details.length ? null : error.code }, status);
-    }
-  });
+  app.post<{ Params: TokenParams; Body: Record<string, unknown> }>(
+    '/r/:token/edit',
+    { preHandler: app.csrfProtection },
+    async (request, reply) => {
+      const registration = await findByToken(request.em, request.params.token);
+      const values = request.body ?? {};
+      try {
+        await updateAnswers(request.em, registration, values);
+        return reply.redirect(`/r/${registration.token}?updated=1`, 303);
+      } catch (error) {
+        if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
+        const status = error instanceof ValidationError ? 400 : error.statusCode;
+        const form = formView(
+          await loadResolvedForm(request.em, registration.event, request.t),
+          values,
+          error.details,
+          request.t,
+        );
+        return reply.page(
+          'public/edit-answers',
+          {
+            registration,
+            event: registration.event,
+            form,
+            errors: error.details,
+            problem: error.details.length ? null : error.code,
+          },
+          status,
+        );
+      }
+    },
+  );
 
   app.get<{ Params: TokenParams }>('/r/:token/invite.ics', async (request, reply) => {
     const registration = await findByToken(request.em, request.params.token);
@@ -118,7 +195,13 @@ export default async function registrationPublicRoutes(app: FastifyInstance, opt
     return reply
       .type('text/calendar; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="${registration.event.slug}.ics"`)
-      .send(buildCalendar(registration.event, { publicUrl: opts.config.publicUrl, registration, showGroup: registration.event.assignmentsPublishedAt != null }));
+      .send(
+        buildCalendar(registration.event, {
+          publicUrl: opts.config.publicUrl,
+          registration,
+          showGroup: registration.event.assignmentsPublishedAt != null,
+        }),
+      );
   });
 
   app.get<{ Params: TokenParams }>('/r/:token/cancel', async (request, reply) => {

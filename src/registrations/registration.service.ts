@@ -22,17 +22,26 @@ export function newToken(): string {
  * both see the last seat free: the database decides, not a read followed by a write.
  */
 export async function claimSeat(em: EntityManager, eventId: number): Promise<boolean> {
-  const result = await em.getConnection().execute(
-    'update event set confirmed_count = confirmed_count + 1 where id = ? and (capacity is null or confirmed_count < capacity)',
-    [eventId],
-    'run',
-    em.getTransactionContext(),
-  );
+  const result = await em
+    .getConnection()
+    .execute(
+      'update event set confirmed_count = confirmed_count + 1 where id = ? and (capacity is null or confirmed_count < capacity)',
+      [eventId],
+      'run',
+      em.getTransactionContext(),
+    );
   return (result as { affectedRows: number }).affectedRows === 1;
 }
 
 async function releaseSeat(em: EntityManager, eventId: number): Promise<void> {
-  await em.getConnection().execute('update event set confirmed_count = confirmed_count - 1 where id = ? and confirmed_count > 0', [eventId], 'run', em.getTransactionContext());
+  await em
+    .getConnection()
+    .execute(
+      'update event set confirmed_count = confirmed_count - 1 where id = ? and confirmed_count > 0',
+      [eventId],
+      'run',
+      em.getTransactionContext(),
+    );
 }
 
 export interface RegisterOptions {
@@ -63,17 +72,31 @@ async function naiveSeatCheck(em: EntityManager, event: Event): Promise<boolean>
  * What a registration must pass before anything is written: registration is open and the answers are
  * valid. Throws the usual errors (409 for the window, ValidationError for the answers).
  */
-export async function checkSubmission(em: EntityManager, event: Event, raw: Record<string, unknown>, options: Pick<RegisterOptions, 'now' | 'definition'> = {}) {
+export async function checkSubmission(
+  em: EntityManager,
+  event: Event,
+  raw: Record<string, unknown>,
+  options: Pick<RegisterOptions, 'now' | 'definition'> = {},
+) {
   const window = registrationWindow(event, options.now);
   if (window !== 'open') throw new AppError(409, `registration_${window}`);
   await ensureSessions(event);
-  const { value, answers, errors } = validateRegistration(options.definition ?? (await loadDefinition(em, event)), event, raw);
+  const { value, answers, errors } = validateRegistration(
+    options.definition ?? (await loadDefinition(em, event)),
+    event,
+    raw,
+  );
   if (errors.length) throw new ValidationError(errors);
   return { value, answers };
 }
 
 /** Registers an attendee: confirmed while seats remain, then on the waiting list. */
-export async function register(em: EntityManager, event: Event, raw: Record<string, unknown>, options: RegisterOptions = {}): Promise<Registration> {
+export async function register(
+  em: EntityManager,
+  event: Event,
+  raw: Record<string, unknown>,
+  options: RegisterOptions = {},
+): Promise<Registration> {
   const { value, answers } = await checkSubmission(em, event, raw, options);
   const naive = options.unsafeCapacityCheck ? await naiveSeatCheck(em, event) : null;
   const token = newToken();
@@ -83,12 +106,33 @@ export async function register(em: EntityManager, event: Event, raw: Record<stri
   // below, and the other email is rendered in the transaction if the guess was wrong.
   const likely = event.capacity === null || event.confirmedCount < event.capacity ? 'confirmation' : 'waitlisted';
   const early = options.mail
-    ? renderRegistrationMail({ firstName: value.firstName, lastName: value.lastName, email: value.email, locale, token, status: 'confirmed', group: null }, event, likely, options.mail)
+    ? renderRegistrationMail(
+        {
+          firstName: value.firstName,
+          lastName: value.lastName,
+          email: value.email,
+          locale,
+          token,
+          status: 'confirmed',
+          group: null,
+        },
+        event,
+        likely,
+        options.mail,
+      )
     : undefined;
   try {
     return await em.transactional(async (tx) => {
       const confirmed = naive === null ? await claimSeat(tx, event.id) : naive;
-      if (naive) await tx.getConnection().execute('update event set confirmed_count = confirmed_count + 1 where id = ?', [event.id], 'run', tx.getTransactionContext());
+      if (naive)
+        await tx
+          .getConnection()
+          .execute(
+            'update event set confirmed_count = confirmed_count + 1 where id = ?',
+            [event.id],
+            'run',
+            tx.getTransactionContext(),
+          );
       const now = new Date();
       const registration = tx.create(Registration, {
         event: tx.getReference(Event, event.id),
@@ -110,17 +154,30 @@ export async function register(em: EntityManager, event: Event, raw: Record<stri
       await tx.flush();
       if (options.inTransaction) await options.inTransaction(tx, registration);
       const kind = confirmed ? 'confirmation' : 'waitlisted';
-      if (options.mail) await queueRegistrationMail(tx, registration, event, kind, options.mail, {}, kind === likely ? early : undefined);
+      if (options.mail)
+        await queueRegistrationMail(
+          tx,
+          registration,
+          event,
+          kind,
+          options.mail,
+          {},
+          kind === likely ? early : undefined,
+        );
       return registration;
     });
   } catch (error) {
-    if (error instanceof UniqueConstraintViolationException) throw new AppError(409, 'already_registered', [{ field: 'email', code: 'already_registered' }]);
+    if (error instanceof UniqueConstraintViolationException)
+      throw new AppError(409, 'already_registered', [{ field: 'email', code: 'already_registered' }]);
     throw error;
   }
 }
 
 export async function findByToken(em: EntityManager, token: string): Promise<Registration> {
-  const registration = token.length <= 64 ? await em.findOne(Registration, { token }, { populate: ['event', 'event.sessions', 'group'] }) : null;
+  const registration =
+    token.length <= 64
+      ? await em.findOne(Registration, { token }, { populate: ['event', 'event.sessions', 'group'] })
+      : null;
   if (!registration) throw notFound();
   return registration;
 }
@@ -129,7 +186,12 @@ export async function findByToken(em: EntityManager, token: string): Promise<Reg
  * The attendee changes their answers (their private page): the form's current rules apply, answers to
  * questions now hidden are dropped, answers to questions since removed from the form are kept.
  */
-export async function updateAnswers(em: EntityManager, registration: Registration, raw: Record<string, unknown>, options: { now?: Date } = {}): Promise<Registration> {
+export async function updateAnswers(
+  em: EntityManager,
+  registration: Registration,
+  raw: Record<string, unknown>,
+  options: { now?: Date } = {},
+): Promise<Registration> {
   const event = registration.event;
   if (registration.status === 'cancelled') throw new AppError(410, 'registration_cancelled');
   const window = registrationWindow(event, options.now);
@@ -139,15 +201,24 @@ export async function updateAnswers(em: EntityManager, registration: Registratio
   const { value, answers, errors } = validateRegistration(form, event, raw);
   if (errors.length) throw new ValidationError(errors);
   const current = new Set(form.sections.flatMap((s) => s.fields.map((f) => f.key)));
-  const kept = Object.fromEntries(Object.entries(storedAnswers(registration.answers)).filter(([key]) => !current.has(key)));
+  const kept = Object.fromEntries(
+    Object.entries(storedAnswers(registration.answers)).filter(([key]) => !current.has(key)),
+  );
   Object.assign(registration, {
-    firstName: value.firstName, lastName: value.lastName, email: value.email, emailKey: value.email.toLowerCase(),
-    organisation: value.organisation, structureType: value.structureType, answers: { ...kept, ...answers }, updatedAt: new Date(),
+    firstName: value.firstName,
+    lastName: value.lastName,
+    email: value.email,
+    emailKey: value.email.toLowerCase(),
+    organisation: value.organisation,
+    structureType: value.structureType,
+    answers: { ...kept, ...answers },
+    updatedAt: new Date(),
   });
   try {
     await em.flush();
   } catch (error) {
-    if (error instanceof UniqueConstraintViolationException) throw new AppError(409, 'already_registered', [{ field: 'email', code: 'already_registered' }]);
+    if (error instanceof UniqueConstraintViolationException)
+      throw new AppError(409, 'already_registered', [{ field: 'email', code: 'already_registered' }]);
     throw error;
   }
   return registration;
@@ -161,13 +232,24 @@ export interface CancelOptions {
 }
 
 /** Cancels a registration; a freed seat goes to the first person on the waiting list, who is returned. */
-export async function cancel(em: EntityManager, registration: Registration, options: CancelOptions = {}): Promise<Registration | null> {
+export async function cancel(
+  em: EntityManager,
+  registration: Registration,
+  options: CancelOptions = {},
+): Promise<Registration | null> {
   if (registration.status === 'cancelled') return null;
   const promoted = await em.transactional(async (tx) => {
-    const reg = await tx.findOneOrFail(Registration, { id: registration.id }, { populate: ['event.sessions', 'group'] });
+    const reg = await tx.findOneOrFail(
+      Registration,
+      { id: registration.id },
+      { populate: ['event.sessions', 'group'] },
+    );
     if (reg.status === 'cancelled') return null;
     // Written before the change: the CANCEL withdraws what the attendee's invite holds now.
-    if (options.mail) await queueRegistrationMail(tx, reg, reg.event, 'cancellation', options.mail, { byOrganiser: options.byOrganiser });
+    if (options.mail)
+      await queueRegistrationMail(tx, reg, reg.event, 'cancellation', options.mail, {
+        byOrganiser: options.byOrganiser,
+      });
     const wasConfirmed = reg.status === 'confirmed';
     reg.status = 'cancelled';
     reg.group = null;
@@ -175,7 +257,11 @@ export async function cancel(em: EntityManager, registration: Registration, opti
     await tx.flush();
     if (!wasConfirmed) return null;
     await releaseSeat(tx, reg.event.id);
-    const next = await tx.findOne(Registration, { event: reg.event.id, status: 'waitlisted' }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    const next = await tx.findOne(
+      Registration,
+      { event: reg.event.id, status: 'waitlisted' },
+      { orderBy: { createdAt: 'asc', id: 'asc' } },
+    );
     if (!next || !(await claimSeat(tx, reg.event.id))) return null;
     next.status = 'confirmed';
     next.updatedAt = new Date();
@@ -208,10 +294,9 @@ export async function listRegistrations(em: EntityManager, event: Event, filter:
 }
 
 export async function countByStatus(em: EntityManager, event: Event): Promise<Record<RegistrationStatus, number>> {
-  const rows: { status: RegistrationStatus; count: number | string }[] = await em.getConnection().execute(
-    'select status, count(*) as count from registration where event_id = ? group by status',
-    [event.id],
-  );
+  const rows: { status: RegistrationStatus; count: number | string }[] = await em
+    .getConnection()
+    .execute('select status, count(*) as count from registration where event_id = ? group by status', [event.id]);
   const counts = { confirmed: 0, waitlisted: 0, cancelled: 0 };
   for (const row of rows) counts[row.status] = Number(row.count);
   return counts;

@@ -45,7 +45,10 @@ const CHAR_WIDTH = 7.5;
  */
 export function escapeXml(text: string): string {
   return text
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
+    .replace(
+      /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+      '',
+    )
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -117,8 +120,10 @@ export function chartDescription(rows: ChartRow[], locale: 'fr' | 'en'): string 
  */
 export function barChartSvg(rows: ChartRow[], options: BarChartOptions): string {
   for (const row of rows) {
-    if (!Number.isFinite(row.count) || row.count < 0) throw new RangeError(`Invalid count for "${row.label}": ${row.count}`);
-    if (!Number.isFinite(row.percent) || row.percent < 0) throw new RangeError(`Invalid percent for "${row.label}": ${row.percent}`);
+    if (!Number.isFinite(row.count) || row.count < 0)
+      throw new RangeError(`Invalid count for "${row.label}": ${row.count}`);
+    if (!Number.isFinite(row.percent) || row.percent < 0)
+      throw new RangeError(`Invalid percent for "${row.label}": ${row.percent}`);
   }
   const { title, locale } = options;
   const width = Math.max(240, Math.round(options.width ?? 640));
@@ -146,7 +151,9 @@ export function barChartSvg(rows: ChartRow[], options: BarChartOptions): string 
 
   if (rows.length === 0) {
     y += LINE_HEIGHT;
-    body.push(`<text class="chart-empty" x="${MARGIN}" y="${y}">${locale === 'fr' ? 'Aucune donnée' : 'No data'}</text>`);
+    body.push(
+      `<text class="chart-empty" x="${MARGIN}" y="${y}">${locale === 'fr' ? 'Aucune donnée' : 'No data'}</text>`,
+    );
     y += ROW_GAP;
   }
 

@@ -47,7 +47,8 @@ function toText(value: unknown): string {
  * → JSON. Then formula neutralisation (not for numbers), then RFC 4180 quoting.
  */
 export function csvCell(value: unknown, separator: CsvSeparator): string {
-  if (separator !== ';' && separator !== ',') throw new RangeError(`Unsupported CSV separator: ${JSON.stringify(separator)}`);
+  if (separator !== ';' && separator !== ',')
+    throw new RangeError(`Unsupported CSV separator: ${JSON.stringify(separator)}`);
   let text = toText(value);
   if (typeof value !== 'number' && typeof value !== 'bigint' && text.length > 0 && FORMULA_TRIGGERS.has(text[0])) {
     text = `'${text}`;
@@ -60,7 +61,7 @@ export function csvCell(value: unknown, separator: CsvSeparator): string {
 
 /** One CSV record, terminated by CRLF. */
 export function csvRow(values: unknown[], separator: CsvSeparator): string {
-  return values.map((value) => csvCell(value, separator)).join(separator) + '\r\n';
+  return `${values.map((value) => csvCell(value, separator)).join(separator)}\r\n`;
 }
 
 /**

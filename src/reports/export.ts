@@ -116,7 +116,12 @@ export interface ExportColumn {
  * the form (its order, its current labels), then one per other key found in the stored answers
  * (questions since removed from the form). Answers read as on the registration's page (`displayAnswer`).
  */
-export async function exportColumns(em: EntityManager, event: Event, t: Translate, locale: string): Promise<ExportColumn[]> {
+export async function exportColumns(
+  em: EntityManager,
+  event: Event,
+  t: Translate,
+  locale: string,
+): Promise<ExportColumn[]> {
   const typeLabels = new Map(event.structureTypes.map((type) => [type.key, type.label]));
   const groupTitles = new Map(event.sessions.getItems().map((session) => [session.id, session.title]));
   const local = zonedMinutes(event.timezone);
@@ -129,13 +134,23 @@ export async function exportColumns(em: EntityManager, event: Event, t: Translat
     { header: t('fields.structureType'), width: 22, value: (r) => typeLabels.get(r.structureType) ?? r.structureType },
     { header: t('export.structureTypeKey'), width: 18, value: (r) => r.structureType },
     { header: t('fields.status'), width: 16, value: (r) => t(`export.status.${r.status}`) },
-    { header: t('export.present'), width: 10, value: (r) => (r.status === 'confirmed' && r.checkedInAt ? t('export.yes') : t('export.no')) },
+    {
+      header: t('export.present'),
+      width: 10,
+      value: (r) => (r.status === 'confirmed' && r.checkedInAt ? t('export.yes') : t('export.no')),
+    },
     { header: t('export.checkedInAt'), width: 17, value: (r) => local(r.checkedInAt) },
-    { header: t('export.group'), width: 22, value: (r) => (r.groupId === null ? '' : groupTitles.get(r.groupId) ?? '') },
+    {
+      header: t('export.group'),
+      width: 22,
+      value: (r) => (r.groupId === null ? '' : (groupTitles.get(r.groupId) ?? '')),
+    },
     { header: t('export.registeredAt'), width: 17, value: (r) => local(r.createdAt) },
   ];
   const form = await loadResolvedForm(em, event, t);
-  const questions = form.fields.filter((field) => !field.builtIn && FIELD_TYPES[field.type].answers).map((field) => ({ key: field.key, label: field.label }));
+  const questions = form.fields
+    .filter((field) => !field.builtIn && FIELD_TYPES[field.type].answers)
+    .map((field) => ({ key: field.key, label: field.label }));
   const known = new Set(questions.map((question) => question.key));
   const extra = (await answerKeys(em, event.id)).filter((key) => !known.has(key)).map((key) => ({ key, label: key }));
   // Each registration's answers are read once, whatever the number of question columns.
@@ -146,13 +161,22 @@ export async function exportColumns(em: EntityManager, event: Event, t: Translat
     return answers;
   };
   for (const question of [...questions, ...extra]) {
-    columns.push({ header: question.label, width: 20, value: (r) => displayAnswer(answersOf(r)[question.key], t, locale) });
+    columns.push({
+      header: question.label,
+      width: 20,
+      value: (r) => displayAnswer(answersOf(r)[question.key], t, locale),
+    });
   }
   return columns;
 }
 
 /** The CSV file, line by line: BOM, header, then one line per registration, batch after batch. */
-export async function* registrationsCsv(em: EntityManager, event: Event, columns: ExportColumn[], separator: CsvSeparator): AsyncGenerator<string> {
+export async function* registrationsCsv(
+  em: EntityManager,
+  event: Event,
+  columns: ExportColumn[],
+  separator: CsvSeparator,
+): AsyncGenerator<string> {
   async function* rows() {
     for await (const batch of registrationBatches(em, event.id)) {
       for (const registration of batch) yield columns.map((column) => column.value(registration));
@@ -160,7 +184,11 @@ export async function* registrationsCsv(em: EntityManager, event: Event, columns
   }
   // Joining a batch's lines before yielding keeps the stream's chunks a useful size.
   let buffer = '';
-  for await (const line of csvLines(columns.map((column) => column.header), rows(), separator)) {
+  for await (const line of csvLines(
+    columns.map((column) => column.header),
+    rows(),
+    separator,
+  )) {
     buffer += line;
     if (buffer.length >= 64 * 1024) {
       yield buffer;
@@ -172,7 +200,14 @@ export async function* registrationsCsv(em: EntityManager, event: Event, columns
 
 /** A worksheet name Excel accepts: at most 31 characters, none of []:*?/\, unique in the workbook. */
 export function sheetName(wanted: string, taken: Set<string>): string {
-  const base = wanted.replace(/[[\]:*?/\\]/g, ' ').replace(/\s+/g, ' ').replace(/^'+|'+$/g, '').trim().slice(0, 31).trim() || 'Feuille';
+  const base =
+    wanted
+      .replace(/[[\]:*?/\\]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .replace(/^'+|'+$/g, '')
+      .trim()
+      .slice(0, 31)
+      .trim() || 'Feuille';
   let name = base;
   for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base.slice(0, 31 - String(n).length - 1)} ${n}`;
   taken.add(name.toLowerCase());
@@ -188,11 +223,21 @@ const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
  * breakout group with its members. Sheets are written one after the other (each committed before the
  * next starts), which is what lets the writer stream. Strings are written as strings, never formulas.
  */
-export function registrationsXlsx(em: EntityManager, event: Event, columns: ExportColumn[], report: EventReport, t: Translate): Readable {
+export function registrationsXlsx(
+  em: EntityManager,
+  event: Event,
+  columns: ExportColumn[],
+  report: EventReport,
+  t: Translate,
+): Readable {
   const output = new PassThrough();
   // Without styles: exceljs then writes a row about twice as fast (styles cost ~20 µs a row), which
   // matters at 100,000 rows; percentages are therefore whole numbers (39), as on the report page.
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: false, useSharedStrings: false });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: output,
+    useStyles: false,
+    useSharedStrings: false,
+  });
   workbook.creator = 'Atelier';
   const taken = new Set<string>();
 
@@ -202,10 +247,18 @@ export function registrationsXlsx(em: EntityManager, event: Event, columns: Expo
     sheet.getRow(1).commit();
     for await (const batch of registrationBatches(em, event.id, { groupId })) {
       for (const registration of batch) {
-        sheet.addRow(columns.map((column) => {
-          const value = column.value(registration);
-          return value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : value;
-        })).commit();
+        sheet
+          .addRow(
+            columns.map((column) => {
+              const value = column.value(registration);
+              return value === null || value === undefined
+                ? ''
+                : typeof value === 'object'
+                  ? JSON.stringify(value)
+                  : value;
+            }),
+          )
+          .commit();
       }
       await tick();
     }
@@ -219,9 +272,19 @@ export function registrationsXlsx(em: EntityManager, event: Event, columns: Expo
     sheet.addRow([t('fields.structureType'), ...statuses.flatMap((s) => [t(`report.status.${s}`), '%'])]).commit();
     const rows = report.compared.confirmed.rows;
     rows.forEach((row, index) => {
-      sheet.addRow([row.label, ...statuses.flatMap((s) => [report.compared[s].rows[index].count, report.compared[s].rows[index].percent])]).commit();
+      sheet
+        .addRow([
+          row.label,
+          ...statuses.flatMap((s) => [report.compared[s].rows[index].count, report.compared[s].rows[index].percent]),
+        ])
+        .commit();
     });
-    sheet.addRow([t('report.total'), ...statuses.flatMap((s) => [report.compared[s].total, report.compared[s].total > 0 ? 100 : 0])]).commit();
+    sheet
+      .addRow([
+        t('report.total'),
+        ...statuses.flatMap((s) => [report.compared[s].total, report.compared[s].total > 0 ? 100 : 0]),
+      ])
+      .commit();
     sheet.commit();
   }
 

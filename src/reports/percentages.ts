@@ -170,14 +170,48 @@ export function breakdown(items: { key: string }[] | Record<string, number>, typ
 
 /** Words that start a complement: pluralisation stops there ("fournisseurs d'énergie"). */
 const FR_COMPLEMENT_WORDS = new Set([
-  'de', 'du', 'des', 'à', 'au', 'aux', 'en', 'pour', 'sur', 'chez', 'avec', 'sans', 'par', 'dans', 'sous', 'contre', 'entre', 'le', 'la', 'les',
+  'de',
+  'du',
+  'des',
+  'à',
+  'au',
+  'aux',
+  'en',
+  'pour',
+  'sur',
+  'chez',
+  'avec',
+  'sans',
+  'par',
+  'dans',
+  'sous',
+  'contre',
+  'entre',
+  'le',
+  'la',
+  'les',
 ]);
 /** Coordinations: pluralisation continues after them ("élus et agents"). */
 const FR_COORDINATION_WORDS = new Set(['et', 'ou']);
 
 /** -al words whose plural is -als. */
 const FR_AL_EXCEPTIONS = new Set([
-  'bal', 'cal', 'carnaval', 'cérémonial', 'chacal', 'choral', 'festival', 'récital', 'régal', 'naval', 'fatal', 'banal', 'bancal', 'natal', 'tonal', 'étal',
+  'bal',
+  'cal',
+  'carnaval',
+  'cérémonial',
+  'chacal',
+  'choral',
+  'festival',
+  'récital',
+  'régal',
+  'naval',
+  'fatal',
+  'banal',
+  'bancal',
+  'natal',
+  'tonal',
+  'étal',
 ]);
 /** -ail words whose plural is -aux (the others take -s: "détails", "portails"). */
 const FR_AIL_TO_AUX = new Set(['bail', 'corail', 'émail', 'soupirail', 'travail', 'vantail', 'vitrail']);
@@ -186,7 +220,8 @@ const FR_OU_TO_OUX = new Set(['bijou', 'caillou', 'chou', 'genou', 'hibou', 'jou
 /** -au/-eu words taking -s (the others take -x). */
 const FR_AU_EU_EXCEPTIONS = new Set(['landau', 'sarrau', 'bleu', 'pneu', 'émeu']);
 
-const isAcronym = (word: string): boolean => word.length > 1 && word === word.toLocaleUpperCase('fr') && /\p{Lu}/u.test(word);
+const isAcronym = (word: string): boolean =>
+  word.length > 1 && word === word.toLocaleUpperCase('fr') && /\p{Lu}/u.test(word);
 
 /** Plural of one French word (noun or adjective), keeping its case. Acronyms are invariable ("CCAS"). */
 export function pluralizeWordFr(word: string): string {
@@ -236,8 +271,34 @@ export function pluralizeLabelFr(label: string): string {
 
 /** Common words starting with an aspirated h (no elision: "de handicapés", "de hauts fonctionnaires"). */
 const FR_ASPIRATED_H = [
-  'hall', 'hamac', 'hameau', 'hanche', 'handicap', 'hangar', 'harcèle', 'hardi', 'hareng', 'haricot', 'harpe', 'hasard', 'hâte', 'hausse', 'haut',
-  'héros', 'hérisson', 'hibou', 'hiérarchi', 'hockey', 'hollandais', 'homard', 'hongrois', 'honte', 'hors', 'houx', 'huit', 'hutte',
+  'hall',
+  'hamac',
+  'hameau',
+  'hanche',
+  'handicap',
+  'hangar',
+  'harcèle',
+  'hardi',
+  'hareng',
+  'haricot',
+  'harpe',
+  'hasard',
+  'hâte',
+  'hausse',
+  'haut',
+  'héros',
+  'hérisson',
+  'hibou',
+  'hiérarchi',
+  'hockey',
+  'hollandais',
+  'homard',
+  'hongrois',
+  'honte',
+  'hors',
+  'houx',
+  'huit',
+  'hutte',
 ];
 
 /** Whether "de" elides to "d'" before `word`: initial vowel (y only before a consonant) or mute h. */
@@ -246,7 +307,8 @@ export function elidesFr(word: string): boolean {
   const plain = lower.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
   if (/^[aeiouæœ]/.test(plain)) return true;
   if (plain.startsWith('y')) return !/^y[aeiou]/.test(plain); // "d'ypérites" but "de yaourts"
-  if (plain.startsWith('h')) return !FR_ASPIRATED_H.some((prefix) => lower.startsWith(prefix) || plain.startsWith(prefix));
+  if (plain.startsWith('h'))
+    return !FR_ASPIRATED_H.some((prefix) => lower.startsWith(prefix) || plain.startsWith(prefix));
   return false;
 }
 
@@ -304,6 +366,8 @@ export function reportSentenceEn(
   noun: string | NounForms = { one: 'participant', other: 'participants' },
 ): string {
   const head = `${formatNumberEn(total)} ${nounFor(noun, total, 'en')}`;
-  const parts = sentenceRows(rows, 'en').map((row) => `${row.label} ${row.percent === 0 ? '<1%' : formatPercentEn(row.percent)}`);
+  const parts = sentenceRows(rows, 'en').map(
+    (row) => `${row.label} ${row.percent === 0 ? '<1%' : formatPercentEn(row.percent)}`,
+  );
   return parts.length === 0 ? head : `${head}: ${parts.join(', ')}`;
 }

@@ -48,32 +48,60 @@ function answerKey(value: unknown, type: 'choice' | 'yesno'): string {
  * registrations that did not answer (a question added later, or hidden by a condition). Percentages
  * are of all the registrations counted, so they add up to 100 with the "no answer" line.
  */
-export async function questionReports(em: EntityManager, event: Event, status: ReportStatus, t: Translate = translator('fr')): Promise<QuestionReport[]> {
+export async function questionReports(
+  em: EntityManager,
+  event: Event,
+  status: ReportStatus,
+  t: Translate = translator('fr'),
+): Promise<QuestionReport[]> {
   const form = await loadResolvedForm(em, event, t);
-  const questions = form.fields.filter((field) => !field.builtIn && (field.type === 'choice' || field.type === 'yesno') && isFieldKey(field.key));
+  const questions = form.fields.filter(
+    (field) => !field.builtIn && (field.type === 'choice' || field.type === 'yesno') && isFieldKey(field.key),
+  );
   const postgres = isPostgres(em);
   const reports: QuestionReport[] = [];
   for (const field of questions) {
     const type = field.type as 'choice' | 'yesno';
     // The key is bound as a parameter; "group by 1, 2" avoids repeating it (PostgreSQL would see two different expressions).
     const answer = postgres ? "(answers -> cast(? as text) ->> 'value')" : 'json_extract(answers, ?)';
-    const rows: { status: RegistrationStatus; answer: unknown; count: number | string; present: number | string }[] = await em.getConnection().execute(
-      `select status, ${answer} as answer, count(*) as count, count(checked_in_at) as present from registration where event_id = ? group by 1, 2`,
-      [postgres ? field.key : `$."${field.key}".value`, event.id],
-      'all',
-      em.getTransactionContext(),
-    );
+    const rows: { status: RegistrationStatus; answer: unknown; count: number | string; present: number | string }[] =
+      await em
+        .getConnection()
+        .execute(
+          `select status, ${answer} as answer, count(*) as count, count(checked_in_at) as present from registration where event_id = ? group by 1, 2`,
+          [postgres ? field.key : `$."${field.key}".value`, event.id],
+          'all',
+          em.getTransactionContext(),
+        );
     const counts = new Map<string, number>();
     for (const row of rows) {
       const key = answerKey(row.answer, type);
-      const n = countFor({ status: row.status, structureType: '', groupId: null, count: Number(row.count), present: Number(row.present) }, status);
+      const n = countFor(
+        {
+          status: row.status,
+          structureType: '',
+          groupId: null,
+          count: Number(row.count),
+          present: Number(row.present),
+        },
+        status,
+      );
       counts.set(key, (counts.get(key) ?? 0) + n);
     }
-    const options = type === 'yesno' ? [{ key: 'yes', label: t('form.yes') }, { key: 'no', label: t('form.no') }] : field.options ?? [];
+    const options =
+      type === 'yesno'
+        ? [
+            { key: 'yes', label: t('form.yes') },
+            { key: 'no', label: t('form.no') },
+          ]
+        : (field.options ?? []);
     const known = new Set(options.map((option) => option.key));
     const lines = [
       ...options.map((option) => ({ key: option.key, label: option.label })),
-      ...[...counts.keys()].filter((key) => key !== '' && !known.has(key)).sort().map((key) => ({ key, label: key })),
+      ...[...counts.keys()]
+        .filter((key) => key !== '' && !known.has(key))
+        .sort()
+        .map((key) => ({ key, label: key })),
       ...((counts.get('') ?? 0) > 0 ? [{ key: '', label: t('report.noAnswer') }] : []),
     ];
     const values = lines.map((line) => counts.get(line.key) ?? 0);

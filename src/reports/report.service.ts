@@ -2,7 +2,15 @@ import type { EntityManager } from '@mikro-orm/core';
 import { Event } from '../events/event.entity.js';
 import type { Translate } from '../i18n/i18n.js';
 import type { RegistrationStatus } from '../registrations/registration.entity.js';
-import { type Breakdown, type BreakdownRow, type LabelledType, breakdown, largestRemainder, reportSentenceEn, reportSentenceFr } from './percentages.js';
+import {
+  type Breakdown,
+  type BreakdownRow,
+  type LabelledType,
+  breakdown,
+  largestRemainder,
+  reportSentenceEn,
+  reportSentenceFr,
+} from './percentages.js';
 
 /** What a report counts: one registration status, the people checked in, or every registration. */
 export type ReportStatus = RegistrationStatus | 'present' | 'all';
@@ -38,14 +46,20 @@ export function countFor(row: CountRow, status: ReportStatus): number {
  */
 export async function countRows(em: EntityManager, eventIds: number[]): Promise<(CountRow & { eventId: number })[]> {
   if (eventIds.length === 0) return [];
-  const rows: { event_id: number; status: RegistrationStatus; structure_type: string; group_id: number | null; count: number | string; present: number | string }[] =
-    await em.getConnection().execute(
-      `select event_id, status, structure_type, group_id, count(*) as count, count(checked_in_at) as present from registration
+  const rows: {
+    event_id: number;
+    status: RegistrationStatus;
+    structure_type: string;
+    group_id: number | null;
+    count: number | string;
+    present: number | string;
+  }[] = await em.getConnection().execute(
+    `select event_id, status, structure_type, group_id, count(*) as count, count(checked_in_at) as present from registration
        where event_id in (${eventIds.map(() => '?').join(', ')}) group by event_id, status, structure_type, group_id`,
-      eventIds,
-      'all',
-      em.getTransactionContext(),
-    );
+    eventIds,
+    'all',
+    em.getTransactionContext(),
+  );
   return rows.map((row) => ({
     eventId: Number(row.event_id),
     status: row.status,
@@ -87,12 +101,18 @@ export interface EventReport {
 }
 
 /** Every figure of an event's report, for the registrations that match `status`. */
-export async function eventReport(em: EntityManager, event: Event, status: ReportStatus = 'confirmed'): Promise<EventReport> {
+export async function eventReport(
+  em: EntityManager,
+  event: Event,
+  status: ReportStatus = 'confirmed',
+): Promise<EventReport> {
   const rows = await countRows(em, [event.id]);
   const types = event.structureTypes;
   const allKeys = [...new Set(rows.map((row) => row.structureType))];
   const selected = alignedBreakdown(rows, types, status, allKeys);
-  const compared = Object.fromEntries(COMPARED_STATUSES.map((s) => [s, alignedBreakdown(rows, types, s, allKeys)])) as EventReport['compared'];
+  const compared = Object.fromEntries(
+    COMPARED_STATUSES.map((s) => [s, alignedBreakdown(rows, types, s, allKeys)]),
+  ) as EventReport['compared'];
   const byStatus = { confirmed: 0, waitlisted: 0, cancelled: 0 };
   for (const row of rows) byStatus[row.status] += row.count;
 
@@ -141,9 +161,17 @@ export async function seriesEvents(em: EntityManager, series: string, ids?: numb
  * the latest edition's, then types only older editions had, then keys no edition lists.
  */
 /** `ids`: only these events (those the organiser may see). */
-export async function seriesReport(em: EntityManager, series: string, status: ReportStatus = 'confirmed', ids?: number[]): Promise<SeriesReport> {
+export async function seriesReport(
+  em: EntityManager,
+  series: string,
+  status: ReportStatus = 'confirmed',
+  ids?: number[],
+): Promise<SeriesReport> {
   const events = await seriesEvents(em, series, ids);
-  const rows = await countRows(em, events.map((event) => event.id));
+  const rows = await countRows(
+    em,
+    events.map((event) => event.id),
+  );
 
   const types: LabelledType[] = [];
   const known = new Set<string>();
@@ -160,7 +188,8 @@ export async function seriesReport(em: EntityManager, series: string, status: Re
   const counts = events.map((event) => {
     const perType = new Map<string, number>();
     for (const row of rows) {
-      if (row.eventId === event.id) perType.set(row.structureType, (perType.get(row.structureType) ?? 0) + countFor(row, status));
+      if (row.eventId === event.id)
+        perType.set(row.structureType, (perType.get(row.structureType) ?? 0) + countFor(row, status));
     }
     return allTypes.map((type) => perType.get(type.key) ?? 0);
   });
@@ -182,8 +211,16 @@ export async function seriesReport(em: EntityManager, series: string, status: Re
  * The sentence ready to paste, in the page's language: "70 participants, dont 39 % de travailleurs
  * sociaux, …". Confirmed and present people are "participants"; other subsets are "people".
  */
-export function reportSentence(total: number, rows: BreakdownRow[], status: ReportStatus, locale: string, t: Translate): string {
+export function reportSentence(
+  total: number,
+  rows: BreakdownRow[],
+  status: ReportStatus,
+  locale: string,
+  t: Translate,
+): string {
   const people = status === 'waitlisted' || status === 'cancelled' || status === 'all';
-  const noun = people ? { one: t('report.noun.personOne'), other: t('report.noun.personOther') } : { one: t('report.noun.participantOne'), other: t('report.noun.participantOther') };
+  const noun = people
+    ? { one: t('report.noun.personOne'), other: t('report.noun.personOther') }
+    : { one: t('report.noun.participantOne'), other: t('report.noun.participantOther') };
   return locale === 'fr' ? reportSentenceFr(total, rows, noun) : reportSentenceEn(total, rows, noun);
 }

@@ -18,10 +18,16 @@ export const errorResponses = {
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
-export const DateTime = Type.String({ format: 'date-time', description: 'ISO 8601 with an offset, e.g. 2013-11-15T09:00:00+01:00' });
+export const DateTime = Type.String({
+  format: 'date-time',
+  description: 'ISO 8601 with an offset, e.g. 2013-11-15T09:00:00+01:00',
+});
 
 /** A string from a fixed list, as one JSON Schema `enum` (one clear error) rather than an anyOf of constants. */
-export function StringEnum<T extends string>(values: readonly T[], options: { description?: string; default?: T } = {}) {
+export function StringEnum<T extends string>(
+  values: readonly T[],
+  options: { description?: string; default?: T } = {},
+) {
   return Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
 }
 

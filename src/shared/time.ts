@@ -14,16 +14,37 @@ function partsFormatter(tz: string): Intl.DateTimeFormat {
   let formatter = partsFormatters.get(tz);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
     });
     partsFormatters.set(tz, formatter);
   }
   return formatter;
 }
 
-function wallClock(date: Date, tz: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
-  const parts = Object.fromEntries(partsFormatter(tz).formatToParts(date).map((p) => [p.type, p.value]));
-  return { year: +parts.year, month: +parts.month, day: +parts.day, hour: +parts.hour, minute: +parts.minute, second: +parts.second };
+function wallClock(
+  date: Date,
+  tz: string,
+): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+  const parts = Object.fromEntries(
+    partsFormatter(tz)
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  );
+  return {
+    year: +parts.year,
+    month: +parts.month,
+    day: +parts.day,
+    hour: +parts.hour,
+    minute: +parts.minute,
+    second: +parts.second,
+  };
 }
 
 /** Milliseconds to add to UTC to get the wall-clock time in `tz` at that instant. */
@@ -62,7 +83,12 @@ function displayFormatter(style: 'date' | 'time' | 'dateTime', tz: string, local
   const key = `${style}|${locale}|${tz}`;
   let formatter = displayFormatters.get(key);
   if (!formatter) {
-    const options: Intl.DateTimeFormatOptions = style === 'date' ? { dateStyle: 'full' } : style === 'time' ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' };
+    const options: Intl.DateTimeFormatOptions =
+      style === 'date'
+        ? { dateStyle: 'full' }
+        : style === 'time'
+          ? { timeStyle: 'short' }
+          : { dateStyle: 'medium', timeStyle: 'short' };
     formatter = new Intl.DateTimeFormat(locale, { timeZone: tz, ...options });
     displayFormatters.set(key, formatter);
   }

@@ -30,7 +30,11 @@ export default async function systemRoutes(app: FastifyInstance, opts: { config:
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => {
     const document = app.swagger() as { paths?: Record<string, unknown> };
-    const paths = Object.fromEntries(Object.entries(document.paths ?? {}).filter(([path]) => path.startsWith('/api/v1/') && !path.endsWith('openapi.json')));
+    const paths = Object.fromEntries(
+      Object.entries(document.paths ?? {}).filter(
+        ([path]) => path.startsWith('/api/v1/') && !path.endsWith('openapi.json'),
+      ),
+    );
     return { ...document, paths };
   });
 }

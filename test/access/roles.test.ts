@@ -6,7 +6,11 @@ import { TestSmtpServer } from '../support/smtp.js';
 
 const smtp = await TestSmtpServer.start();
 t.teardown(() => smtp.stop());
-const { app, orm } = await buildTestApp(t, { SMTP_URL: smtp.url, MAIL_FROM: 'Atelier <atelier@atelier.test>', MAIL_WORKER: 'false' });
+const { app, orm } = await buildTestApp(t, {
+  SMTP_URL: smtp.url,
+  MAIL_FROM: 'Atelier <atelier@atelier.test>',
+  MAIL_WORKER: 'false',
+});
 const owner = await signedInOrganiser(app);
 const event = await openEvent(orm.em.fork(), { title: 'Atelier de la solidarité', capacity: 30 });
 const eventUrl = `/admin/events/${event.id}`;
@@ -14,18 +18,25 @@ for (let n = 1; n <= 3; n++) {
   const page = `/e/${event.slug}/register`;
   await new Browser(app).submit(page, page, attendee(n));
 }
-const [registration] = await orm.em.fork().getConnection().execute('select id from registration where event_id = ? order by id', [event.id]);
+const [registration] = await orm.em
+  .fork()
+  .getConnection()
+  .execute('select id from registration where event_id = ? order by id', [event.id]);
 
 /** Adds someone to the team from the team page and returns a browser signed in as them (through the emailed link). */
 async function joinTeam(email: string, role: string): Promise<Browser> {
   const added = await owner.submit(`${eventUrl}/team`, `${eventUrl}/team`, { email, name: email.split('@')[0], role });
-  if (added.statusCode !== 303) throw new Error(`adding ${email}: ${added.statusCode} ${textOf(added.body).slice(0, 300)}`);
+  if (added.statusCode !== 303)
+    throw new Error(`adding ${email}: ${added.statusCode} ${textOf(added.body).slice(0, 300)}`);
   await smtp.waitFor(smtp.received.length);
   const [mail] = smtp.to(email);
   const link = /https?:\/\/\S+\/admin\/password-reset\/\S+/.exec(mail.parsed.text ?? '')![0];
   const path = new URL(link).pathname;
   const browser = new Browser(app);
-  const chosen = await browser.submit(path, path, { password: `mot-de-passe-${role}`, passwordConfirmation: `mot-de-passe-${role}` });
+  const chosen = await browser.submit(path, path, {
+    password: `mot-de-passe-${role}`,
+    passwordConfirmation: `mot-de-passe-${role}`,
+  });
   if (chosen.statusCode !== 303) throw new Error(`choosing a password: ${chosen.statusCode}`);
   return browser;
 }
@@ -42,11 +53,32 @@ t.test('an owner invites a viewer and an organiser by email; each gets a link to
 
 t.test('a viewer reads lists, reports and exports but changes nothing', async (t) => {
   const viewer = new Browser(app);
-  await viewer.submit('/admin/login', '/admin/login', { email: 'lecteur@ccas-angers.fr', password: 'mot-de-passe-viewer' });
-  for (const path of ['/registrations', '/registrations.csv', '/registrations.xlsx', '/report', '/groups', '/groups.csv', '/check-in', `/registrations/${registration.id}`]) {
+  await viewer.submit('/admin/login', '/admin/login', {
+    email: 'lecteur@ccas-angers.fr',
+    password: 'mot-de-passe-viewer',
+  });
+  for (const path of [
+    '/registrations',
+    '/registrations.csv',
+    '/registrations.xlsx',
+    '/report',
+    '/groups',
+    '/groups.csv',
+    '/check-in',
+    `/registrations/${registration.id}`,
+  ]) {
     t.equal((await viewer.get(`${eventUrl}${path}`)).statusCode, 200, `reads ${path}`);
   }
-  for (const path of ['/edit', '/sessions/new', '/form', '/messages/new', '/team', '/audit', `/registrations/${registration.id}/cancel`, `/registrations/${registration.id}/erase`]) {
+  for (const path of [
+    '/edit',
+    '/sessions/new',
+    '/form',
+    '/messages/new',
+    '/team',
+    '/audit',
+    `/registrations/${registration.id}/cancel`,
+    `/registrations/${registration.id}/erase`,
+  ]) {
     t.equal((await viewer.get(`${eventUrl}${path}`)).statusCode, 403, `no form to change anything: ${path}`);
   }
   const edit = await viewer.submit(`${eventUrl}/registrations`, `${eventUrl}/groups/publish`, {});
@@ -88,7 +120,10 @@ t.test('the owner changes roles and removes people, but an event keeps one owner
   const removed = await owner.submit(`${eventUrl}/team`, `${eventUrl}/team/${ids[1]}/remove`, {});
   t.equal(removed.statusCode, 303);
   const former = new Browser(app);
-  await former.submit('/admin/login', '/admin/login', { email: 'lecteur@ccas-angers.fr', password: 'mot-de-passe-viewer' });
+  await former.submit('/admin/login', '/admin/login', {
+    email: 'lecteur@ccas-angers.fr',
+    password: 'mot-de-passe-viewer',
+  });
   t.equal((await former.get(`${eventUrl}/registrations`)).statusCode, 403, 'a removed member loses access at once');
   const badRole = await owner.submit(`${eventUrl}/team`, `${eventUrl}/team`, { email: 'x@alisee.fr', role: 'admin' });
   t.equal(badRole.statusCode, 400);
@@ -104,8 +139,14 @@ t.test('the audit log tells who viewed, exported and changed what, without the d
   t.ok(seen('exported', 'GET /admin/events/:id/registrations.csv', 'lecteur@ccas-angers.fr'), 'and exported it');
   t.ok(seen('changed', 'POST /admin/events/:id/groups/auto', 'orga2@alisee.fr'), 'the organiser assigned the groups');
   t.ok(seen('changed', 'POST /admin/events/:id/team', ORGANISER.email), 'the owner changed the team');
-  t.ok(entries.some((e) => e.registrationId === registration.id && e.action === 'viewed'), 'the registration looked at is named by its id');
-  t.notOk(entries.some((e) => e.action === 'viewed' && e.route.includes('/audit')), 'reading the log is not itself noise in it');
+  t.ok(
+    entries.some((e) => e.registrationId === registration.id && e.action === 'viewed'),
+    'the registration looked at is named by its id',
+  );
+  t.notOk(
+    entries.some((e) => e.action === 'viewed' && e.route.includes('/audit')),
+    'reading the log is not itself noise in it',
+  );
   t.notOk(seen('changed', 'POST /admin/events/:id/groups/publish'), 'refused requests are not recorded as changes');
   const page = await owner.get(`${eventUrl}/audit`);
   t.equal(page.statusCode, 200);

@@ -26,13 +26,35 @@ function workshopBody(slug = 'atelier-2013') {
       { key: 'association', label: 'Association' },
     ],
     sessions: [
-      { kind: 'plenary', title: 'Comment identifier les ménages ?', startsAt: at('09:00'), endsAt: at('10:30'), room: 'Grande salle', capacity: 80 },
-      { kind: 'breakout', title: 'Groupe 1', facilitator: 'Alisée', startsAt: at('10:45'), endsAt: at('12:30'), room: 'Salle 1', capacity: 20 },
+      {
+        kind: 'plenary',
+        title: 'Comment identifier les ménages ?',
+        startsAt: at('09:00'),
+        endsAt: at('10:30'),
+        room: 'Grande salle',
+        capacity: 80,
+      },
+      {
+        kind: 'breakout',
+        title: 'Groupe 1',
+        facilitator: 'Alisée',
+        startsAt: at('10:45'),
+        endsAt: at('12:30'),
+        room: 'Salle 1',
+        capacity: 20,
+      },
     ],
   };
 }
 
-const person = (n: number) => ({ firstName: 'Léa', lastName: `Martin${n}`, email: `lea${n}@exemple.fr`, organisation: 'CCAS', structureType: 'association', consent: true });
+const person = (n: number) => ({
+  firstName: 'Léa',
+  lastName: `Martin${n}`,
+  email: `lea${n}@exemple.fr`,
+  organisation: 'CCAS',
+  structureType: 'association',
+  consent: true,
+});
 
 t.test('the API refuses requests without a valid token', async (t) => {
   for (const headers of [{}, { authorization: 'Bearer atl_wrong' }, { authorization: 'Basic abc' }]) {
@@ -50,7 +72,10 @@ t.test('create, read, list and change an event with its programme', async (t) =>
   t.equal(event.slug, 'atelier-2013');
   t.equal(event.startsAt, `${nextYear}-11-15T08:00:00.000Z`);
   t.equal(event.sessions.length, 2);
-  t.ok(event.sessions.every((s: { id: number }) => typeof s.id === 'number'), 'sessions have ids');
+  t.ok(
+    event.sessions.every((s: { id: number }) => typeof s.id === 'number'),
+    'sessions have ids',
+  );
   t.equal(event.publicUrl, 'http://atelier.test/e/atelier-2013');
 
   const read = await app.inject({ method: 'GET', url: `/api/v1/events/${event.id}`, headers: auth });
@@ -60,19 +85,36 @@ t.test('create, read, list and change an event with its programme', async (t) =>
 
   const [plenary, group] = event.sessions;
   const patched = await app.inject({
-    method: 'PATCH', url: `/api/v1/events/${event.id}`, headers: auth,
+    method: 'PATCH',
+    url: `/api/v1/events/${event.id}`,
+    headers: auth,
     payload: {
       capacity: 70,
       sessions: [
         { ...plenary, room: 'Auditorium' },
-        { kind: 'breakout', title: 'Groupe 2', startsAt: group.startsAt, endsAt: group.endsAt, room: 'Salle 2', capacity: 20 },
-      ].map(({ topic, facilitator, ...s }) => ({ ...s, ...(topic ? { topic } : {}), ...(facilitator ? { facilitator } : {}) })),
+        {
+          kind: 'breakout',
+          title: 'Groupe 2',
+          startsAt: group.startsAt,
+          endsAt: group.endsAt,
+          room: 'Salle 2',
+          capacity: 20,
+        },
+      ].map(({ topic, facilitator, ...s }) => ({
+        ...s,
+        ...(topic ? { topic } : {}),
+        ...(facilitator ? { facilitator } : {}),
+      })),
     },
   });
   t.equal(patched.statusCode, 200, patched.body);
   const after = patched.json();
   t.equal(after.capacity, 70);
-  t.same(after.sessions.map((s: { title: string }) => s.title), ['Comment identifier les ménages ?', 'Groupe 2'], 'group 1 removed, group 2 added');
+  t.same(
+    after.sessions.map((s: { title: string }) => s.title),
+    ['Comment identifier les ménages ?', 'Groupe 2'],
+    'group 1 removed, group 2 added',
+  );
   t.equal(after.sessions[0].id, plenary.id, 'the kept session keeps its id');
   t.equal(after.sessions[0].room, 'Auditorium');
 });
@@ -85,8 +127,23 @@ t.test('bad input is a 4xx with a JSON body, never a 500', async (t) => {
     { payload: { ...workshopBody('x4'), timezone: 'Europe/Angers' }, field: 'timezone' },
     { payload: { ...workshopBody('Pas Un Slug') }, field: 'slug' },
     { payload: { ...workshopBody('x5'), capacity: 0 }, field: 'capacity' },
-    { payload: { ...workshopBody('x6'), structureTypes: [{ key: 'a', label: 'A' }, { key: 'a', label: 'B' }] }, field: 'structureTypes.1.key' },
-    { payload: { ...workshopBody('x7'), sessions: [{ kind: 'atelier', title: 'x', startsAt: at('09:00'), endsAt: at('10:00') }] }, field: 'sessions.0.kind' },
+    {
+      payload: {
+        ...workshopBody('x6'),
+        structureTypes: [
+          { key: 'a', label: 'A' },
+          { key: 'a', label: 'B' },
+        ],
+      },
+      field: 'structureTypes.1.key',
+    },
+    {
+      payload: {
+        ...workshopBody('x7'),
+        sessions: [{ kind: 'atelier', title: 'x', startsAt: at('09:00'), endsAt: at('10:00') }],
+      },
+      field: 'sessions.0.kind',
+    },
     { payload: { ...workshopBody('x8'), colour: 'red' }, field: 'colour' },
   ];
   for (const { payload, field } of cases) {
@@ -95,9 +152,17 @@ t.test('bad input is a 4xx with a JSON body, never a 500', async (t) => {
     const body = res.json();
     t.equal(body.error, 'validation_failed');
     t.type(body.message, 'string');
-    t.ok(body.details.some((d: { field: string }) => d.field.startsWith(field)), `details name ${field}: ${JSON.stringify(body.details)}`);
+    t.ok(
+      body.details.some((d: { field: string }) => d.field.startsWith(field)),
+      `details name ${field}: ${JSON.stringify(body.details)}`,
+    );
   }
-  const malformed = await app.inject({ method: 'POST', url: '/api/v1/events', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"title": ' });
+  const malformed = await app.inject({
+    method: 'POST',
+    url: '/api/v1/events',
+    headers: { ...auth, 'content-type': 'application/json' },
+    payload: '{"title": ',
+  });
   t.equal(malformed.statusCode, 400);
   t.equal(malformed.json().error, 'malformed_body');
   const taken = await app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: workshopBody() });
@@ -111,10 +176,17 @@ t.test('bad input is a 4xx with a JSON body, never a 500', async (t) => {
 });
 
 t.test('registrations through the API: confirmed, then waitlisted, then listed with pagination', async (t) => {
-  const event = (await app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: workshopBody('api-reg') })).json();
+  const event = (
+    await app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: workshopBody('api-reg') })
+  ).json();
   const statuses = [];
   for (const n of [1, 2, 3, 4, 5]) {
-    const res = await app.inject({ method: 'POST', url: `/api/v1/events/${event.id}/registrations`, headers: auth, payload: person(n) });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/v1/events/${event.id}/registrations`,
+      headers: auth,
+      payload: person(n),
+    });
     t.equal(res.statusCode, 201);
     const body = res.json();
     t.type(body.id, 'number');
@@ -123,21 +195,52 @@ t.test('registrations through the API: confirmed, then waitlisted, then listed w
   }
   t.same(statuses, ['confirmed', 'confirmed', 'confirmed', 'waitlisted', 'waitlisted']);
 
-  const page = await app.inject({ method: 'GET', url: `/api/v1/events/${event.id}/registrations?limit=2&offset=1`, headers: auth });
+  const page = await app.inject({
+    method: 'GET',
+    url: `/api/v1/events/${event.id}/registrations?limit=2&offset=1`,
+    headers: auth,
+  });
   t.equal(page.statusCode, 200);
   t.equal(page.json().total, 5);
-  t.same(page.json().items.map((r: { lastName: string }) => r.lastName), ['Martin2', 'Martin3']);
-  const waitlisted = await app.inject({ method: 'GET', url: `/api/v1/events/${event.id}/registrations?status=waitlisted`, headers: auth });
+  t.same(
+    page.json().items.map((r: { lastName: string }) => r.lastName),
+    ['Martin2', 'Martin3'],
+  );
+  const waitlisted = await app.inject({
+    method: 'GET',
+    url: `/api/v1/events/${event.id}/registrations?status=waitlisted`,
+    headers: auth,
+  });
   t.equal(waitlisted.json().total, 2);
-  const tooMany = await app.inject({ method: 'GET', url: `/api/v1/events/${event.id}/registrations?limit=5000`, headers: auth });
+  const tooMany = await app.inject({
+    method: 'GET',
+    url: `/api/v1/events/${event.id}/registrations?limit=5000`,
+    headers: auth,
+  });
   t.equal(tooMany.statusCode, 400);
 
-  const duplicate = await app.inject({ method: 'POST', url: `/api/v1/events/${event.id}/registrations`, headers: auth, payload: person(1) });
+  const duplicate = await app.inject({
+    method: 'POST',
+    url: `/api/v1/events/${event.id}/registrations`,
+    headers: auth,
+    payload: person(1),
+  });
   t.equal(duplicate.statusCode, 409);
   t.equal(duplicate.json().error, 'already_registered');
-  const invalid = await app.inject({ method: 'POST', url: `/api/v1/events/${event.id}/registrations`, headers: auth, payload: { ...person(9), structureType: 'bailleur', consent: false } });
+  const invalid = await app.inject({
+    method: 'POST',
+    url: `/api/v1/events/${event.id}/registrations`,
+    headers: auth,
+    payload: { ...person(9), structureType: 'bailleur', consent: false },
+  });
   t.equal(invalid.statusCode, 400);
-  t.same(invalid.json().details.map((d: { field: string }) => d.field).sort(), ['consent', 'structureType']);
+  t.same(
+    invalid
+      .json()
+      .details.map((d: { field: string }) => d.field)
+      .sort(),
+    ['consent', 'structureType'],
+  );
 });
 
 t.test('the OpenAPI document describes the API routes', async (t) => {
@@ -145,10 +248,14 @@ t.test('the OpenAPI document describes the API routes', async (t) => {
   t.equal(res.statusCode, 200);
   const doc = res.json();
   t.match(doc.openapi, /^3\./);
-  for (const path of ['/api/v1/events', '/api/v1/events/{id}', '/api/v1/events/{id}/registrations']) t.ok(doc.paths[path], path);
+  for (const path of ['/api/v1/events', '/api/v1/events/{id}', '/api/v1/events/{id}/registrations'])
+    t.ok(doc.paths[path], path);
   t.ok(doc.paths['/api/v1/events'].post.requestBody, 'request body schema');
   t.ok(doc.components.schemas.Event, 'shared Event schema');
-  t.notOk(Object.keys(doc.paths).some((p) => p.startsWith('/admin')), 'only the API');
+  t.notOk(
+    Object.keys(doc.paths).some((p) => p.startsWith('/admin')),
+    'only the API',
+  );
 });
 
 t.test('health check', async (t) => {

@@ -12,14 +12,30 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
 t.test('npm run bench -- --quick runs every scenario and never overbooks', { timeout: 300_000 }, async (t) => {
   const out = join(dir, 'results.json');
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out], { maxBuffer: 10 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out],
+    { maxBuffer: 10 * 1024 * 1024 },
+  );
   t.match(stdout, '| scenario');
   const report = JSON.parse(readFileSync(out, 'utf8'));
   const scenarios = report.results.map((r: { scenario: string }) => r.scenario);
-  for (const name of ['floor (bare Fastify route)', 'event page GET /e/:slug/register', 'register (SQLite)', 'register, contended (SQLite)']) t.ok(scenarios.includes(name), name);
-  t.same({ confirmed: report.contended.sqlite.confirmed, waitlisted: report.contended.sqlite.waitlisted }, { confirmed: 50, waitlisted: 150 });
+  for (const name of [
+    'floor (bare Fastify route)',
+    'event page GET /e/:slug/register',
+    'register (SQLite)',
+    'register, contended (SQLite)',
+  ])
+    t.ok(scenarios.includes(name), name);
+  t.same(
+    { confirmed: report.contended.sqlite.confirmed, waitlisted: report.contended.sqlite.waitlisted },
+    { confirmed: 50, waitlisted: 150 },
+  );
   t.equal(report.contended.sqlite.total, 200, 'every attempt stored once');
-  t.ok(report.contended.sqlite.answered <= report.contended.sqlite.total, 'no registration answered with a success is missing');
+  t.ok(
+    report.contended.sqlite.answered <= report.contended.sqlite.total,
+    'no registration answered with a success is missing',
+  );
   t.ok(report.reports.length > 0 && report.assignments.length > 0, 'report and assignment cases ran');
   t.equal(report.assignments[0].maxGap < 1, true, 'the assignment case is balanced');
 });

@@ -24,10 +24,10 @@ t.test('an organiser builds a form with a conditional question through the build
   await page.waitForURL(/\/admin$/);
 
   await page.goto(`${address}/admin/events/${event.id}`);
-  await page.getByRole('link', { name: 'Formulaire d\'inscription' }).click();
+  await page.getByRole('link', { name: "Formulaire d'inscription" }).click();
   await page.getByRole('link', { name: 'Ajouter une section' }).click();
   await page.getByLabel('Titre').fill('Repas');
-  await page.getByLabel('Texte d\'introduction').fill('Un déjeuner est offert par le CCAS.');
+  await page.getByLabel("Texte d'introduction").fill('Un déjeuner est offert par le CCAS.');
   await page.getByRole('button', { name: 'Enregistrer' }).click();
   await page.waitForURL(/\/form\?saved=1/);
 
@@ -45,14 +45,18 @@ t.test('an organiser builds a form with a conditional question through the build
   await page.getByRole('radio', { name: /^Texte long/ }).check();
   await page.getByRole('button', { name: 'Continuer' }).click();
   await page.getByLabel('Question', { exact: false }).first().fill(DIET);
-  await page.getByText('Condition d\'affichage').click();
+  await page.getByText("Condition d'affichage").click();
   await page.getByRole('group', { name: LUNCH }).getByLabel('Oui').check();
   await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
   await page.waitForURL(/\/form\?saved=1/);
 
   const builder = await page.locator('main').innerText();
   t.match(builder, DIET);
-  t.match(builder, `À remplir seulement si vous avez répondu « Oui » à « ${LUNCH} »`, 'the condition is shown in the builder');
+  t.match(
+    builder,
+    `À remplir seulement si vous avez répondu « Oui » à « ${LUNCH} »`,
+    'the condition is shown in the builder',
+  );
 
   await page.getByRole('link', { name: 'Aperçu' }).click();
   // Read the preview only once it has replaced the builder and its script has run.
@@ -68,7 +72,7 @@ async function fillPerson(page: import('playwright-core').Page, n: number) {
   await page.getByLabel('Prénom').fill(`Camille${n}`);
   await page.getByLabel(/^Nom/).fill('Martin');
   await page.getByLabel('Adresse électronique').fill(`camille${n}@ccas-exemple.fr`);
-  await page.getByLabel('Structure (organisme employeur)').fill('CCAS d\'Angers');
+  await page.getByLabel('Structure (organisme employeur)').fill("CCAS d'Angers");
   await page.getByRole('radio', { name: 'Association' }).check();
   await page.getByRole('checkbox', { name: /J'accepte/ }).check();
 }
@@ -77,7 +81,9 @@ t.test('with JavaScript, the conditional question appears when its answer is cho
   const context = await browser.newContext({ viewport: { width: 375, height: 740 }, locale: 'fr-FR' });
   const page = await context.newPage();
   const problems: string[] = [];
-  page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
   await page.goto(`${address}/e/${event.slug}/register`);
   const diet = page.getByLabel(DIET);
   t.equal(await diet.isVisible(), false, 'hidden until lunch is "yes"');
@@ -96,7 +102,11 @@ t.test('with JavaScript, the conditional question appears when its answer is cho
   t.match(summary, 'Sans gluten');
   t.same(problems, [], 'no script error (the CSP allows the script file)');
   const saved = await orm.em.fork().findOneOrFail(Registration, { email: 'camille1@ccas-exemple.fr' });
-  t.same(saved.answers[Object.keys(saved.answers).find((k) => k.startsWith('allergies'))!], { label: DIET, type: 'textarea', value: 'Sans gluten' });
+  t.same(saved.answers[Object.keys(saved.answers).find((k) => k.startsWith('allergies'))!], {
+    label: DIET,
+    type: 'textarea',
+    value: 'Sans gluten',
+  });
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   t.ok(width <= 375, `no horizontal scrolling on a phone (page is ${width}px wide)`);
   await context.close();

@@ -12,7 +12,11 @@ const browser = await launchChromium();
 t.teardown(() => browser.close());
 
 t.test('a person registers for the demo event on a phone-sized screen and downloads the invite', async (t) => {
-  const context = await browser.newContext({ viewport: { width: 375, height: 740 }, locale: 'fr-FR', acceptDownloads: true });
+  const context = await browser.newContext({
+    viewport: { width: 375, height: 740 },
+    locale: 'fr-FR',
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   await page.goto(`${address}/e/${demo.slug}`);
   t.match(await page.title(), 'Atelier de la solidarité');
@@ -36,7 +40,10 @@ t.test('a person registers for the demo event on a phone-sized screen and downlo
   t.match(await page.getByRole('status').first().innerText(), 'Inscription confirmée');
   t.match(await page.locator('main').innerText(), 'camille.martin@ccas-exemple.fr');
 
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Télécharger l'invitation/ }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: /Télécharger l'invitation/ }).click(),
+  ]);
   t.match(download.suggestedFilename(), /\.ics$/);
   const calendar = parseCalendar(readFileSync((await download.path())!, 'utf8'));
   t.equal(calendar.events.length, 1);

@@ -18,14 +18,31 @@ async function workshop(month: string) {
     startsAt: paris(`${year}-${month}-15T09:00`),
     endsAt: paris(`${year}-${month}-15T12:30`),
     sessions: [
-      { kind: 'plenary', title: 'Plénière', room: 'Grande salle', startsAt: paris(`${year}-${month}-15T09:00`), endsAt: paris(`${year}-${month}-15T10:30`) },
-      { kind: 'breakout', title: 'Groupe 1', room: 'Salle 1', facilitator: 'Alisée', startsAt: paris(`${year}-${month}-15T10:45`), endsAt: paris(`${year}-${month}-15T12:30`), capacity: 20 },
+      {
+        kind: 'plenary',
+        title: 'Plénière',
+        room: 'Grande salle',
+        startsAt: paris(`${year}-${month}-15T09:00`),
+        endsAt: paris(`${year}-${month}-15T10:30`),
+      },
+      {
+        kind: 'breakout',
+        title: 'Groupe 1',
+        room: 'Salle 1',
+        facilitator: 'Alisée',
+        startsAt: paris(`${year}-${month}-15T10:45`),
+        endsAt: paris(`${year}-${month}-15T12:30`),
+        capacity: 20,
+      },
     ],
   });
 }
 
 t.test('the event calendar is valid iCalendar with the plenary in the event time zone', async (t) => {
-  for (const [month, utcHour] of [['11', 8], ['06', 7]] as const) {
+  for (const [month, utcHour] of [
+    ['11', 8],
+    ['06', 7],
+  ] as const) {
     const event = await workshop(month);
     const res = await new Browser(app).get(`/e/${event.slug}/event.ics`);
     t.equal(res.statusCode, 200);
@@ -59,7 +76,11 @@ t.test('an attendee invite carries the attendee, stable UIDs and their group onc
   const registration = await fork.findOneOrFail(Registration, { token }, { populate: ['event.sessions'] });
   registration.group = registration.event.sessions.getItems().find((s) => s.kind === 'breakout')!;
   await fork.flush();
-  t.equal(parseCalendar((await browser.get(`/r/${token}/invite.ics`)).body).events.length, 1, 'the group stays hidden until the assignments are published');
+  t.equal(
+    parseCalendar((await browser.get(`/r/${token}/invite.ics`)).body).events.length,
+    1,
+    'the group stays hidden until the assignments are published',
+  );
   registration.event.assignmentsPublishedAt = new Date();
   await fork.flush();
 
@@ -80,7 +101,13 @@ t.test('moving the event raises SEQUENCE and keeps the UIDs', async (t) => {
   const plenary = loaded.sessions.getItems()[0];
   await updateEvent(fork, loaded, {
     sessions: loaded.sessions.getItems().map((s) => ({
-      id: s.id, kind: s.kind, title: s.title, room: s.id === plenary.id ? 'Auditorium' : s.room, startsAt: s.startsAt, endsAt: s.endsAt, capacity: s.capacity,
+      id: s.id,
+      kind: s.kind,
+      title: s.title,
+      room: s.id === plenary.id ? 'Auditorium' : s.room,
+      startsAt: s.startsAt,
+      endsAt: s.endsAt,
+      capacity: s.capacity,
     })),
   });
   const after = parseCalendar((await new Browser(app).get(`/e/${event.slug}/event.ics`)).body).events[0];

@@ -5,7 +5,11 @@ import { Browser, buildTestApp } from '../support/app.js';
 import { attendee, openEvent } from '../support/events.js';
 
 if (process.env.TEST_DATABASE_URL) {
-  t.test('a registration waits for another connection\'s write lock', { skip: 'SQLite only: PostgreSQL writers queue on row locks, with no busy timeout to set' }, () => {});
+  t.test(
+    "a registration waits for another connection's write lock",
+    { skip: 'SQLite only: PostgreSQL writers queue on row locks, with no busy timeout to set' },
+    () => {},
+  );
 } else {
   const { app, orm, config } = await buildTestApp(t);
   const event = await openEvent(orm.em.fork(), { capacity: 50 });
@@ -19,7 +23,7 @@ if (process.env.TEST_DATABASE_URL) {
     await control.close(true);
   });
 
-  t.test('a registration waits for another connection\'s write lock instead of failing with SQLITE_BUSY', async (t) => {
+  t.test("a registration waits for another connection's write lock instead of failing with SQLITE_BUSY", async (t) => {
     const browser = new Browser(app);
     const page = `/e/${event.slug}/register`;
     const form = await browser.get(page);
@@ -27,7 +31,11 @@ if (process.env.TEST_DATABASE_URL) {
 
     await knexOf(holder).raw('begin immediate');
     await knexOf(control).raw('pragma busy_timeout = 0');
-    await t.rejects(knexOf(control).raw('update event set title = title'), /SQLITE_BUSY/, 'control: the lock is real, a writer without a busy timeout fails');
+    await t.rejects(
+      knexOf(control).raw('update event set title = title'),
+      /SQLITE_BUSY/,
+      'control: the lock is real, a writer without a busy timeout fails',
+    );
 
     let answered = false;
     const pending = browser.submit(page, page, attendee(1)).finally(() => {
@@ -39,7 +47,10 @@ if (process.env.TEST_DATABASE_URL) {
 
     const response = await pending;
     t.equal(response.statusCode, 303, 'then it goes through');
-    const [row] = await orm.em.fork().getConnection().execute('select count(*) as n from registration where event_id = ?', [event.id]);
+    const [row] = await orm.em
+      .fork()
+      .getConnection()
+      .execute('select count(*) as n from registration where event_id = ?', [event.id]);
     t.equal(Number(row.n), 1, 'and is stored');
   });
 }

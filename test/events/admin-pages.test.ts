@@ -10,7 +10,12 @@ const day = `${year}-11-15`;
 
 // The 2013 proportions of the context document, scaled to 70 people.
 const PEOPLE_BY_TYPE: [string, number][] = [
-  ['travailleur-social', 27], ['association', 18], ['bailleur-social', 10], ['collectivite', 9], ['fournisseur-energie', 2], ['autre', 4],
+  ['travailleur-social', 27],
+  ['association', 18],
+  ['bailleur-social', 10],
+  ['collectivite', 9],
+  ['fournisseur-energie', 2],
+  ['autre', 4],
 ];
 
 async function createEventThroughPages(fields: Record<string, string>) {
@@ -20,9 +25,18 @@ async function createEventThroughPages(fields: Record<string, string>) {
 
 t.test('an organiser sets up the 2013 workshop through the pages alone, and 70 people register', async (t) => {
   const created = await createEventThroughPages({
-    title: 'Atelier de la solidarité 2013', slug: '', description: 'Repérer et agir auprès des ménages en précarité énergétique.',
-    venue: 'Maison Pour Tous de Monplaisir', address: 'Angers', timezone: 'Europe/Paris',
-    startsAt: `${day}T09:00`, endsAt: `${day}T12:30`, capacity: '80', status: 'draft', registrationOpensAt: '', registrationClosesAt: '',
+    title: 'Atelier de la solidarité 2013',
+    slug: '',
+    description: 'Repérer et agir auprès des ménages en précarité énergétique.',
+    venue: 'Maison Pour Tous de Monplaisir',
+    address: 'Angers',
+    timezone: 'Europe/Paris',
+    startsAt: `${day}T09:00`,
+    endsAt: `${day}T12:30`,
+    capacity: '80',
+    status: 'draft',
+    registrationOpensAt: '',
+    registrationClosesAt: '',
   });
   t.equal(created.statusCode, 303);
   const eventUrl = String(created.headers.location);
@@ -33,14 +47,26 @@ t.test('an organiser sets up the 2013 workshop through the pages alone, and 70 p
   t.equal(saved.startsAt.toISOString(), `${day}T08:00:00.000Z`, '09:00 Paris time');
 
   const plenary = await organiser.submit(`${eventUrl}/sessions/new`, `${eventUrl}/sessions`, {
-    kind: 'plenary', title: 'Comment identifier les ménages en situation de précarité énergétique ?', topic: 'Se poser les bonnes questions',
-    facilitator: 'Alisée', room: 'Grande salle', startsAt: `${day}T09:00`, endsAt: `${day}T10:30`, capacity: '80',
+    kind: 'plenary',
+    title: 'Comment identifier les ménages en situation de précarité énergétique ?',
+    topic: 'Se poser les bonnes questions',
+    facilitator: 'Alisée',
+    room: 'Grande salle',
+    startsAt: `${day}T09:00`,
+    endsAt: `${day}T10:30`,
+    capacity: '80',
   });
   t.equal(plenary.statusCode, 303);
   for (const n of [1, 2, 3, 4]) {
     const group = await organiser.submit(`${eventUrl}/sessions/new`, `${eventUrl}/sessions`, {
-      kind: 'breakout', title: `Groupe ${n}`, topic: 'Comment agir de façon complémentaire sur les volets social, économique et technique ?',
-      facilitator: n % 2 ? 'CCAS' : 'Alisée', room: `Salle ${n}`, startsAt: `${day}T10:45`, endsAt: `${day}T12:30`, capacity: '20',
+      kind: 'breakout',
+      title: `Groupe ${n}`,
+      topic: 'Comment agir de façon complémentaire sur les volets social, économique et technique ?',
+      facilitator: n % 2 ? 'CCAS' : 'Alisée',
+      room: `Salle ${n}`,
+      startsAt: `${day}T10:45`,
+      endsAt: `${day}T12:30`,
+      capacity: '20',
     });
     t.equal(group.statusCode, 303, `group ${n}`);
   }
@@ -54,8 +80,18 @@ t.test('an organiser sets up the 2013 workshop through the pages alone, and 70 p
   const edit = await organiser.get(`${eventUrl}/edit`);
   t.match(edit.body, `value="${day}T09:00"`, 'times are shown in the event zone');
   const published = await organiser.submit(`${eventUrl}/edit`, `${eventUrl}/edit`, {
-    title: 'Atelier de la solidarité 2013', slug: saved.slug, description: saved.description, venue: saved.venue, address: saved.address,
-    timezone: 'Europe/Paris', startsAt: `${day}T09:00`, endsAt: `${day}T12:30`, capacity: '80', status: 'published', registrationOpensAt: '', registrationClosesAt: '',
+    title: 'Atelier de la solidarité 2013',
+    slug: saved.slug,
+    description: saved.description,
+    venue: saved.venue,
+    address: saved.address,
+    timezone: 'Europe/Paris',
+    startsAt: `${day}T09:00`,
+    endsAt: `${day}T12:30`,
+    capacity: '80',
+    status: 'published',
+    registrationOpensAt: '',
+    registrationClosesAt: '',
   });
   t.equal(published.statusCode, 303);
 
@@ -63,7 +99,12 @@ t.test('an organiser sets up the 2013 workshop through the pages alone, and 70 p
   for (const [type, count] of PEOPLE_BY_TYPE) {
     for (let i = 0; i < count; i++, n++) {
       const res = await new Browser(app).submit(`/e/${saved.slug}/register`, `/e/${saved.slug}/register`, {
-        firstName: `Personne${n}`, lastName: 'Dupont', email: `p${n}@reseau.fr`, organisation: `Structure ${n % 12}`, structureType: type, consent: 'yes',
+        firstName: `Personne${n}`,
+        lastName: 'Dupont',
+        email: `p${n}@reseau.fr`,
+        organisation: `Structure ${n % 12}`,
+        structureType: type,
+        consent: 'yes',
       });
       if (res.statusCode !== 303) t.fail(`registration ${n}: ${res.statusCode}`);
     }
@@ -84,7 +125,13 @@ t.test('an organiser sets up the 2013 workshop through the pages alone, and 70 p
 
 t.test('the event form shows errors beside the fields and keeps the values', async (t) => {
   const res = await createEventThroughPages({
-    title: '', slug: 'Mauvais Slug', timezone: 'Mars/Olympus', startsAt: `${day}T12:00`, endsAt: `${day}T09:00`, capacity: '-3', status: 'draft',
+    title: '',
+    slug: 'Mauvais Slug',
+    timezone: 'Mars/Olympus',
+    startsAt: `${day}T12:00`,
+    endsAt: `${day}T09:00`,
+    capacity: '-3',
+    status: 'draft',
     venue: 'Salle <b>municipale</b>',
   });
   t.equal(res.statusCode, 400);
@@ -96,24 +143,55 @@ t.test('the event form shows errors beside the fields and keeps the values', asy
   t.match(res.body, /id="field-capacity-error"/);
   t.match(res.body, 'value="Salle &lt;b&gt;municipale&lt;/b&gt;"');
   t.match(res.body, 'href="#field-title"', 'the summary links to the fields');
-  const broken = await createEventThroughPages({ title: 'Dates illisibles', startsAt: 'bientôt', endsAt: '2030-02-30T10:00', status: 'draft' });
+  const broken = await createEventThroughPages({
+    title: 'Dates illisibles',
+    startsAt: 'bientôt',
+    endsAt: '2030-02-30T10:00',
+    status: 'draft',
+  });
   t.equal(broken.statusCode, 400);
   t.match(broken.body, /id="field-startsAt-error"/);
   t.match(broken.body, /id="field-endsAt-error"/);
 });
 
 t.test('sessions are edited and removed; a bad session keeps its values', async (t) => {
-  const created = await createEventThroughPages({ title: 'Groupe de travail mars', startsAt: `${day}T14:00`, endsAt: `${day}T16:00`, status: 'draft' });
+  const created = await createEventThroughPages({
+    title: 'Groupe de travail mars',
+    startsAt: `${day}T14:00`,
+    endsAt: `${day}T16:00`,
+    status: 'draft',
+  });
   const eventUrl = String(created.headers.location);
-  const bad = await organiser.submit(`${eventUrl}/sessions/new`, `${eventUrl}/sessions`, { kind: 'breakout', title: 'Atelier', startsAt: `${day}T15:00`, endsAt: `${day}T14:00`, room: 'Salle B' });
+  const bad = await organiser.submit(`${eventUrl}/sessions/new`, `${eventUrl}/sessions`, {
+    kind: 'breakout',
+    title: 'Atelier',
+    startsAt: `${day}T15:00`,
+    endsAt: `${day}T14:00`,
+    room: 'Salle B',
+  });
   t.equal(bad.statusCode, 400);
   t.match(bad.body, 'value="Salle B"');
   t.match(textOf(bad.body), 'La fin doit être après le début');
-  await organiser.submit(`${eventUrl}/sessions/new`, `${eventUrl}/sessions`, { kind: 'breakout', title: 'Atelier', startsAt: `${day}T14:00`, endsAt: `${day}T16:00`, room: 'Salle B' });
-  const event = await orm.em.fork().findOneOrFail(Event, { id: Number(eventUrl.split('/').pop()) }, { populate: ['sessions'] });
+  await organiser.submit(`${eventUrl}/sessions/new`, `${eventUrl}/sessions`, {
+    kind: 'breakout',
+    title: 'Atelier',
+    startsAt: `${day}T14:00`,
+    endsAt: `${day}T16:00`,
+    room: 'Salle B',
+  });
+  const event = await orm.em
+    .fork()
+    .findOneOrFail(Event, { id: Number(eventUrl.split('/').pop()) }, { populate: ['sessions'] });
   const session = event.sessions.getItems()[0];
   const editUrl = `${eventUrl}/sessions/${session.id}/edit`;
-  const edited = await organiser.submit(editUrl, editUrl, { kind: 'breakout', title: 'Atelier logement', startsAt: `${day}T14:00`, endsAt: `${day}T16:30`, room: 'Salle C', capacity: '12' });
+  const edited = await organiser.submit(editUrl, editUrl, {
+    kind: 'breakout',
+    title: 'Atelier logement',
+    startsAt: `${day}T14:00`,
+    endsAt: `${day}T16:30`,
+    room: 'Salle C',
+    capacity: '12',
+  });
   t.equal(edited.statusCode, 303);
   t.match(textOf((await organiser.get(eventUrl)).body), 'Atelier logement');
   const removed = await organiser.submit(editUrl, `${eventUrl}/sessions/${session.id}/delete`, {});
@@ -123,15 +201,31 @@ t.test('sessions are edited and removed; a bad session keeps its values', async 
 });
 
 t.test('structure types are renamed, reordered, extended and removed', async (t) => {
-  const created = await createEventThroughPages({ title: 'Types', startsAt: `${day}T14:00`, endsAt: `${day}T16:00`, status: 'draft' });
+  const created = await createEventThroughPages({
+    title: 'Types',
+    startsAt: `${day}T14:00`,
+    endsAt: `${day}T16:00`,
+    status: 'draft',
+  });
   const url = `${created.headers.location}/structure-types`;
   const page = await organiser.get(url);
   t.match(page.body, 'value="Travailleur social"', 'the French defaults');
   const fields: Record<string, string> = {};
-  const defaults = ['travailleur-social', 'association', 'bailleur-social', 'collectivite', 'fournisseur-energie', 'institution', 'autre'];
+  const defaults = [
+    'travailleur-social',
+    'association',
+    'bailleur-social',
+    'collectivite',
+    'fournisseur-energie',
+    'institution',
+    'autre',
+  ];
   defaults.forEach((key, i) => {
     fields[`key.${i}`] = key;
-    fields[`label.${i}`] = key === 'association' ? 'Association de quartier' : /value="([^"]*)"/.exec(page.body.split(`name="label.${i}"`)[1] ?? '')?.[1] ?? key;
+    fields[`label.${i}`] =
+      key === 'association'
+        ? 'Association de quartier'
+        : (/value="([^"]*)"/.exec(page.body.split(`name="label.${i}"`)[1] ?? '')?.[1] ?? key);
     fields[`position.${i}`] = String(i + 1);
   });
   fields['label.1'] = 'Association de quartier';
@@ -142,11 +236,31 @@ t.test('structure types are renamed, reordered, extended and removed', async (t)
   fields['position.7'] = '8';
   const res = await organiser.submit(url, url, fields);
   t.equal(res.statusCode, 303);
-  const event = await orm.em.fork().findOneOrFail(Event, { id: Number(String(created.headers.location).split('/').pop()) });
-  t.same(event.structureTypes.map((s) => s.key), ['association', 'travailleur-social', 'bailleur-social', 'collectivite', 'fournisseur-energie', 'autre', 'syndic-de-copropriete']);
+  const event = await orm.em
+    .fork()
+    .findOneOrFail(Event, { id: Number(String(created.headers.location).split('/').pop()) });
+  t.same(
+    event.structureTypes.map((s) => s.key),
+    [
+      'association',
+      'travailleur-social',
+      'bailleur-social',
+      'collectivite',
+      'fournisseur-energie',
+      'autre',
+      'syndic-de-copropriete',
+    ],
+  );
   t.equal(event.structureTypes[0].label, 'Association de quartier', 'renamed, same key');
 
-  const dup = await organiser.submit(url, url, { 'key.0': 'association', 'label.0': 'A', 'position.0': '1', 'key.1': '', 'label.1': 'Association', 'position.1': '2' });
+  const dup = await organiser.submit(url, url, {
+    'key.0': 'association',
+    'label.0': 'A',
+    'position.0': '1',
+    'key.1': '',
+    'label.1': 'Association',
+    'position.1': '2',
+  });
   t.equal(dup.statusCode, 400);
   t.match(textOf(dup.body), 'apparaît deux fois');
   const none = await organiser.submit(url, url, { 'key.0': 'association', 'label.0': 'A', 'remove.0': '1' });

@@ -9,7 +9,16 @@ import {
 } from '../../src/groups/assignment.js';
 import { balancedGreedyBaseline, greedyBaseline } from '../../src/groups/assignment-baseline.js';
 
-const TYPES = ['travailleur-social', 'association', 'bailleur-social', 'collectivite', 'fournisseur-energie', 'institution', 'autre', 'elu'];
+const TYPES = [
+  'travailleur-social',
+  'association',
+  'bailleur-social',
+  'collectivite',
+  'fournisseur-energie',
+  'institution',
+  'autre',
+  'elu',
+];
 const SEED = 20130611;
 
 // ------------------------------------------------------------------------------------------------
@@ -29,7 +38,15 @@ interface EventOptions {
 
 /** Random events: 1-12 groups (some unlimited), 0-300 people, 1-8 skewed types, organisations, preferences, locks. */
 function eventArb(options: EventOptions = {}): fc.Arbitrary<AssignmentInput> {
-  const { maxGroups = 12, maxPeople = 300, maxTypes = 8, locks = true, modes = ['all', 'unassigned'], maxCapacity = 60, maxPreferences = 4 } = options;
+  const {
+    maxGroups = 12,
+    maxPeople = 300,
+    maxTypes = 8,
+    locks = true,
+    modes = ['all', 'unassigned'],
+    maxCapacity = 60,
+    maxPreferences = 4,
+  } = options;
   return fc
     .record({
       groupCount: fc.integer({ min: 1, max: maxGroups }),
@@ -53,7 +70,9 @@ function eventArb(options: EventOptions = {}): fc.Arbitrary<AssignmentInput> {
         ),
       });
       // Skewed types: the first ones are much more frequent.
-      const type = fc.integer({ min: 0, max: typeCount * typeCount - 1 }).map((x) => typeCount - 1 - Math.floor(Math.sqrt(x)));
+      const type = fc
+        .integer({ min: 0, max: typeCount * typeCount - 1 })
+        .map((x) => typeCount - 1 - Math.floor(Math.sqrt(x)));
       const person = fc.record({
         type,
         org: fc.integer({ min: 0, max: orgCount - 1 }),
@@ -61,23 +80,27 @@ function eventArb(options: EventOptions = {}): fc.Arbitrary<AssignmentInput> {
         locked: locks ? fc.integer({ min: 0, max: 9 }).map((x) => x === 0) : fc.constant(false),
         groupId: locks ? fc.option(anyGroupId, { freq: 3, nil: null }) : fc.constant(null),
       });
-      return fc.record({
-        capacities: fc.array(group, { minLength: groupCount, maxLength: groupCount }),
-        people: fc.array(person, { minLength: peopleCount, maxLength: peopleCount }),
-        mode: fc.constantFrom(...modes),
-      }).map(({ capacities, people, mode }): AssignmentInput => ({
-        groups: capacities.map((g, i) => ({ id: groupIds[i], capacity: g.capacity })),
-        // Ids decrease along the array, so that input order and id order differ.
-        people: people.map((p, i) => ({
-          id: 10_000 - 7 * i,
-          structureType: TYPES[p.type],
-          organisation: `Organisation ${p.org}`,
-          preferences: p.preferences,
-          groupId: p.groupId,
-          locked: p.locked,
-        })),
-        mode,
-      }));
+      return fc
+        .record({
+          capacities: fc.array(group, { minLength: groupCount, maxLength: groupCount }),
+          people: fc.array(person, { minLength: peopleCount, maxLength: peopleCount }),
+          mode: fc.constantFrom(...modes),
+        })
+        .map(
+          ({ capacities, people, mode }): AssignmentInput => ({
+            groups: capacities.map((g, i) => ({ id: groupIds[i], capacity: g.capacity })),
+            // Ids decrease along the array, so that input order and id order differ.
+            people: people.map((p, i) => ({
+              id: 10_000 - 7 * i,
+              structureType: TYPES[p.type],
+              organisation: `Organisation ${p.org}`,
+              preferences: p.preferences,
+              groupId: p.groupId,
+              locked: p.locked,
+            })),
+            mode,
+          }),
+        );
     });
 }
 
@@ -157,7 +180,8 @@ function compareScores(a: number[], b: number[]): number {
 /** Whether `result` meets assignGroups' balance class: same seated people, target sizes, every count in band. */
 function inBalancedClass(reference: AssignmentResult, result: AssignmentResult): boolean {
   const { fairShare, counts } = result.report;
-  for (const [id, gid] of reference.assignments) if ((gid === null) !== (result.assignments.get(id) === null)) return false;
+  for (const [id, gid] of reference.assignments)
+    if ((gid === null) !== (result.assignments.get(id) === null)) return false;
   for (const type of Object.keys(fairShare)) {
     for (const gid of Object.keys(fairShare[type]).map(Number)) {
       const f = fairShare[type][gid];
@@ -167,7 +191,8 @@ function inBalancedClass(reference: AssignmentResult, result: AssignmentResult):
   }
   // Target sizes are the column sums of the fair shares.
   const sizes = new Map<number, number>();
-  for (const row of Object.values(fairShare)) for (const [gid, f] of Object.entries(row)) sizes.set(Number(gid), (sizes.get(Number(gid)) ?? 0) + f);
+  for (const row of Object.values(fairShare))
+    for (const [gid, f] of Object.entries(row)) sizes.set(Number(gid), (sizes.get(Number(gid)) ?? 0) + f);
   const loads = new Map<number, number>();
   for (const gid of result.assignments.values()) if (gid !== null) loads.set(gid, (loads.get(gid) ?? 0) + 1);
   for (const [gid, size] of sizes) if (Math.abs((loads.get(gid) ?? 0) - size) > 1e-6) return false;
@@ -192,7 +217,7 @@ const property = <T>(arb: fc.Arbitrary<T>, predicate: (value: T) => void, numRun
 // Properties
 // ------------------------------------------------------------------------------------------------
 
-t.test('never exceeds a capacity; fixed people over capacity stay and are reported', async (t) => {
+t.test('never exceeds a capacity; fixed people over capacity stay and are reported', async (_t) => {
   property(eventArb(), (input) => {
     const result = assignGroups(input);
     const loads = groupLoads(input, result);
@@ -200,8 +225,11 @@ t.test('never exceeds a capacity; fixed people over capacity stay and are report
       if (g.capacity === null) continue;
       const fixed = input.people.filter((p) => isFixed(input, p) && p.groupId === g.id).length;
       if (fixed > g.capacity) {
-        if (loads.get(g.id) !== fixed) throw new Error(`group ${g.id}: ${loads.get(g.id)} people, ${fixed} fixed over capacity ${g.capacity}`);
-        const reported = result.report.problems.some((p) => p.code === 'locked_over_capacity' && p.params.group === g.id);
+        if (loads.get(g.id) !== fixed)
+          throw new Error(`group ${g.id}: ${loads.get(g.id)} people, ${fixed} fixed over capacity ${g.capacity}`);
+        const reported = result.report.problems.some(
+          (p) => p.code === 'locked_over_capacity' && p.params.group === g.id,
+        );
         if (!reported) throw new Error(`group ${g.id}: locked_over_capacity not reported`);
       } else if (loads.get(g.id)! > g.capacity) {
         throw new Error(`group ${g.id}: ${loads.get(g.id)} people for ${g.capacity} seats`);
@@ -210,53 +238,62 @@ t.test('never exceeds a capacity; fixed people over capacity stay and are report
   });
 });
 
-t.test('places everybody when the seats suffice, otherwise fills every seat and reports the shortage', async (t) => {
+t.test('places everybody when the seats suffice, otherwise fills every seat and reports the shortage', async (_t) => {
   property(eventArb(), (input) => {
     const result = assignGroups(input);
     const seats = totalSeats(input);
     const placed = [...result.assignments.values()].filter((g) => g !== null).length;
     if (result.assignments.size !== input.people.length) throw new Error('not every person has an entry');
     if (seats >= input.people.length) {
-      if (placed !== input.people.length) throw new Error(`${input.people.length - placed} unplaced with ${seats} seats`);
-      if (result.report.problems.some((p) => p.code === 'capacity_short')) throw new Error('capacity_short without shortage');
+      if (placed !== input.people.length)
+        throw new Error(`${input.people.length - placed} unplaced with ${seats} seats`);
+      if (result.report.problems.some((p) => p.code === 'capacity_short'))
+        throw new Error('capacity_short without shortage');
     } else {
       if (placed !== seats) throw new Error(`${placed} placed for ${seats} seats`);
       const problem = result.report.problems.find((p) => p.code === 'capacity_short');
-      if (!problem || problem.params.seats !== seats || problem.params.people !== input.people.length) throw new Error('capacity_short missing');
+      if (!problem || problem.params.seats !== seats || problem.params.people !== input.people.length)
+        throw new Error('capacity_short missing');
     }
   });
 });
 
-t.test('balance: every count within one of its fair share when nobody is fixed', async (t) => {
+t.test('balance: every count within one of its fair share when nobody is fixed', async (_t) => {
   property(
     eventArb({ locks: false, modes: ['all'] }),
     (input) => {
       const result = assignGroups(input);
       const { maxGap, count, loads } = balanceOf(input, result);
       if (maxGap >= 1) throw new Error(`gap ${maxGap}`);
-      if (result.report.maxGap >= 1 || Math.abs(result.report.maxGap - maxGap) > 1e-9) throw new Error('report.maxGap disagrees');
-      if (result.report.problems.some((p) => p.code.startsWith('balance') || p.code.startsWith('locked'))) throw new Error('spurious problem');
+      if (result.report.maxGap >= 1 || Math.abs(result.report.maxGap - maxGap) > 1e-9)
+        throw new Error('report.maxGap disagrees');
+      if (result.report.problems.some((p) => p.code.startsWith('balance') || p.code.startsWith('locked')))
+        throw new Error('spurious problem');
       for (const [type, row] of Object.entries(result.report.counts)) {
-        for (const [gid, c] of Object.entries(row)) if ((count.get(type)?.get(Number(gid)) ?? 0) !== c) throw new Error('report.counts disagrees');
+        for (const [gid, c] of Object.entries(row))
+          if ((count.get(type)?.get(Number(gid)) ?? 0) !== c) throw new Error('report.counts disagrees');
       }
       // Group sizes in proportion to capacity: two limited groups with room left are within rounding of each other.
       const open = input.groups.filter((g) => g.capacity !== null && g.capacity > 0 && loads.get(g.id)! < g.capacity);
       for (const a of open) {
         for (const b of open) {
           if ((loads.get(a.id)! - 1) / a.capacity! >= (loads.get(b.id)! + 1) / b.capacity!) {
-            throw new Error(`sizes not proportional: ${loads.get(a.id)}/${a.capacity} vs ${loads.get(b.id)}/${b.capacity}`);
+            throw new Error(
+              `sizes not proportional: ${loads.get(a.id)}/${a.capacity} vs ${loads.get(b.id)}/${b.capacity}`,
+            );
           }
         }
       }
       // Unlimited groups share equally.
       const unlimited = input.groups.filter((g) => g.capacity === null).map((g) => loads.get(g.id)!);
-      if (unlimited.length > 0 && Math.max(...unlimited) - Math.min(...unlimited) > 1) throw new Error(`unlimited groups ${unlimited}`);
+      if (unlimited.length > 0 && Math.max(...unlimited) - Math.min(...unlimited) > 1)
+        throw new Error(`unlimited groups ${unlimited}`);
     },
     150,
   );
 });
 
-t.test('balance with fixed people: within one whenever reported feasible, problems reported otherwise', async (t) => {
+t.test('balance with fixed people: within one whenever reported feasible, problems reported otherwise', async (_t) => {
   property(eventArb(), (input) => {
     const result = assignGroups(input);
     const { maxGap } = balanceOf(input, result);
@@ -266,26 +303,34 @@ t.test('balance with fixed people: within one whenever reported feasible, proble
   });
 });
 
-t.test('locked people keep their group; mode "unassigned" keeps every current group', async (t) => {
+t.test('locked people keep their group; mode "unassigned" keeps every current group', async (_t) => {
   property(eventArb(), (input) => {
     const result = assignGroups(input);
     for (const p of input.people) {
       if (isFixed(input, p) && result.assignments.get(p.id) !== p.groupId) {
-        throw new Error(`person ${p.id} moved from ${p.groupId} to ${result.assignments.get(p.id)} (locked: ${p.locked}, mode ${input.mode})`);
+        throw new Error(
+          `person ${p.id} moved from ${p.groupId} to ${result.assignments.get(p.id)} (locked: ${p.locked}, mode ${input.mode})`,
+        );
       }
     }
   });
 });
 
-t.test('deterministic and independent of the input order', async (t) => {
+t.test('deterministic and independent of the input order', async (_t) => {
   property(
     fc.tuple(eventArb(), fc.integer({ min: 1, max: 2 ** 30 })),
     ([input, seed]) => {
       const a = assignGroups(input);
       const b = assignGroups(input);
-      const c = assignGroups({ ...input, people: shuffled(input.people, seed), groups: shuffled(input.groups, seed + 1) });
+      const c = assignGroups({
+        ...input,
+        people: shuffled(input.people, seed),
+        groups: shuffled(input.groups, seed + 1),
+      });
       for (const other of [b, c]) {
-        for (const [id, gid] of a.assignments) if (other.assignments.get(id) !== gid) throw new Error(`person ${id}: ${gid} vs ${other.assignments.get(id)}`);
+        for (const [id, gid] of a.assignments)
+          if (other.assignments.get(id) !== gid)
+            throw new Error(`person ${id}: ${gid} vs ${other.assignments.get(id)}`);
         if (JSON.stringify(other.report) !== JSON.stringify(a.report)) throw new Error('reports differ');
       }
     },
@@ -293,13 +338,17 @@ t.test('deterministic and independent of the input order', async (t) => {
   );
 });
 
-t.test('report is consistent with the assignments', async (t) => {
+t.test('report is consistent with the assignments', async (_t) => {
   property(eventArb(), (input) => {
     const result = assignGroups(input);
-    const unplaced = [...result.assignments].filter(([, g]) => g === null).map(([id]) => id).sort((x, y) => x - y);
+    const unplaced = [...result.assignments]
+      .filter(([, g]) => g === null)
+      .map(([id]) => id)
+      .sort((x, y) => x - y);
     if (JSON.stringify(unplaced) !== JSON.stringify(result.report.unplaced)) throw new Error('unplaced disagrees');
     const { first, second, other, none, withoutPreferences } = result.report.preferences;
-    if (first + second + other + none + withoutPreferences !== input.people.length - unplaced.length) throw new Error('preference counts');
+    if (first + second + other + none + withoutPreferences !== input.people.length - unplaced.length)
+      throw new Error('preference counts');
     const score = preferenceScore(input, result.assignments);
     if (score[0] !== first || score[1] !== second || score[2] !== other) throw new Error('preference counts disagree');
   });
@@ -307,61 +356,76 @@ t.test('report is consistent with the assignments', async (t) => {
 
 t.test('preferences: at least as good as the baselines whenever they happen to be balanced', async (t) => {
   let compared = 0;
-  property(eventArb({ maxGroups: 6, maxPeople: 120 }), (input) => {
-    const result = assignGroups(input);
-    const ours = preferenceScore(input, result.assignments);
-    for (const baseline of [balancedGreedyBaseline(input), greedyBaseline(input)]) {
-      if (!inBalancedClass(result, baseline)) continue;
-      compared++;
-      const theirs = preferenceScore(input, baseline.assignments);
-      if (compareScores(ours, theirs) < 0) throw new Error(`ours ${ours} < baseline ${theirs}`);
-    }
-  }, 200);
+  property(
+    eventArb({ maxGroups: 6, maxPeople: 120 }),
+    (input) => {
+      const result = assignGroups(input);
+      const ours = preferenceScore(input, result.assignments);
+      for (const baseline of [balancedGreedyBaseline(input), greedyBaseline(input)]) {
+        if (!inBalancedClass(result, baseline)) continue;
+        compared++;
+        const theirs = preferenceScore(input, baseline.assignments);
+        if (compareScores(ours, theirs) < 0) throw new Error(`ours ${ours} < baseline ${theirs}`);
+      }
+    },
+    200,
+  );
   t.ok(compared > 20, `compared with a balanced baseline ${compared} times`);
 });
 
-t.test('preferences: lexicographically optimal among balanced assignments keeping fixed people (brute force)', async (t) => {
-  const small = eventArb({ maxGroups: 3, maxPeople: 8, maxTypes: 3, maxCapacity: 6, maxPreferences: 3 }).filter(
-    (input) => input.groups.length >= 2,
-  );
-  let enumerated = 0;
-  property(
-    small,
-    (input) => {
-      const result = assignGroups(input);
-      if (result.report.unplaced.length > 0) return; // the class is defined over the seated people only
-      if (result.report.maxGap >= 1) return; // fixed people made balance impossible: nothing to compare
-      const ours = preferenceScore(input, result.assignments);
-      const fixed = input.people.map((p) => (isFixed(input, p) ? p.groupId! : null));
-      const G = input.groups.length;
-      const n = input.people.length;
-      let best: number[] | null = null;
-      const choice = new Array<number>(n).fill(0);
-      for (let k = 0; k < G ** n; k++) {
-        let x = k;
-        let keepsFixed = true;
-        for (let i = 0; i < n; i++) {
-          choice[i] = x % G;
-          x = Math.floor(x / G);
-          if (fixed[i] !== null && input.groups[choice[i]].id !== fixed[i]) keepsFixed = false;
+t.test(
+  'preferences: lexicographically optimal among balanced assignments keeping fixed people (brute force)',
+  async (t) => {
+    const small = eventArb({ maxGroups: 3, maxPeople: 8, maxTypes: 3, maxCapacity: 6, maxPreferences: 3 }).filter(
+      (input) => input.groups.length >= 2,
+    );
+    let enumerated = 0;
+    property(
+      small,
+      (input) => {
+        const result = assignGroups(input);
+        if (result.report.unplaced.length > 0) return; // the class is defined over the seated people only
+        if (result.report.maxGap >= 1) return; // fixed people made balance impossible: nothing to compare
+        const ours = preferenceScore(input, result.assignments);
+        const fixed = input.people.map((p) => (isFixed(input, p) ? p.groupId! : null));
+        const G = input.groups.length;
+        const n = input.people.length;
+        let best: number[] | null = null;
+        const choice = new Array<number>(n).fill(0);
+        for (let k = 0; k < G ** n; k++) {
+          let x = k;
+          let keepsFixed = true;
+          for (let i = 0; i < n; i++) {
+            choice[i] = x % G;
+            x = Math.floor(x / G);
+            if (fixed[i] !== null && input.groups[choice[i]].id !== fixed[i]) keepsFixed = false;
+          }
+          if (!keepsFixed) continue;
+          const assignments = new Map<number, number | null>(
+            input.people.map((p, i) => [p.id, input.groups[choice[i]].id]),
+          );
+          const candidate: AssignmentResult = {
+            assignments,
+            report: { ...result.report, counts: countsOf(input, assignments) },
+          };
+          if (!inBalancedClass(result, candidate)) continue;
+          enumerated++;
+          const score = preferenceScore(input, assignments);
+          if (best === null || compareScores(score, best) > 0) best = score;
         }
-        if (!keepsFixed) continue;
-        const assignments = new Map<number, number | null>(input.people.map((p, i) => [p.id, input.groups[choice[i]].id]));
-        const candidate: AssignmentResult = { assignments, report: { ...result.report, counts: countsOf(input, assignments) } };
-        if (!inBalancedClass(result, candidate)) continue;
-        enumerated++;
-        const score = preferenceScore(input, assignments);
-        if (best === null || compareScores(score, best) > 0) best = score;
-      }
-      if (best === null) throw new Error('no balanced assignment found by brute force, yet assignGroups found one');
-      if (compareScores(ours, best) !== 0) throw new Error(`ours ${ours}, best ${best}`);
-    },
-    120,
-  );
-  t.ok(enumerated > 100, `${enumerated} balanced assignments enumerated`);
-});
+        if (best === null) throw new Error('no balanced assignment found by brute force, yet assignGroups found one');
+        if (compareScores(ours, best) !== 0) throw new Error(`ours ${ours}, best ${best}`);
+      },
+      120,
+    );
+    t.ok(enumerated > 100, `${enumerated} balanced assignments enumerated`);
+  },
+);
 
-function countsOf(input: AssignmentInput, assignments: Map<number, number | null>): Record<string, Record<number, number>> {
+function countsOf(
+  input: AssignmentInput,
+  assignments: Map<number, number | null>,
+): Record<string, Record<number, number>> {
   const counts: Record<string, Record<number, number>> = {};
   for (const p of input.people) {
     counts[p.structureType] ??= Object.fromEntries(input.groups.map((g) => [g.id, 0]));
@@ -374,7 +438,11 @@ function countsOf(input: AssignmentInput, assignments: Map<number, number | null
 t.test('organisations are spread when preferences and balance allow', async (t) => {
   // 4 groups, 8 people of one type from 2 organisations, no preferences: 2 of each organisation per group is
   // optimal only if the organisations are split 1 + 1 in every group.
-  const people: AssignmentPerson[] = Array.from({ length: 8 }, (_, i) => ({ id: i + 1, structureType: 'association', organisation: i < 4 ? 'Secours' : ' secours  POPULAIRE' }));
+  const people: AssignmentPerson[] = Array.from({ length: 8 }, (_, i) => ({
+    id: i + 1,
+    structureType: 'association',
+    organisation: i < 4 ? 'Secours' : ' secours  POPULAIRE',
+  }));
   const groups: AssignmentGroup[] = [1, 2, 3, 4].map((id) => ({ id, capacity: 2 }));
   const result = assignGroups({ groups, people, mode: 'all' });
   for (const gid of [1, 2, 3, 4]) {
@@ -398,7 +466,9 @@ const WORKSHOP_2013: [string, number][] = [
 
 function workshop2013(capacity: number): AssignmentInput {
   // Registrations interleaved the way they arrive, by id.
-  const queue = WORKSHOP_2013.flatMap(([type, n]) => Array.from({ length: n }, (_, i) => ({ type, key: (i + 0.5) / n })));
+  const queue = WORKSHOP_2013.flatMap(([type, n]) =>
+    Array.from({ length: n }, (_, i) => ({ type, key: (i + 0.5) / n })),
+  );
   queue.sort((a, b) => a.key - b.key || (a.type < b.type ? -1 : 1));
   const people = queue.map((p, i) => ({ id: i + 1, structureType: p.type, organisation: `${p.type} ${i % 6}` }));
   return { groups: [11, 12, 13, 14].map((id) => ({ id, capacity })), people, mode: 'all' };
@@ -415,13 +485,19 @@ t.test('2013 workshop: 70 participants, 4 groups of 20', async (t) => {
     for (const gid of [11, 12, 13, 14]) {
       const fair = (n * loads.get(gid)!) / 70;
       const c = count.get(type)?.get(gid) ?? 0;
-      t.ok(c === Math.floor(fair) || c === Math.ceil(fair), `${type} in group ${gid}: ${c} for a fair share of ${fair.toFixed(2)}`);
+      t.ok(
+        c === Math.floor(fair) || c === Math.ceil(fair),
+        `${type} in group ${gid}: ${c} for a fair share of ${fair.toFixed(2)}`,
+      );
       t.equal(result.report.counts[type][gid], c);
       t.ok(Math.abs(result.report.fairShare[type][gid] - fair) < 1e-9);
     }
   }
   // Rounded to the nearest where possible: the 4 "autre" are in 4 different groups.
-  t.same([11, 12, 13, 14].map((gid) => count.get('autre')?.get(gid) ?? 0), [1, 1, 1, 1]);
+  t.same(
+    [11, 12, 13, 14].map((gid) => count.get('autre')?.get(gid) ?? 0),
+    [1, 1, 1, 1],
+  );
   t.same(result.report.problems, []);
   t.same(result.report.unplaced, []);
 });
@@ -429,7 +505,10 @@ t.test('2013 workshop: 70 participants, 4 groups of 20', async (t) => {
 t.test('2013 workshop: 70 participants, 4 groups of 15 (60 seats)', async (t) => {
   const input = workshop2013(15);
   const result = assignGroups(input);
-  t.same(result.report.problems.find((p) => p.code === 'capacity_short'), { code: 'capacity_short', params: { seats: 60, people: 70 } });
+  t.same(
+    result.report.problems.find((p) => p.code === 'capacity_short'),
+    { code: 'capacity_short', params: { seats: 60, people: 70 } },
+  );
   t.equal(result.report.unplaced.length, 10);
   const { loads, count, maxGap } = balanceOf(input, result);
   t.same([...loads.values()], [15, 15, 15, 15]);
@@ -451,11 +530,35 @@ t.test('edge cases', async (t) => {
     t.same(result.report.problems, [{ code: 'no_groups', params: { people: 1 } }]);
   });
   t.test('locked people alone over capacity', async (t) => {
-    const people = [1, 2, 3].map((id) => ({ id, structureType: 'autre', organisation: `O${id}`, groupId: 5, locked: true }));
+    const people = [1, 2, 3].map((id) => ({
+      id,
+      structureType: 'autre',
+      organisation: `O${id}`,
+      groupId: 5,
+      locked: true,
+    }));
     people.push({ id: 4, structureType: 'autre', organisation: 'O4', groupId: 5, locked: false });
-    const result = assignGroups({ groups: [{ id: 5, capacity: 2 }, { id: 6, capacity: 2 }], people, mode: 'all' });
-    t.same([...result.assignments], [[1, 5], [2, 5], [3, 5], [4, 6]]);
-    t.same(result.report.problems.find((p) => p.code === 'locked_over_capacity'), { code: 'locked_over_capacity', params: { group: 5, capacity: 2, locked: 3 } });
+    const result = assignGroups({
+      groups: [
+        { id: 5, capacity: 2 },
+        { id: 6, capacity: 2 },
+      ],
+      people,
+      mode: 'all',
+    });
+    t.same(
+      [...result.assignments],
+      [
+        [1, 5],
+        [2, 5],
+        [3, 5],
+        [4, 6],
+      ],
+    );
+    t.same(
+      result.report.problems.find((p) => p.code === 'locked_over_capacity'),
+      { code: 'locked_over_capacity', params: { group: 5, capacity: 2, locked: 3 } },
+    );
   });
   t.test('mode unassigned places only newcomers', async (t) => {
     const people: AssignmentPerson[] = [
@@ -463,8 +566,19 @@ t.test('edge cases', async (t) => {
       { id: 2, structureType: 'a', organisation: 'Y', groupId: 1 },
       { id: 3, structureType: 'a', organisation: 'Z', preferences: [1] },
     ];
-    const groups = [{ id: 1, capacity: 3 }, { id: 2, capacity: 3 }];
-    t.same([...assignGroups({ groups, people, mode: 'unassigned' }).assignments], [[1, 1], [2, 1], [3, 2]], 'group sizes (2 + 1 for 3 people) come before preferences');
+    const groups = [
+      { id: 1, capacity: 3 },
+      { id: 2, capacity: 3 },
+    ];
+    t.same(
+      [...assignGroups({ groups, people, mode: 'unassigned' }).assignments],
+      [
+        [1, 1],
+        [2, 1],
+        [3, 2],
+      ],
+      'group sizes (2 + 1 for 3 people) come before preferences',
+    );
     t.same([...assignGroups({ groups, people, mode: 'all' }).assignments.values()].filter((g) => g === 1).length, 2);
   });
 });

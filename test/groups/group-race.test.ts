@@ -17,9 +17,15 @@ async function race(t: TestContext, env: Record<string, string>) {
   const group = event.sessions.getItems().find((s) => s.kind === 'breakout' && s.capacity === 5)!;
   const people = [];
   for (let n = 0; n < 20; n++) people.push(await register(orm.em.fork(), event, attendee(n)));
-  const responses = await Promise.all(people.map((person) => fetch(`${url}/api/v1/registrations/${person.id}/group`, {
-    method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ groupId: group.id }),
-  })));
+  const responses = await Promise.all(
+    people.map((person) =>
+      fetch(`${url}/api/v1/registrations/${person.id}/group`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ groupId: group.id }),
+      }),
+    ),
+  );
   const statuses = responses.map((r) => r.status);
   return {
     moved: statuses.filter((s) => s === 200).length,

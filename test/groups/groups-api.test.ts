@@ -17,7 +17,14 @@ const event = await loadDemo(em());
 const groups = breakouts(event);
 const other = await openEvent(em());
 
-const MIX: [string, number][] = [['travailleur-social', 27], ['association', 18], ['bailleur-social', 10], ['collectivite', 9], ['fournisseur-energie', 2], ['autre', 4]];
+const MIX: [string, number][] = [
+  ['travailleur-social', 27],
+  ['association', 18],
+  ['bailleur-social', 10],
+  ['collectivite', 9],
+  ['fournisseur-energie', 2],
+  ['autre', 4],
+];
 const ids: number[] = [];
 let n = 0;
 for (const [type, count] of MIX) {
@@ -25,8 +32,18 @@ for (const [type, count] of MIX) {
     n++;
     const answers = n <= 10 ? { groupes: [groups[3].id, groups[2].id] } : {};
     const response = await app.inject({
-      method: 'POST', url: `/api/v1/events/${event.id}/registrations`, headers: auth,
-      payload: { firstName: `P${n}`, lastName: `N${n}`, email: `p${n}@exemple.fr`, organisation: `Org ${n % 9}`, structureType: type, consent: true, answers },
+      method: 'POST',
+      url: `/api/v1/events/${event.id}/registrations`,
+      headers: auth,
+      payload: {
+        firstName: `P${n}`,
+        lastName: `N${n}`,
+        email: `p${n}@exemple.fr`,
+        organisation: `Org ${n % 9}`,
+        structureType: type,
+        consent: true,
+        answers,
+      },
     });
     if (response.statusCode !== 201) throw new Error(response.body);
     ids.push(response.json().id);
@@ -34,13 +51,31 @@ for (const [type, count] of MIX) {
 }
 
 type Member = { registrationId: number; structureType: string; locked: boolean };
-type GroupsJson = { groups: { id: number; title: string; capacity: number; members: Member[]; countsByStructureType: Record<string, number>; fairShareByStructureType: Record<string, number> }[]; unassigned: Member[]; balance: { maxGap: number }; published: boolean };
+type GroupsJson = {
+  groups: {
+    id: number;
+    title: string;
+    capacity: number;
+    members: Member[];
+    countsByStructureType: Record<string, number>;
+    fairShareByStructureType: Record<string, number>;
+  }[];
+  unassigned: Member[];
+  balance: { maxGap: number };
+  published: boolean;
+};
 
-const getGroups = async (): Promise<GroupsJson> => (await app.inject({ url: `/api/v1/events/${event.id}/groups`, headers: auth })).json();
+const getGroups = async (): Promise<GroupsJson> =>
+  (await app.inject({ url: `/api/v1/events/${event.id}/groups`, headers: auth })).json();
 
 t.test('authentication and validation', async (t) => {
   t.equal((await app.inject({ url: `/api/v1/events/${event.id}/groups` })).statusCode, 401);
-  const bad = await app.inject({ method: 'POST', url: `/api/v1/events/${event.id}/assignments/auto`, headers: auth, payload: { mode: 'some' } });
+  const bad = await app.inject({
+    method: 'POST',
+    url: `/api/v1/events/${event.id}/assignments/auto`,
+    headers: auth,
+    payload: { mode: 'some' },
+  });
   t.equal(bad.statusCode, 400);
   t.equal((await app.inject({ url: '/api/v1/events/99999/groups', headers: auth })).statusCode, 404);
 });
@@ -49,10 +84,18 @@ t.test('GET groups before, then the automatic assignment', async (t) => {
   const before = await getGroups();
   t.equal(before.groups.length, 4);
   t.equal(before.unassigned.length, 70);
-  t.same(before.groups.map((g) => g.members.length), [0, 0, 0, 0]);
+  t.same(
+    before.groups.map((g) => g.members.length),
+    [0, 0, 0, 0],
+  );
   t.equal(before.published, false);
 
-  const response = await app.inject({ method: 'POST', url: `/api/v1/events/${event.id}/assignments/auto`, headers: auth, payload: { mode: 'unassigned' } });
+  const response = await app.inject({
+    method: 'POST',
+    url: `/api/v1/events/${event.id}/assignments/auto`,
+    headers: auth,
+    payload: { mode: 'unassigned' },
+  });
   t.equal(response.statusCode, 200);
   const body = response.json();
   t.same(body.report.problems, []);
@@ -66,21 +109,39 @@ t.test('GET groups before, then the automatic assignment', async (t) => {
     for (const [type, count] of Object.entries(g.countsByStructureType)) {
       t.ok(Math.abs(count - g.fairShareByStructureType[type]) < 1, `${type} in ${g.title}`);
     }
-    t.equal(Object.values(g.countsByStructureType).reduce((a, b) => a + b, 0), g.members.length);
+    t.equal(
+      Object.values(g.countsByStructureType).reduce((a, b) => a + b, 0),
+      g.members.length,
+    );
   }
-  const chosen = (body.groups.groups as GroupsJson['groups']).filter((g) => g.id === groups[3].id || g.id === groups[2].id).flatMap((g) => g.members);
-  for (const id of ids.slice(0, 10)) t.ok(chosen.some((m) => m.registrationId === id), `${id} in one of their choices`);
+  const chosen = (body.groups.groups as GroupsJson['groups'])
+    .filter((g) => g.id === groups[3].id || g.id === groups[2].id)
+    .flatMap((g) => g.members);
+  for (const id of ids.slice(0, 10))
+    t.ok(
+      chosen.some((m) => m.registrationId === id),
+      `${id} in one of their choices`,
+    );
 });
 
-t.test('PUT a registration\'s group: move, lock, errors', async (t) => {
+t.test("PUT a registration's group: move, lock, errors", async (t) => {
   const state = await getGroups();
   const person = state.groups[0].members[0];
   const url = `/api/v1/registrations/${person.registrationId}/group`;
-  const moved = await app.inject({ method: 'PUT', url, headers: auth, payload: { groupId: groups[1].id, locked: true } });
+  const moved = await app.inject({
+    method: 'PUT',
+    url,
+    headers: auth,
+    payload: { groupId: groups[1].id, locked: true },
+  });
   t.equal(moved.statusCode, 200);
   t.equal(moved.json().locked, true);
   const after = await getGroups();
-  t.ok(after.groups.find((g) => g.id === groups[1].id)!.members.some((m) => m.registrationId === person.registrationId && m.locked));
+  t.ok(
+    after.groups
+      .find((g) => g.id === groups[1].id)!
+      .members.some((m) => m.registrationId === person.registrationId && m.locked),
+  );
 
   const plenary = await app.inject({ method: 'PUT', url, headers: auth, payload: { groupId: plenaries(event)[0].id } });
   t.equal(plenary.statusCode, 400);
@@ -90,31 +151,67 @@ t.test('PUT a registration\'s group: move, lock, errors', async (t) => {
   t.equal(foreign.json().error, 'group_other_event');
   const malformed = await app.inject({ method: 'PUT', url, headers: auth, payload: { groupId: 'deux' } });
   t.equal(malformed.statusCode, 400);
-  t.equal((await app.inject({ method: 'PUT', url: '/api/v1/registrations/999999/group', headers: auth, payload: { groupId: null } })).statusCode, 404);
+  t.equal(
+    (
+      await app.inject({
+        method: 'PUT',
+        url: '/api/v1/registrations/999999/group',
+        headers: auth,
+        payload: { groupId: null },
+      })
+    ).statusCode,
+    404,
+  );
 
   // Group 2 now holds 19 after the move... fill it to 20, then one more is refused.
   const target = after.groups.find((g) => g.id === groups[1].id)!;
   const outsiders = after.groups.filter((g) => g.id !== groups[1].id).flatMap((g) => g.members);
   for (let i = target.members.length; i < 20; i++) {
-    const r = await app.inject({ method: 'PUT', url: `/api/v1/registrations/${outsiders[i].registrationId}/group`, headers: auth, payload: { groupId: groups[1].id } });
+    const r = await app.inject({
+      method: 'PUT',
+      url: `/api/v1/registrations/${outsiders[i].registrationId}/group`,
+      headers: auth,
+      payload: { groupId: groups[1].id },
+    });
     t.equal(r.statusCode, 200);
   }
-  const full = await app.inject({ method: 'PUT', url: `/api/v1/registrations/${outsiders[25].registrationId}/group`, headers: auth, payload: { groupId: groups[1].id } });
+  const full = await app.inject({
+    method: 'PUT',
+    url: `/api/v1/registrations/${outsiders[25].registrationId}/group`,
+    headers: auth,
+    payload: { groupId: groups[1].id },
+  });
   t.equal(full.statusCode, 409);
   t.equal(full.json().error, 'group_full');
 
-  const out = await app.inject({ method: 'PUT', url: `/api/v1/registrations/${outsiders[25].registrationId}/group`, headers: auth, payload: { groupId: null } });
+  const out = await app.inject({
+    method: 'PUT',
+    url: `/api/v1/registrations/${outsiders[25].registrationId}/group`,
+    headers: auth,
+    payload: { groupId: null },
+  });
   t.equal(out.statusCode, 200);
   t.equal((await getGroups()).unassigned.length, 1);
 });
 
 t.test('a full re-run keeps the locked person; publishing shows the group', async (t) => {
-  const locked = (await getGroups()).groups.flatMap((g) => g.members.map((m) => ({ ...m, group: g.id }))).filter((m) => m.locked);
+  const locked = (await getGroups()).groups
+    .flatMap((g) => g.members.map((m) => ({ ...m, group: g.id })))
+    .filter((m) => m.locked);
   t.equal(locked.length, 1);
-  const rerun = await app.inject({ method: 'POST', url: `/api/v1/events/${event.id}/assignments/auto`, headers: auth, payload: { mode: 'all' } });
+  const rerun = await app.inject({
+    method: 'POST',
+    url: `/api/v1/events/${event.id}/assignments/auto`,
+    headers: auth,
+    payload: { mode: 'all' },
+  });
   t.equal(rerun.statusCode, 200);
   const state = rerun.json().groups as GroupsJson;
-  t.ok(state.groups.find((g) => g.id === locked[0].group)!.members.some((m) => m.registrationId === locked[0].registrationId));
+  t.ok(
+    state.groups
+      .find((g) => g.id === locked[0].group)!
+      .members.some((m) => m.registrationId === locked[0].registrationId),
+  );
   t.equal(state.unassigned.length, 0);
   t.ok(state.balance.maxGap < 1);
 
@@ -122,7 +219,11 @@ t.test('a full re-run keeps the locked person; publishing shows the group', asyn
   const before = parseCalendar((await app.inject(`${path}/invite.ics`)).body);
   t.equal(before.events.length, 1, 'only the plenary before publishing');
 
-  const published = await app.inject({ method: 'POST', url: `/api/v1/events/${event.id}/assignments/publish`, headers: auth });
+  const published = await app.inject({
+    method: 'POST',
+    url: `/api/v1/events/${event.id}/assignments/publish`,
+    headers: auth,
+  });
   t.equal(published.statusCode, 200);
   t.equal(published.json().notified, 70);
   t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'update' }), 70);

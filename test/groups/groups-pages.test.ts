@@ -16,7 +16,14 @@ const groups = breakouts(event);
 const base = `/admin/events/${event.id}/groups`;
 
 // The 2013 workshop: 70 confirmed registrations in the seed's proportions; the first 24 rank two groups.
-const MIX: [string, number][] = [['travailleur-social', 27], ['association', 18], ['bailleur-social', 10], ['collectivite', 9], ['fournisseur-energie', 2], ['autre', 4]];
+const MIX: [string, number][] = [
+  ['travailleur-social', 27],
+  ['association', 18],
+  ['bailleur-social', 10],
+  ['collectivite', 9],
+  ['fournisseur-energie', 2],
+  ['autre', 4],
+];
 const people: Registration[] = [];
 const preferred = new Map<number, number>();
 let n = 0;
@@ -35,7 +42,11 @@ for (const [type, count] of MIX) {
 }
 
 async function current() {
-  return em().find(Registration, { event: event.id, status: 'confirmed' }, { populate: ['group'], orderBy: { id: 'asc' } });
+  return em().find(
+    Registration,
+    { event: event.id, status: 'confirmed' },
+    { populate: ['group'], orderBy: { id: 'asc' } },
+  );
 }
 
 function checkBalance(t: { ok(value: boolean, message: string): unknown }, list: Registration[]) {
@@ -100,7 +111,11 @@ t.test('manual move with lock, lock/unlock, swap, without JavaScript', async (t)
   const before = await current();
   const a = before[0];
   const target = groups.find((g) => g.id !== a.group!.id)!;
-  let response = await browser.submit(base, `${base}/move`, { registrationId: String(a.id), groupId: String(target.id), locked: '1' });
+  let response = await browser.submit(base, `${base}/move`, {
+    registrationId: String(a.id),
+    groupId: String(target.id),
+    locked: '1',
+  });
   t.equal(response.statusCode, 303);
   let moved = await em().findOneOrFail(Registration, { id: a.id }, { populate: ['group'] });
   t.equal(moved.group?.id, target.id);
@@ -119,7 +134,9 @@ t.test('manual move with lock, lock/unlock, swap, without JavaScript', async (t)
   const b = before.find((r) => r.id !== a.id && r.group && r.group.id !== target.id)!;
   response = await browser.submit(base, `${base}/swap`, { first: String(a.id), second: String(b.id) });
   t.equal(response.statusCode, 303);
-  const [a2, b2] = await Promise.all([a.id, b.id].map((id) => em().findOneOrFail(Registration, { id }, { populate: ['group'] })));
+  const [a2, b2] = await Promise.all(
+    [a.id, b.id].map((id) => em().findOneOrFail(Registration, { id }, { populate: ['group'] })),
+  );
   t.equal(a2.group?.id, b.group!.id);
   t.equal(b2.group?.id, target.id);
 
@@ -130,7 +147,10 @@ t.test('manual move with lock, lock/unlock, swap, without JavaScript', async (t)
   // A full group refuses a move.
   const full = groups.find((g) => g.id !== a2.group!.id)!;
   await orm.em.fork().getConnection().execute('update event_session set capacity = 1 where id = ?', [full.id]);
-  const refused = await browser.submit(base, `${base}/move`, { registrationId: String(a.id), groupId: String(full.id) });
+  const refused = await browser.submit(base, `${base}/move`, {
+    registrationId: String(a.id),
+    groupId: String(full.id),
+  });
   t.equal(refused.statusCode, 409);
   t.match(textOf(refused.body), 'Ce groupe est complet');
   await orm.em.fork().getConnection().execute('update event_session set capacity = 20 where id = ?', [full.id]);
@@ -160,21 +180,30 @@ t.test('publishing: the group is hidden before, shown after, and sent to each at
   const manage = textOf((await app.inject(`/r/${someone.token}`)).body);
   t.notMatch(manage, 'Groupe de travail', 'no group on the page before publishing');
   let ics = parseCalendar((await app.inject(`/r/${someone.token}/invite.ics`)).body);
-  t.notOk(ics.events.some((e) => e.summary.includes(groupTitle)), 'no group in the invite before');
+  t.notOk(
+    ics.events.some((e) => e.summary.includes(groupTitle)),
+    'no group in the invite before',
+  );
   t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'update' }), 0);
 
   const page = await browser.get(base);
   t.match(textOf(page.body), 'Publier la répartition (72 participants concernés)');
   const response = await browser.submit(base, `${base}/publish`, {});
   t.equal(response.statusCode, 303);
-  t.match(textOf((await browser.get(response.headers.location as string)).body), 'Répartition publiée ; 72 participants prévenus.');
+  t.match(
+    textOf((await browser.get(response.headers.location as string)).body),
+    'Répartition publiée ; 72 participants prévenus.',
+  );
   t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'update' }), 72, 'one invite update each');
   const mail = await em().findOneOrFail(OutboxMessage, { event: event.id, kind: 'update', registration: someone.id });
   t.match(mail.ics ?? '', groupTitle);
 
   t.match(textOf((await app.inject(`/r/${someone.token}`)).body), `Groupe de travail ${groupTitle}`);
   ics = parseCalendar((await app.inject(`/r/${someone.token}/invite.ics`)).body);
-  t.ok(ics.events.some((e) => e.summary.includes(groupTitle)), 'group in the invite after');
+  t.ok(
+    ics.events.some((e) => e.summary.includes(groupTitle)),
+    'group in the invite after',
+  );
 
   // A change after publishing is sent to that person only.
   const other = groups.find((g) => g.id !== someone.group!.id && g.capacity! > 0)!;

@@ -38,28 +38,58 @@ t.test('two instances calling at once for the same period: the job runs exactly 
       runDueJobs(first, [job], now, { instance: 'instance-a' }),
       runDueJobs(second, [job], now, { instance: 'instance-b' }),
     ]);
-    t.same(outcomes.map((o) => o.concurrent).sort(), ['ran', 'skipped'], `one ran, one skipped at ${now.toISOString()}`);
+    t.same(
+      outcomes.map((o) => o.concurrent).sort(),
+      ['ran', 'skipped'],
+      `one ran, one skipped at ${now.toISOString()}`,
+    );
   }
-  t.same([...runs.values()], hours.map(() => 1), 'once per period, never twice');
+  t.same(
+    [...runs.values()],
+    hours.map(() => 1),
+    'once per period, never twice',
+  );
   const rows = await first.em.fork().find(JobRun, { name: 'concurrent' }, { orderBy: { periodKey: 'asc' } });
-  t.same(rows.map((r) => r.periodKey), hours.map((h) => periodKey('hour', h)), 'one row per period');
-  t.ok(rows.every((r) => r.finishedAt !== null && !r.failed && ['instance-a', 'instance-b'].includes(r.instance)), 'each finished, with the instance that ran it');
+  t.same(
+    rows.map((r) => r.periodKey),
+    hours.map((h) => periodKey('hour', h)),
+    'one row per period',
+  );
+  t.ok(
+    rows.every((r) => r.finishedAt !== null && !r.failed && ['instance-a', 'instance-b'].includes(r.instance)),
+    'each finished, with the instance that ran it',
+  );
 });
 
 t.test('the next period runs again; a later call in the same period does not', async (t) => {
   const { job, runs } = countingJob('daily', 'day');
   t.same(await runDueJobs(first, [job], new Date('2027-02-01T08:00:00Z')), { daily: 'ran' });
-  t.same(await runDueJobs(second, [job], new Date('2027-02-01T23:59:00Z')), { daily: 'skipped' }, 'same day, other instance');
+  t.same(
+    await runDueJobs(second, [job], new Date('2027-02-01T23:59:00Z')),
+    { daily: 'skipped' },
+    'same day, other instance',
+  );
   t.same(await runDueJobs(first, [job], new Date('2027-02-02T00:01:00Z')), { daily: 'ran' }, 'next day');
   t.same(Object.fromEntries(runs), { '2027-02-01': 1, '2027-02-02': 1 });
   t.same(await runDueJobs(first, [job], new Date('2027-06-01T00:00:00Z')), { daily: 'ran' });
   const rows = await first.em.fork().find(JobRun, { name: 'daily' });
-  t.same(rows.map((r) => r.periodKey), ['2027-06-01'], 'runs older than 90 days are deleted');
+  t.same(
+    rows.map((r) => r.periodKey),
+    ['2027-06-01'],
+    'runs older than 90 days are deleted',
+  );
 });
 
 t.test('a failing job is recorded as failed, and waits for the next period', async (t) => {
   let calls = 0;
-  const job: ScheduledJob = { name: 'broken', period: 'hour', run: async () => { calls += 1; throw new Error('disk full'); } };
+  const job: ScheduledJob = {
+    name: 'broken',
+    period: 'hour',
+    run: async () => {
+      calls += 1;
+      throw new Error('disk full');
+    },
+  };
   const now = new Date('2027-03-01T10:00:00Z');
   t.same(await runDueJobs(first, [job], now), { broken: 'failed' });
   t.same(await runDueJobs(second, [job], now), { broken: 'skipped' });

@@ -143,32 +143,58 @@ t.test('the organiser writes to a filtered set of attendees, through the same ou
   t.match(form.body, `value="${group2.id}"`, 'groups to choose from');
   const batch = /name="batch" value="([^"]+)"/.exec(form.body)![1];
 
-  const invalid = await organiser.post(`/admin/events/${event.id}/messages`, { _csrf: csrfFrom(form.body), batch, subject: '', body: '', statuses: [] });
+  const invalid = await organiser.post(`/admin/events/${event.id}/messages`, {
+    _csrf: csrfFrom(form.body),
+    batch,
+    subject: '',
+    body: '',
+    statuses: [],
+  });
   t.equal(invalid.statusCode, 400);
   t.match(invalid.body, /id="field-subject-error"/);
   t.match(invalid.body, /id="field-body-error"/);
   t.match(textOf(invalid.body), 'Choisissez une réponse');
 
   const fields = {
-    _csrf: csrfFrom(form.body), batch, subject: 'Rappel : atelier <jeudi>', body: 'Bonjour à tous,\n\nN\'oubliez pas vos documents.\nÀ jeudi !',
-    statuses: ['confirmed', 'waitlisted'], structureTypes: ['travailleur-social'],
+    _csrf: csrfFrom(form.body),
+    batch,
+    subject: 'Rappel : atelier <jeudi>',
+    body: "Bonjour à tous,\n\nN'oubliez pas vos documents.\nÀ jeudi !",
+    statuses: ['confirmed', 'waitlisted'],
+    structureTypes: ['travailleur-social'],
   };
   const sent = await organiser.post(`/admin/events/${event.id}/messages`, fields);
   t.equal(sent.statusCode, 303);
-  t.equal(sent.headers.location, `/admin/events/${event.id}/emails?queued=3`, 'three social workers, confirmed or waiting');
+  t.equal(
+    sent.headers.location,
+    `/admin/events/${event.id}/emails?queued=3`,
+    'three social workers, confirmed or waiting',
+  );
   const twice = await organiser.post(`/admin/events/${event.id}/messages`, fields);
   t.equal(twice.statusCode, 303);
-  t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'message' }), 3, 'the same form posted twice queues once');
+  t.equal(
+    await em().count(OutboxMessage, { event: event.id, kind: 'message' }),
+    3,
+    'the same form posted twice queues once',
+  );
   t.match(textOf((await organiser.get(String(sent.headers.location))).body), '3 message(s) mis en file');
 
   const grouped = await organiser.post(`/admin/events/${event.id}/messages`, {
-    _csrf: csrfFrom(form.body), batch: 'second-batch-0001', subject: 'Groupe 2', body: 'Salle changée.', statuses: ['confirmed'], groups: [String(group2.id)],
+    _csrf: csrfFrom(form.body),
+    batch: 'second-batch-0001',
+    subject: 'Groupe 2',
+    body: 'Salle changée.',
+    statuses: ['confirmed'],
+    groups: [String(group2.id)],
   });
   t.equal(grouped.headers.location, `/admin/events/${event.id}/emails?queued=1`, 'the one member of group 2');
 
   await drainOutbox(orm, transport);
   const messages = await em().find(OutboxMessage, { event: event.id, kind: 'message' }, { orderBy: { id: 'asc' } });
-  t.same(messages.map((m) => m.recipient), ['personne10@exemple.fr', 'personne12@exemple.fr', 'personne13@exemple.fr', 'personne12@exemple.fr']);
+  t.same(
+    messages.map((m) => m.recipient),
+    ['personne10@exemple.fr', 'personne12@exemple.fr', 'personne13@exemple.fr', 'personne12@exemple.fr'],
+  );
   t.ok(messages.every((m) => m.status === 'sent'));
   const first = messages[0];
   t.equal(first.subject, 'Rappel : atelier <jeudi>');
@@ -184,10 +210,17 @@ t.test('the worker inside the service sends by itself once started, after a regi
   const service = await buildTestApp(t, { SMTP_URL: smtp.url, MAIL_FROM: 'atelier@atelier.test' });
   t.ok(service.app.mail.worker, 'MAIL_WORKER is on by default');
   const event = await openEvent(service.orm.em.fork(), { title: 'Atelier automatique' });
-  const res = await new Browser(service.app).submit(`/e/${event.slug}/register`, `/e/${event.slug}/register`, attendee(20));
+  const res = await new Browser(service.app).submit(
+    `/e/${event.slug}/register`,
+    `/e/${event.slug}/register`,
+    attendee(20),
+  );
   t.equal(res.statusCode, 303);
   await smtp.waitFor(1);
   t.equal(smtp.received[0].parsed.subject, 'Inscription confirmée : Atelier automatique');
   await service.app.mail.worker!.idle();
-  t.equal((await service.orm.em.fork().findOneOrFail(OutboxMessage, { recipient: 'personne20@exemple.fr' })).status, 'sent');
+  t.equal(
+    (await service.orm.em.fork().findOneOrFail(OutboxMessage, { recipient: 'personne20@exemple.fr' })).status,
+    'sent',
+  );
 });

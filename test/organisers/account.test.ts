@@ -16,7 +16,10 @@ const login = (instance = app, email = ORGANISER.email, password = ORGANISER.pas
   return browser.request({ method: 'GET', url: '/admin/login', remoteAddress: ip }).then(async (page) => {
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1];
     const response = await browser.request({
-      method: 'POST', url: '/admin/login', remoteAddress: ip, headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      url: '/admin/login',
+      remoteAddress: ip,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({ _csrf: csrf, email, password, next: '/admin' }).toString(),
     });
     return { response, browser };
@@ -24,47 +27,82 @@ const login = (instance = app, email = ORGANISER.email, password = ORGANISER.pas
 };
 
 t.test('five wrong passwords for an account: sign-in waits 15 minutes, on every instance', async (t) => {
-  for (let i = 0; i < 5; i++) t.equal((await login(app, ORGANISER.email, 'mauvais')).response.statusCode, 401, `failure ${i + 1}`);
+  for (let i = 0; i < 5; i++)
+    t.equal((await login(app, ORGANISER.email, 'mauvais')).response.statusCode, 401, `failure ${i + 1}`);
   const blocked = (await login(app)).response;
   t.equal(blocked.statusCode, 429, 'even the right password waits');
   t.ok(Number(blocked.headers['retry-after']) > 800, 'Retry-After says how long');
   t.match(textOf(blocked.body), 'Trop de tentatives');
   t.match(textOf(blocked.body), 'Réessayez dans 15 minutes');
   t.equal((await login(other)).response.statusCode, 429, 'the other instance counts the same failures');
-  t.equal((await login(app, 'quelquun@ailleurs.fr', 'mauvais', '198.51.100.2')).response.statusCode, 401, 'another account is not blocked');
+  t.equal(
+    (await login(app, 'quelquun@ailleurs.fr', 'mauvais', '198.51.100.2')).response.statusCode,
+    401,
+    'another account is not blocked',
+  );
   await orm.em.fork().getConnection().execute('delete from login_failure');
   t.equal((await login(app)).response.statusCode, 303, 'once the window has passed, the account signs in');
 });
 
 t.test('twenty failures from one address block it, whatever the accounts tried', async (t) => {
   for (let i = 0; i < 20; i++) await login(app, `compte${i}@exemple.fr`, 'mauvais', '192.0.2.50');
-  t.equal((await login(app, ORGANISER.email, ORGANISER.password, '192.0.2.50')).response.statusCode, 429, 'that address waits');
-  t.equal((await login(app, ORGANISER.email, ORGANISER.password, '192.0.2.51')).response.statusCode, 303, 'another address does not');
+  t.equal(
+    (await login(app, ORGANISER.email, ORGANISER.password, '192.0.2.50')).response.statusCode,
+    429,
+    'that address waits',
+  );
+  t.equal(
+    (await login(app, ORGANISER.email, ORGANISER.password, '192.0.2.51')).response.statusCode,
+    303,
+    'another address does not',
+  );
   await orm.em.fork().getConnection().execute('delete from login_failure');
 });
 
 t.test('changing the password keeps this browser signed in and signs out the others', async (t) => {
   const { browser: elsewhere } = await login(app);
   t.equal((await elsewhere.get('/admin')).statusCode, 200);
-  const wrong = await first.submit('/admin/account', '/admin/account/password', { currentPassword: 'pas-le-bon', password: 'nouveau-mot-de-passe', passwordConfirmation: 'nouveau-mot-de-passe' });
+  const wrong = await first.submit('/admin/account', '/admin/account/password', {
+    currentPassword: 'pas-le-bon',
+    password: 'nouveau-mot-de-passe',
+    passwordConfirmation: 'nouveau-mot-de-passe',
+  });
   t.equal(wrong.statusCode, 400);
   t.match(textOf(wrong.body), 'mot de passe actuel est incorrect');
-  const short = await first.submit('/admin/account', '/admin/account/password', { currentPassword: ORGANISER.password, password: 'court', passwordConfirmation: 'court' });
+  const short = await first.submit('/admin/account', '/admin/account/password', {
+    currentPassword: ORGANISER.password,
+    password: 'court',
+    passwordConfirmation: 'court',
+  });
   t.equal(short.statusCode, 400);
-  const changed = await first.submit('/admin/account', '/admin/account/password', { currentPassword: ORGANISER.password, password: 'nouveau-mot-de-passe', passwordConfirmation: 'nouveau-mot-de-passe' });
+  const changed = await first.submit('/admin/account', '/admin/account/password', {
+    currentPassword: ORGANISER.password,
+    password: 'nouveau-mot-de-passe',
+    passwordConfirmation: 'nouveau-mot-de-passe',
+  });
   t.equal(changed.statusCode, 303);
   t.equal((await first.get('/admin/account')).statusCode, 200, 'this browser is still signed in');
   t.equal((await elsewhere.get('/admin')).statusCode, 303, 'the other session has ended');
-  t.equal((await login(app, ORGANISER.email, ORGANISER.password)).response.statusCode, 401, 'the old password no longer works');
+  t.equal(
+    (await login(app, ORGANISER.email, ORGANISER.password)).response.statusCode,
+    401,
+    'the old password no longer works',
+  );
   t.equal((await login(app, ORGANISER.email, 'nouveau-mot-de-passe')).response.statusCode, 303);
 });
 
 t.test('a forgotten password is reset through a single-use, expiring link', async (t) => {
   const anonymous = new Browser(app);
-  const unknown = await anonymous.submit('/admin/password-reset', '/admin/password-reset', { email: 'personne@nulle-part.fr' });
+  const unknown = await anonymous.submit('/admin/password-reset', '/admin/password-reset', {
+    email: 'personne@nulle-part.fr',
+  });
   const known = await anonymous.submit('/admin/password-reset', '/admin/password-reset', { email: ORGANISER.email });
   t.equal(unknown.statusCode, 200);
-  t.equal(textOf(known.body), textOf(unknown.body).replace('personne@nulle-part.fr', ORGANISER.email), 'the page does not tell whether the account exists');
+  t.equal(
+    textOf(known.body),
+    textOf(unknown.body).replace('personne@nulle-part.fr', ORGANISER.email),
+    'the page does not tell whether the account exists',
+  );
   t.equal(smtp.to('personne@nulle-part.fr').length, 0);
   const [mail] = smtp.to(ORGANISER.email);
   const link = new URL(/https?:\/\/\S+\/admin\/password-reset\/\S+/.exec(mail.parsed.text ?? '')![0]).pathname;
@@ -72,9 +110,15 @@ t.test('a forgotten password is reset through a single-use, expiring link', asyn
   t.equal(again.statusCode, 200);
   t.equal(smtp.to(ORGANISER.email).length, 1, 'asking again at once does not send a second email');
 
-  const mismatch = await anonymous.submit(link, link, { password: 'encore-un-autre', passwordConfirmation: 'different-encore' });
+  const mismatch = await anonymous.submit(link, link, {
+    password: 'encore-un-autre',
+    passwordConfirmation: 'different-encore',
+  });
   t.equal(mismatch.statusCode, 400, 'a mismatch is shown on the form, the link still works');
-  const reset = await anonymous.submit(link, link, { password: 'mot-de-passe-retrouve', passwordConfirmation: 'mot-de-passe-retrouve' });
+  const reset = await anonymous.submit(link, link, {
+    password: 'mot-de-passe-retrouve',
+    passwordConfirmation: 'mot-de-passe-retrouve',
+  });
   t.equal(reset.statusCode, 303);
   t.equal((await anonymous.get('/admin')).statusCode, 200, 'signed in with the new password');
   const reused = await new Browser(app).get(link);
@@ -85,7 +129,9 @@ t.test('a forgotten password is reset through a single-use, expiring link', asyn
 
   await orm.em.fork().nativeUpdate(PasswordReset, {}, { createdAt: new Date(Date.now() - 2 * 3600_000) });
   await anonymous.submit('/admin/password-reset', '/admin/password-reset', { email: ORGANISER.email });
-  const expiring = new URL(/https?:\/\/\S+\/admin\/password-reset\/\S+/.exec(smtp.to(ORGANISER.email)[1].parsed.text ?? '')![0]).pathname;
+  const expiring = new URL(
+    /https?:\/\/\S+\/admin\/password-reset\/\S+/.exec(smtp.to(ORGANISER.email)[1].parsed.text ?? '')![0],
+  ).pathname;
   await orm.em.fork().nativeUpdate(PasswordReset, { usedAt: null }, { expiresAt: new Date(Date.now() - 1000) });
   t.equal((await new Browser(app).get(expiring)).statusCode, 404, 'an expired link no longer works');
   t.equal((await new Browser(app).get('/admin/password-reset/pas-un-jeton')).statusCode, 404);
@@ -110,5 +156,9 @@ t.test('API tokens are created on the account page, shown once, and revoked ther
   t.equal(revoked.statusCode, 303);
   t.equal((await app.inject({ url: '/api/v1/events', headers: auth })).statusCode, 401, 'a revoked token is refused');
   t.match(textOf((await browser.get('/admin/account')).body), 'Révoqué');
-  t.equal((await browser.submit('/admin/account', '/admin/account/tokens/99999/revoke', {})).statusCode, 404, 'someone else\'s or no token: 404');
+  t.equal(
+    (await browser.submit('/admin/account', '/admin/account/tokens/99999/revoke', {})).statusCode,
+    404,
+    "someone else's or no token: 404",
+  );
 });

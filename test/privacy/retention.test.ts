@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
-import { Event } from '../../src/events/event.entity.js';
+import type { Event } from '../../src/events/event.entity.js';
 import { saveDefinition } from '../../src/forms/form.service.js';
 import type { DefinitionInput } from '../../src/forms/form-rules.js';
 import { retentionJob } from '../../src/jobs/jobs.js';
@@ -26,15 +26,25 @@ const auth = { authorization: `Bearer ${await createApiToken(orm.em.fork(), 'api
 const mail = app.mail.settings;
 
 const form: DefinitionInput = {
-  sections: [{
-    title: 'Organisation de la journée',
-    fields: [
-      { type: 'yesno', key: 'dejeuner', label: 'Déjeunerez-vous sur place ?', required: true },
-      { type: 'choice', key: 'transport', label: 'Comment venez-vous ?', options: [{ key: 'voiture', label: 'Voiture' }, { key: 'tram', label: 'Tramway' }] },
-      { type: 'text', key: 'allergies', label: 'Allergies' },
-      { type: 'phone', key: 'telephone', label: 'Téléphone' },
-    ],
-  }],
+  sections: [
+    {
+      title: 'Organisation de la journée',
+      fields: [
+        { type: 'yesno', key: 'dejeuner', label: 'Déjeunerez-vous sur place ?', required: true },
+        {
+          type: 'choice',
+          key: 'transport',
+          label: 'Comment venez-vous ?',
+          options: [
+            { key: 'voiture', label: 'Voiture' },
+            { key: 'tram', label: 'Tramway' },
+          ],
+        },
+        { type: 'text', key: 'allergies', label: 'Allergies' },
+        { type: 'phone', key: 'telephone', label: 'Téléphone' },
+      ],
+    },
+  ],
 };
 
 /**
@@ -44,18 +54,43 @@ const form: DefinitionInput = {
 async function pastEvent(retentionMonths: number, prefix: string) {
   const em = orm.em.fork();
   const start = new Date(Date.now() - 60 * DAY);
-  const event = await openEvent(em, { capacity: 4, retentionMonths, startsAt: start, endsAt: new Date(start.getTime() + 4 * 3600_000), sessions: [
-    { kind: 'breakout', title: 'Groupe 1', startsAt: start, endsAt: new Date(start.getTime() + 3600_000) },
-  ] });
+  const event = await openEvent(em, {
+    capacity: 4,
+    retentionMonths,
+    startsAt: start,
+    endsAt: new Date(start.getTime() + 4 * 3600_000),
+    sessions: [{ kind: 'breakout', title: 'Groupe 1', startsAt: start, endsAt: new Date(start.getTime() + 3600_000) }],
+  });
   await saveDefinition(em, event, form);
   const whileOpen = new Date(start.getTime() - DAY);
   const people: Registration[] = [];
   for (let n = 0; n < 6; n++) {
     const person = { ...attendee(n, n % 2 ? 'association' : 'travailleur-social'), email: `${prefix}${n}@exemple.fr` };
-    people.push(await register(em, event, { ...person, dejeuner: n % 3 ? 'yes' : 'no', transport: n < 3 ? 'voiture' : 'tram', allergies: `Arachides ${prefix}${n}`, telephone: '06 12 34 56 78' }, { now: whileOpen, mail }));
+    people.push(
+      await register(
+        em,
+        event,
+        {
+          ...person,
+          dejeuner: n % 3 ? 'yes' : 'no',
+          transport: n < 3 ? 'voiture' : 'tram',
+          allergies: `Arachides ${prefix}${n}`,
+          telephone: '06 12 34 56 78',
+        },
+        { now: whileOpen, mail },
+      ),
+    );
   }
   // As an API registration with an Idempotency-Key leaves it: the answer, personal data included, for a replay.
-  em.create(IdempotencyRecord, { scope: `api:1:${event.id}`, key: `${prefix}-key`, requestHash: 'x'.repeat(64), registration: people[4], status: 201, body: { email: people[4].email }, createdAt: whileOpen });
+  em.create(IdempotencyRecord, {
+    scope: `api:1:${event.id}`,
+    key: `${prefix}-key`,
+    requestHash: 'x'.repeat(64),
+    registration: people[4],
+    status: 201,
+    body: { email: people[4].email },
+    createdAt: whileOpen,
+  });
   await em.flush();
   await cancel(em, people[1], { mail });
   people[0].group = event.sessions.getItems()[0];
@@ -66,10 +101,20 @@ async function pastEvent(retentionMonths: number, prefix: string) {
 
 const expired = await pastEvent(1, 'expire');
 const kept = await pastEvent(12, 'garde');
-const breakdown = async (event: Event) => Promise.all(['all', 'confirmed', 'present', 'waitlisted', 'cancelled'].map(async (status) =>
-  (await app.inject({ method: 'GET', url: `/api/v1/events/${event.id}/breakdown?status=${status}`, headers: auth })).json()));
+const breakdown = async (event: Event) =>
+  Promise.all(
+    ['all', 'confirmed', 'present', 'waitlisted', 'cancelled'].map(async (status) =>
+      (
+        await app.inject({ method: 'GET', url: `/api/v1/events/${event.id}/breakdown?status=${status}`, headers: auth })
+      ).json(),
+    ),
+  );
 /** The .eml copies of sent emails (no SMTP_URL in tests), by the address they went to. */
-const emlRecipients = () => readdirSync(app.mail.outboxDir).map((name) => /^To: [^\n]*<([^@>]+)@exemple\.fr>/m.exec(readFileSync(join(app.mail.outboxDir, name), 'utf8'))?.[1] ?? name);
+const emlRecipients = () =>
+  readdirSync(app.mail.outboxDir).map(
+    (name) =>
+      /^To: [^\n]*<([^@>]+)@exemple\.fr>/m.exec(readFileSync(join(app.mail.outboxDir, name), 'utf8'))?.[1] ?? name,
+  );
 /** Every row of every table, as text. */
 async function wholeDatabase(): Promise<string> {
   const tables = [...new Set(Object.values(orm.getMetadata().getAll()).map((meta) => meta.tableName))];
@@ -84,16 +129,34 @@ t.test('the retention job anonymises the expired event only, keeps its figures a
   t.equal(figuresBefore[0].total, 6);
   const before = await rows(expired.event);
   const keptBefore = await rows(kept.event);
-  t.ok(await orm.em.fork().count(OutboxMessage, { event: expired.event.id }) > 0, 'the expired event has emails in the outbox');
+  t.ok(
+    (await orm.em.fork().count(OutboxMessage, { event: expired.event.id })) > 0,
+    'the expired event has emails in the outbox',
+  );
   const keptEmails = await orm.em.fork().count(OutboxMessage, { event: kept.event.id });
   t.ok((await drainOutbox(orm, app.mail.transport)).sent > 0, 'emails sent, as .eml copies');
-  t.ok(emlRecipients().some((to) => to.startsWith('expire')) && emlRecipients().some((to) => to.startsWith('garde')), 'copies for both events');
+  t.ok(
+    emlRecipients().some((to) => to.startsWith('expire')) && emlRecipients().some((to) => to.startsWith('garde')),
+    'copies for both events',
+  );
   const oldToken = before[3].token;
-  t.equal((await app.inject({ method: 'GET', url: `/r/${oldToken}` })).statusCode, 200, 'the private link works before');
+  t.equal(
+    (await app.inject({ method: 'GET', url: `/r/${oldToken}` })).statusCode,
+    200,
+    'the private link works before',
+  );
 
-  t.match(await wholeDatabase(), /expire4@exemple\.fr[^]*expire4@exemple\.fr[^]*expire4@exemple\.fr/, 'control: the scan sees their data (registration, outbox, idempotency)');
+  t.match(
+    await wholeDatabase(),
+    /expire4@exemple\.fr[\s\S]*expire4@exemple\.fr[\s\S]*expire4@exemple\.fr/,
+    'control: the scan sees their data (registration, outbox, idempotency)',
+  );
   const end = retentionEndsAt(expired.event);
-  t.same(await anonymiseExpired(orm.em.fork(), new Date(end.getTime() - 60_000)), { events: 0, registrations: 0, emails: 0 }, 'a minute before the end of retention, nothing happens');
+  t.same(
+    await anonymiseExpired(orm.em.fork(), new Date(end.getTime() - 60_000)),
+    { events: 0, registrations: 0, emails: 0 },
+    'a minute before the end of retention, nothing happens',
+  );
 
   const now = new Date();
   t.same(await runDueJobs(orm, [retentionJob({ emlDir: app.mail.outboxDir })], now), { retention: 'ran' });
@@ -106,22 +169,61 @@ t.test('the retention job anonymises the expired event only, keeps its figures a
     t.equal(r.organisation, '');
     t.not(r.token, before[i].token, 'the private link is revoked');
     t.ok(r.anonymisedAt, 'marked anonymised');
-    t.same(Object.keys(r.answers).sort(), ['dejeuner', 'transport'], 'choice answers kept, typed answers (text, phone) gone');
-    t.same([r.structureType, r.status, r.group?.id ?? null, r.checkedInAt?.getTime() ?? null], [before[i].structureType, before[i].status, before[i].group?.id ?? null, before[i].checkedInAt?.getTime() ?? null], 'structure type, status, group and presence unchanged');
+    t.same(
+      Object.keys(r.answers).sort(),
+      ['dejeuner', 'transport'],
+      'choice answers kept, typed answers (text, phone) gone',
+    );
+    t.same(
+      [r.structureType, r.status, r.group?.id ?? null, r.checkedInAt?.getTime() ?? null],
+      [
+        before[i].structureType,
+        before[i].status,
+        before[i].group?.id ?? null,
+        before[i].checkedInAt?.getTime() ?? null,
+      ],
+      'structure type, status, group and presence unchanged',
+    );
   }
   const stored = JSON.stringify(after);
-  t.notMatch(stored, /expire\d|Prénom|Nom\d|Structure \d|Arachides|06 12/, 'no name, email, organisation or free text left');
+  t.notMatch(
+    stored,
+    /expire\d|Prénom|Nom\d|Structure \d|Arachides|06 12/,
+    'no name, email, organisation or free text left',
+  );
   const everything = await wholeDatabase();
   t.notMatch(everything, /expire\d/, 'no email address of theirs left in any table');
-  t.match(everything, 'garde4@exemple.fr', 'the other event\'s data is still there');
-  t.equal(await orm.em.fork().count(IdempotencyRecord, { registration: before[4].id }), 0, 'the stored API answer is gone');
-  t.same(await breakdown(expired.event), figuresBefore, 'the breakdown (structure types, statuses, groups, presence, questions) is identical');
-  t.equal(await orm.em.fork().count(OutboxMessage, { event: expired.event.id }), 0, 'its emails are purged from the outbox');
-  t.notOk(emlRecipients().some((to) => to.startsWith('expire')), 'and their .eml copies');
-  t.ok(emlRecipients().some((to) => to.startsWith('garde')), 'the other event\'s copies stay');
+  t.match(everything, 'garde4@exemple.fr', "the other event's data is still there");
+  t.equal(
+    await orm.em.fork().count(IdempotencyRecord, { registration: before[4].id }),
+    0,
+    'the stored API answer is gone',
+  );
+  t.same(
+    await breakdown(expired.event),
+    figuresBefore,
+    'the breakdown (structure types, statuses, groups, presence, questions) is identical',
+  );
+  t.equal(
+    await orm.em.fork().count(OutboxMessage, { event: expired.event.id }),
+    0,
+    'its emails are purged from the outbox',
+  );
+  t.notOk(
+    emlRecipients().some((to) => to.startsWith('expire')),
+    'and their .eml copies',
+  );
+  t.ok(
+    emlRecipients().some((to) => to.startsWith('garde')),
+    "the other event's copies stay",
+  );
   t.equal((await app.inject({ method: 'GET', url: `/r/${oldToken}` })).statusCode, 404, 'the old private link is dead');
 
-  t.same(JSON.stringify(await rows(kept.event)), JSON.stringify(keptBefore), 'the event still within its retention is untouched');
+  t.same(
+    JSON.stringify(await rows(kept.event)),
+    JSON.stringify(keptBefore),
+    'the event still within its retention is untouched',
+  );
   t.equal(await orm.em.fork().count(OutboxMessage, { event: kept.event.id }), keptEmails, 'and so are its emails');
 });
 
@@ -133,9 +235,14 @@ t.test('running it again changes nothing (idempotent)', async (t) => {
 
 t.test('npm run cli -- anonymise-expired runs it by hand', async (t) => {
   const other = await pastEvent(1, 'cli');
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'anonymise-expired'], {
-    env: { ...process.env, DATA_DIR: config.dataDir, DATABASE_URL: config.database.url, LOG_LEVEL: 'silent' }, cwd: process.cwd(),
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli.ts', 'anonymise-expired'],
+    {
+      env: { ...process.env, DATA_DIR: config.dataDir, DATABASE_URL: config.database.url, LOG_LEVEL: 'silent' },
+      cwd: process.cwd(),
+    },
+  );
   t.match(stdout, 'Anonymised 6 registration(s) of 1 event(s)');
   t.ok((await rows(other.event)).every((r) => r.anonymisedAt !== null && r.email.endsWith('@invalid')));
 });

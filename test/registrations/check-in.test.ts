@@ -16,11 +16,36 @@ const auth = { authorization: `Bearer ${await createApiToken(orm.em.fork(), 'api
 const em = orm.em.fork();
 // Full: 4 seats, 4 confirmed, 1 waiting.
 const event = await openEvent(em, { capacity: 4 });
-const helene = await register(em, event, { ...attendee(1, 'travailleur-social'), firstName: 'Hélène', lastName: 'Dupont', organisation: 'CCAS Angers' });
-const marc = await register(em, event, { ...attendee(2, 'association'), firstName: 'Marc', lastName: 'Durand', organisation: 'Alisée' });
-await register(em, event, { ...attendee(3, 'association'), firstName: 'Zoé', lastName: 'Martin', organisation: 'Secours populaire' });
-await register(em, event, { ...attendee(4, 'bailleur-social'), firstName: 'Paul', lastName: 'Élie', organisation: 'Podeliha' });
-const waiting = await register(em, event, { ...attendee(5, 'collectivite'), firstName: 'Jeanne', lastName: 'Attente', organisation: 'Mairie' });
+const helene = await register(em, event, {
+  ...attendee(1, 'travailleur-social'),
+  firstName: 'Hélène',
+  lastName: 'Dupont',
+  organisation: 'CCAS Angers',
+});
+const marc = await register(em, event, {
+  ...attendee(2, 'association'),
+  firstName: 'Marc',
+  lastName: 'Durand',
+  organisation: 'Alisée',
+});
+await register(em, event, {
+  ...attendee(3, 'association'),
+  firstName: 'Zoé',
+  lastName: 'Martin',
+  organisation: 'Secours populaire',
+});
+await register(em, event, {
+  ...attendee(4, 'bailleur-social'),
+  firstName: 'Paul',
+  lastName: 'Élie',
+  organisation: 'Podeliha',
+});
+const waiting = await register(em, event, {
+  ...attendee(5, 'collectivite'),
+  firstName: 'Jeanne',
+  lastName: 'Attente',
+  organisation: 'Mairie',
+});
 const url = `/admin/events/${event.id}/check-in`;
 
 const names = (html: string) => [...html.matchAll(/<p class="check-in-name">([^<]*)<\/p>/g)].map((m) => textOf(m[1]));
@@ -32,7 +57,11 @@ t.test('the list shows confirmed people in name order, with their presence', asy
   t.same(names(res.body), ['Dupont Hélène', 'Durand Marc', 'Élie Paul', 'Martin Zoé'], 'confirmed only, French order');
   t.match(textOf(res.body), '0 présent(s) sur 4 inscrit(s) confirmé(s)');
   t.match(res.body, `id="r-${helene.id}"`, 'an anchor per person');
-  t.match(res.body, /<button type="submit" class="button button-large">Présent<span class="visually-hidden"> : Hélène Dupont<\/span><\/button>/, 'one big button, named for screen readers');
+  t.match(
+    res.body,
+    /<button type="submit" class="button button-large">Présent<span class="visually-hidden"> : Hélène Dupont<\/span><\/button>/,
+    'one big button, named for screen readers',
+  );
   t.equal((await app.inject({ url })).statusCode, 303, 'organisers only');
 });
 
@@ -41,7 +70,11 @@ t.test('search by name ignores case and accents and matches word starts', async 
   t.same(names((await organiser.get(`${url}?q=${encodeURIComponent('DU')}`)).body), ['Dupont Hélène', 'Durand Marc']);
   t.same(names((await organiser.get(`${url}?q=elie`)).body), ['Élie Paul']);
   t.same(names((await organiser.get(`${url}?q=alisee`)).body), ['Durand Marc'], 'by organisation too');
-  t.same(names((await organiser.get(`${url}?q=${encodeURIComponent('dur mar')}`)).body), ['Durand Marc'], 'every word must match');
+  t.same(
+    names((await organiser.get(`${url}?q=${encodeURIComponent('dur mar')}`)).body),
+    ['Durand Marc'],
+    'every word must match',
+  );
   t.same(names((await organiser.get(`${url}?q=attente`)).body), [], 'not the waiting list');
   const none = await organiser.get(`${url}?q=${encodeURIComponent('<script>')}`);
   t.match(textOf(none.body), 'Personne ne correspond');
@@ -80,14 +113,24 @@ t.test('check-in is refused without the CSRF token, for someone waiting, or from
   t.equal(waitingRes.statusCode, 409);
   t.match(textOf(waitingRes.body), 'Seule une inscription confirmée');
   const other = await openEvent(orm.em.fork());
-  const elsewhere = await organiser.post(`/admin/events/${other.id}/check-in/${marc.id}`, { _csrf: token, present: '1' });
+  const elsewhere = await organiser.post(`/admin/events/${other.id}/check-in/${marc.id}`, {
+    _csrf: token,
+    present: '1',
+  });
   t.equal(elsewhere.statusCode, 404);
   t.equal((await organiser.post(`${url}/abc`, { _csrf: token, present: '1' })).statusCode, 404);
   t.equal((await orm.em.fork().findOneOrFail(Registration, { id: marc.id })).checkedInAt, null);
 });
 
 t.test('a walk-in is recorded present even when the event is full, without touching the waiting list', async (t) => {
-  const res = await organiser.submit(url, `${url}/walk-in`, { firstName: 'Nadia', lastName: 'Sansinscription', organisation: 'EDF', structureType: 'fournisseur-energie', email: '', consent: 'yes' });
+  const res = await organiser.submit(url, `${url}/walk-in`, {
+    firstName: 'Nadia',
+    lastName: 'Sansinscription',
+    organisation: 'EDF',
+    structureType: 'fournisseur-energie',
+    email: '',
+    consent: 'yes',
+  });
   t.equal(res.statusCode, 303);
   const walkIn = await orm.em.fork().findOneOrFail(Registration, { event: event.id, lastName: 'Sansinscription' });
   t.equal(res.headers.location, `${url}?q=Sansinscription&added=${walkIn.id}#r-${walkIn.id}`);
@@ -98,14 +141,31 @@ t.test('a walk-in is recorded present even when the event is full, without touch
   const page = await organiser.get(String(res.headers.location));
   t.match(textOf(page.body), 'Nadia Sansinscription est enregistré(e) et marqué(e) présent(e).');
 
-  const second = await organiser.submit(url, `${url}/walk-in`, { firstName: 'Omar', lastName: 'Sansmail', organisation: 'Mairie', structureType: 'collectivite', consent: 'yes' });
+  const second = await organiser.submit(url, `${url}/walk-in`, {
+    firstName: 'Omar',
+    lastName: 'Sansmail',
+    organisation: 'Mairie',
+    structureType: 'collectivite',
+    consent: 'yes',
+  });
   t.equal(second.statusCode, 303, 'a second walk-in without email');
-  const withEmail = await organiser.submit(url, `${url}/walk-in`, { firstName: 'Inès', lastName: 'Avecmail', organisation: 'CAF', structureType: 'institution', email: 'Ines@Caf.fr', consent: 'yes' });
+  const withEmail = await organiser.submit(url, `${url}/walk-in`, {
+    firstName: 'Inès',
+    lastName: 'Avecmail',
+    organisation: 'CAF',
+    structureType: 'institution',
+    email: 'Ines@Caf.fr',
+    consent: 'yes',
+  });
   t.equal(withEmail.statusCode, 303);
 
   const saved = await orm.em.fork().findOneOrFail(Event, { id: event.id });
   t.equal(saved.confirmedCount, 7, 'over capacity (4): walk-ins are counted as confirmed');
-  t.equal(await orm.em.fork().count(Registration, { event: event.id, status: 'waitlisted' }), 1, 'the waiting list is unchanged');
+  t.equal(
+    await orm.em.fork().count(Registration, { event: event.id, status: 'waitlisted' }),
+    1,
+    'the waiting list is unchanged',
+  );
   t.equal((await orm.em.fork().findOneOrFail(Registration, { id: waiting.id })).status, 'waitlisted');
 
   // Cancelling a walk-in gives back what it took; the count stays the number of confirmed registrations.
@@ -116,7 +176,13 @@ t.test('a walk-in is recorded present even when the event is full, without touch
 });
 
 t.test('walk-in form errors are shown beside the fields', async (t) => {
-  const res = await organiser.submit(url, `${url}/walk-in`, { firstName: '', lastName: 'X', organisation: 'Y', structureType: 'nope', email: 'pas-une-adresse' });
+  const res = await organiser.submit(url, `${url}/walk-in`, {
+    firstName: '',
+    lastName: 'X',
+    organisation: 'Y',
+    structureType: 'nope',
+    email: 'pas-une-adresse',
+  });
   t.equal(res.statusCode, 400);
   const text = textOf(res.body);
   t.match(text, 'Le formulaire contient 4 erreur(s)');
@@ -126,7 +192,14 @@ t.test('walk-in form errors are shown beside the fields', async (t) => {
   t.match(text, "L'accord de la personne est nécessaire");
   t.match(res.body, 'value="X"', 'values kept');
 
-  const duplicate = await organiser.submit(url, `${url}/walk-in`, { firstName: 'Hélène', lastName: 'Dupont', organisation: 'CCAS', structureType: 'travailleur-social', email: 'PERSONNE1@exemple.fr', consent: 'yes' });
+  const duplicate = await organiser.submit(url, `${url}/walk-in`, {
+    firstName: 'Hélène',
+    lastName: 'Dupont',
+    organisation: 'CCAS',
+    structureType: 'travailleur-social',
+    email: 'PERSONNE1@exemple.fr',
+    consent: 'yes',
+  });
   t.equal(duplicate.statusCode, 409);
   t.match(textOf(duplicate.body), 'Cette adresse est déjà inscrite à cet événement');
 });
@@ -139,14 +212,21 @@ t.test('the breakdown then shows registered versus present', async (t) => {
   const api = (await app.inject({ url: `/api/v1/events/${event.id}/breakdown`, headers: auth })).json();
   t.equal(api.total, 6);
   t.equal(api.present.total, 4);
-  const presentBy = Object.fromEntries(api.present.byStructureType.map((r: { key: string; count: number; percent: number }) => [r.key, [r.count, r.percent]]));
+  const presentBy = Object.fromEntries(
+    api.present.byStructureType.map((r: { key: string; count: number; percent: number }) => [
+      r.key,
+      [r.count, r.percent],
+    ]),
+  );
   t.same(presentBy['travailleur-social'], [1, 25]);
   t.same(presentBy.association, [1, 25]);
   t.same(presentBy['fournisseur-energie'], [1, 25]);
   t.same(presentBy.institution, [1, 25]);
   t.same(presentBy['bailleur-social'], [0, 0]);
 
-  const onlyPresent = (await app.inject({ url: `/api/v1/events/${event.id}/breakdown?status=present`, headers: auth })).json();
+  const onlyPresent = (
+    await app.inject({ url: `/api/v1/events/${event.id}/breakdown?status=present`, headers: auth })
+  ).json();
   t.equal(onlyPresent.total, 4);
   t.match(onlyPresent.sentence, /^4 participants, dont 25/);
 
@@ -154,7 +234,11 @@ t.test('the breakdown then shows registered versus present', async (t) => {
   t.match(textOf(page.body), '4 présent(s) pour 6 inscrit(s) confirmé(s).');
   const compared = /<table[^>]*id="compared-table"[\s\S]*?<\/table>/.exec(page.body)![0];
   const social = [...compared.matchAll(/<tr><th scope="row">Travailleur social<\/th>([\s\S]*?)<\/tr>/g)][0][1];
-  t.same([...social.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1]), ['1', `17${NNBSP}%`, '1', `25${NNBSP}%`, '0', `0${NNBSP}%`, '0', `0${NNBSP}%`], 'confirmed, present, waiting, cancelled');
+  t.same(
+    [...social.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1]),
+    ['1', `17${NNBSP}%`, '1', `25${NNBSP}%`, '0', `0${NNBSP}%`, '0', `0${NNBSP}%`],
+    'confirmed, present, waiting, cancelled',
+  );
 
   const csv = (await organiser.get(`/admin/events/${event.id}/registrations.csv`)).body;
   t.match(csv, /;Hélène;[^\r\n]*;oui;\d{4}-\d\d-\d\d \d\d:\d\d;/, 'presence and arrival time in the export');

@@ -41,27 +41,46 @@ t.test('the same form sent five times at once: one registration, one email, ever
   const client = new HttpClient();
   const { csrf, nonce } = await client.page(`${url}/e/${event.slug}/register`);
   const body = new URLSearchParams({ _csrf: csrf!, _form: nonce!, ...attendee(2) }).toString();
-  const responses = await Promise.all(Array.from({ length: 5 }, () => client.request(`${url}/e/${event.slug}/register`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body,
-  })));
-  t.same(responses.map((r) => r.status), [303, 303, 303, 303, 303]);
+  const responses = await Promise.all(
+    Array.from({ length: 5 }, () =>
+      client.request(`${url}/e/${event.slug}/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      }),
+    ),
+  );
+  t.same(
+    responses.map((r) => r.status),
+    [303, 303, 303, 303, 303],
+  );
   t.equal(new Set(responses.map((r) => r.headers.get('location'))).size, 1, 'one registration page for all');
   t.same(await stored(event.id), { registrations: 1, emails: 1 });
 });
 
-t.test('a new rendering of the form is a new submission: the same person again is told they are registered', async (t) => {
-  const event = await openEvent(em());
-  const browser = new Browser(app);
-  t.equal((await browser.submit(`/e/${event.slug}/register`, `/e/${event.slug}/register`, attendee(3))).statusCode, 303);
-  const again = await browser.submit(`/e/${event.slug}/register`, `/e/${event.slug}/register`, attendee(3));
-  t.equal(again.statusCode, 409);
-  t.same(await stored(event.id), { registrations: 1, emails: 1 });
-});
+t.test(
+  'a new rendering of the form is a new submission: the same person again is told they are registered',
+  async (t) => {
+    const event = await openEvent(em());
+    const browser = new Browser(app);
+    t.equal(
+      (await browser.submit(`/e/${event.slug}/register`, `/e/${event.slug}/register`, attendee(3))).statusCode,
+      303,
+    );
+    const again = await browser.submit(`/e/${event.slug}/register`, `/e/${event.slug}/register`, attendee(3));
+    t.equal(again.statusCode, 409);
+    t.same(await stored(event.id), { registrations: 1, emails: 1 });
+  },
+);
 
 function apiRegister(eventId: number, body: unknown, key?: string) {
   return fetch(`${url}/api/v1/events/${eventId}/registrations`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      ...(key ? { 'idempotency-key': key } : {}),
+    },
     body: JSON.stringify(body),
   });
 }
@@ -93,7 +112,10 @@ t.test('API: the same key with another body is refused with 422 idempotency_key_
 t.test('API: five requests at once with one key register once and all answer the same registration', async (t) => {
   const event = await openEvent(em());
   const responses = await Promise.all(Array.from({ length: 5 }, () => apiRegister(event.id, apiAttendee(7), 'cle-7')));
-  t.same(responses.map((r) => r.status), [201, 201, 201, 201, 201]);
+  t.same(
+    responses.map((r) => r.status),
+    [201, 201, 201, 201, 201],
+  );
   const ids = new Set(await Promise.all(responses.map(async (r) => (await r.json()).id)));
   t.equal(ids.size, 1);
   t.same(await stored(event.id), { registrations: 1, emails: 1 });
@@ -107,17 +129,20 @@ t.test('API: without a key a second identical request is the usual 409 already_r
   t.equal((await second.json()).error, 'already_registered');
 });
 
-t.test('a key is remembered for a day: then it may be used again, and the hourly sweep deletes what it held', async (t) => {
-  const event = await openEvent(em());
-  t.equal((await apiRegister(event.id, apiAttendee(20), 'cle-20')).status, 201);
-  const dayAgo = new Date(Date.now() - IDEMPOTENCY_TTL_MS - 60_000);
-  await em().nativeUpdate(IdempotencyRecord, { key: 'cle-20' }, { createdAt: dayAgo });
-  const reused = await apiRegister(event.id, apiAttendee(21), 'cle-20');
-  t.equal(reused.status, 201, 'after a day the same key registers someone else, not a 422');
-  t.same(await stored(event.id), { registrations: 2, emails: 2 });
+t.test(
+  'a key is remembered for a day: then it may be used again, and the hourly sweep deletes what it held',
+  async (t) => {
+    const event = await openEvent(em());
+    t.equal((await apiRegister(event.id, apiAttendee(20), 'cle-20')).status, 201);
+    const dayAgo = new Date(Date.now() - IDEMPOTENCY_TTL_MS - 60_000);
+    await em().nativeUpdate(IdempotencyRecord, { key: 'cle-20' }, { createdAt: dayAgo });
+    const reused = await apiRegister(event.id, apiAttendee(21), 'cle-20');
+    t.equal(reused.status, 201, 'after a day the same key registers someone else, not a 422');
+    t.same(await stored(event.id), { registrations: 2, emails: 2 });
 
-  await em().nativeUpdate(IdempotencyRecord, { key: 'cle-20' }, { createdAt: dayAgo });
-  const before = await em().count(IdempotencyRecord, {});
-  t.equal(await sweepExpiredIdempotency(em()), 1, 'the sweep deletes the expired answer');
-  t.equal(await em().count(IdempotencyRecord, {}), before - 1, 'and only it');
-});
+    await em().nativeUpdate(IdempotencyRecord, { key: 'cle-20' }, { createdAt: dayAgo });
+    const before = await em().count(IdempotencyRecord, {});
+    t.equal(await sweepExpiredIdempotency(em()), 1, 'the sweep deletes the expired answer');
+    t.equal(await em().count(IdempotencyRecord, {}), before - 1, 'and only it');
+  },
+);

@@ -29,7 +29,10 @@ t.test('the registration page offers the button, with the choice to email the ne
   const page = await organiser.get(`/admin/events/${event.id}/registrations/${registration.id}`);
   t.match(page.body, `action="/admin/events/${event.id}/registrations/${registration.id}/new-link"`);
   t.match(textOf(page.body), 'Émettre un nouveau lien privé');
-  t.match(page.body, /<input type="checkbox" id="new-link-notify" name="notify" value="yes" checked>\s*<label for="new-link-notify">/);
+  t.match(
+    page.body,
+    /<input type="checkbox" id="new-link-notify" name="notify" value="yes" checked>\s*<label for="new-link-notify">/,
+  );
 });
 
 t.test('a new link replaces the old one, which now answers a bare 404', async (t) => {
@@ -46,7 +49,11 @@ t.test('a new link replaces the old one, which now answers a bare 404', async (t
   t.not(fresh.token, registration.token);
   t.equal(fresh.token.length, 43, '256 random bits');
   t.equal((await new Browser(app).get(`/r/${fresh.token}`)).statusCode, 200, 'the new link works');
-  t.equal(await em().count(OutboxMessage, { registration: registration.id, kind: 'private_link' }), 0, 'no email unless asked');
+  t.equal(
+    await em().count(OutboxMessage, { registration: registration.id, kind: 'private_link' }),
+    0,
+    'no email unless asked',
+  );
 });
 
 t.test('asked to, the new link is emailed to the attendee', async (t) => {
@@ -65,7 +72,9 @@ t.test('signed-out people cannot reissue a link', async (t) => {
   const { event, registration } = await registered(4);
   const stranger = new Browser(app);
   const page = await stranger.get('/admin/login');
-  const res = await stranger.post(`/admin/events/${event.id}/registrations/${registration.id}/new-link`, { _csrf: csrfFrom(page.body) });
+  const res = await stranger.post(`/admin/events/${event.id}/registrations/${registration.id}/new-link`, {
+    _csrf: csrfFrom(page.body),
+  });
   t.equal(res.statusCode, 303);
   t.match(res.headers.location, '/admin/login');
   t.equal((await em().findOneOrFail(Registration, { id: registration.id })).token, registration.token);
@@ -80,19 +89,24 @@ t.test('registering again with the same address offers to email the private link
   t.match(textOf(refused.body), `M'envoyer le lien à ${attendee(30).email}`, 'the page offers to send the link');
   t.notMatch(refused.body, registration.token, 'without showing it');
 
-  const sendLink = (email: string) => again.post(`/e/${event.slug}/private-link`, { _csrf: csrfFrom(refused.body), email });
+  const sendLink = (email: string) =>
+    again.post(`/e/${event.slug}/private-link`, { _csrf: csrfFrom(refused.body), email });
   const linkMails = () => em().find(OutboxMessage, { registration: registration.id, kind: 'private_link' });
   const sent = await sendLink(attendee(30).email.toUpperCase());
   t.equal(sent.statusCode, 200);
-  t.match(textOf(sent.body), 'le lien privé vient d\'y être envoyé');
+  t.match(textOf(sent.body), "le lien privé vient d'y être envoyé");
   const [mail] = await linkMails();
   t.equal(mail.recipient, attendee(30).email, 'to the registered address');
   t.match(mail.text, `/r/${registration.token}`, 'with the current private link');
-  t.match(mail.subject, 'Votre lien d\'inscription');
+  t.match(mail.subject, "Votre lien d'inscription");
 
   await sendLink(attendee(30).email);
   t.equal((await linkMails()).length, 1, 'asking again at once sends no second email');
   const stranger = await sendLink('personne-inconnue@exemple.fr');
-  t.equal(textOf(stranger.body), textOf(sent.body).replace(attendee(30).email.toUpperCase(), 'personne-inconnue@exemple.fr'), 'an unknown address gets the same answer');
+  t.equal(
+    textOf(stranger.body),
+    textOf(sent.body).replace(attendee(30).email.toUpperCase(), 'personne-inconnue@exemple.fr'),
+    'an unknown address gets the same answer',
+  );
   t.equal(await em().count(OutboxMessage, { recipient: 'personne-inconnue@exemple.fr' }), 0, 'and no email');
 });

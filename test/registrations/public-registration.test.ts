@@ -43,7 +43,11 @@ t.test('errors come back beside each field with every value kept', async (t) => 
   const event = await openEvent(em());
   const browser = new Browser(app);
   const res = await browser.submit(`/e/${event.slug}/register`, `/e/${event.slug}/register`, {
-    firstName: 'Zoé', lastName: '', email: 'pas-une-adresse', organisation: 'CCAS <Angers> & "co"', structureType: 'inconnu',
+    firstName: 'Zoé',
+    lastName: '',
+    email: 'pas-une-adresse',
+    organisation: 'CCAS <Angers> & "co"',
+    structureType: 'inconnu',
   });
   t.equal(res.statusCode, 400);
   t.match(res.body, 'value="Zoé"');
@@ -65,13 +69,15 @@ t.test('when the event is full, registrations go to the waiting list and the pag
     const res = await new Browser(app).submit(`/e/${event.slug}/register`, `/e/${event.slug}/register`, attendee(n));
     t.equal(res.statusCode, 303);
   }
-  const statuses = (await em().find(Registration, { event: event.id }, { orderBy: { id: 'asc' } })).map((r) => r.status);
+  const statuses = (await em().find(Registration, { event: event.id }, { orderBy: { id: 'asc' } })).map(
+    (r) => r.status,
+  );
   t.same(statuses, ['confirmed', 'confirmed', 'waitlisted']);
   const waitlisted = await em().findOneOrFail(Registration, { email: 'personne3@exemple.fr' });
   const page = await new Browser(app).get(`/r/${waitlisted.token}`);
   t.match(textOf(page.body), "Vous êtes sur liste d'attente");
   const form = await new Browser(app).get(`/e/${event.slug}/register`);
-  t.match(textOf(form.body), 'liste d\'attente');
+  t.match(textOf(form.body), "liste d'attente");
 });
 
 t.test('registration closed or not yet open: the page says so and nothing is stored', async (t) => {
@@ -79,7 +85,11 @@ t.test('registration closed or not yet open: the page says so and nothing is sto
   const notYet = await openEvent(em(), { registrationOpensAt: new Date(Date.now() + 86400_000) });
   const closedStatus = await openEvent(em(), { status: 'closed' });
   const open = await openEvent(em());
-  for (const [event, text] of [[closed, 'Les inscriptions sont closes'], [notYet, 'Les inscriptions ouvriront le'], [closedStatus, 'Les inscriptions sont closes']] as const) {
+  for (const [event, text] of [
+    [closed, 'Les inscriptions sont closes'],
+    [notYet, 'Les inscriptions ouvriront le'],
+    [closedStatus, 'Les inscriptions sont closes'],
+  ] as const) {
     const browser = new Browser(app);
     const form = await browser.get(`/e/${event.slug}/register`);
     t.match(textOf(form.body), text);
@@ -103,7 +113,10 @@ t.test('draft events are not public', async (t) => {
 t.test('the same email cannot register twice for one event', async (t) => {
   const event = await openEvent(em());
   await new Browser(app).submit(`/e/${event.slug}/register`, `/e/${event.slug}/register`, attendee(1));
-  const again = await new Browser(app).submit(`/e/${event.slug}/register`, `/e/${event.slug}/register`, { ...attendee(1), email: 'PERSONNE1@exemple.fr' });
+  const again = await new Browser(app).submit(`/e/${event.slug}/register`, `/e/${event.slug}/register`, {
+    ...attendee(1),
+    email: 'PERSONNE1@exemple.fr',
+  });
   t.equal(again.statusCode, 409);
   t.match(textOf(again.body), 'déjà inscrite');
   t.match(again.body, 'value="PERSONNE1@exemple.fr"', 'the form keeps the values');
@@ -143,7 +156,9 @@ t.test('an unknown private link is a plain 404', async (t) => {
 
 t.test('the pages speak English when asked', async (t) => {
   const event = await openEvent(em());
-  const byHeader = await new Browser(app, { 'accept-language': 'en-GB,en;q=0.9,fr;q=0.5' }).get(`/e/${event.slug}/register`);
+  const byHeader = await new Browser(app, { 'accept-language': 'en-GB,en;q=0.9,fr;q=0.5' }).get(
+    `/e/${event.slug}/register`,
+  );
   t.match(byHeader.body, '<html lang="en">');
   t.match(textOf(byHeader.body), 'First name');
   const browser = new Browser(app);
@@ -159,16 +174,30 @@ t.test('the pages speak English when asked', async (t) => {
 t.test('oversized and malformed bodies get a readable 4xx page', async (t) => {
   const event = await openEvent(em());
   const browser = new Browser(app);
-  const huge = await browser.request({ method: 'POST', url: `/e/${event.slug}/register`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'firstName=' + 'a'.repeat(300 * 1024) });
+  const huge = await browser.request({
+    method: 'POST',
+    url: `/e/${event.slug}/register`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: `firstName=${'a'.repeat(300 * 1024)}`,
+  });
   t.equal(huge.statusCode, 413);
   t.match(huge.headers['content-type'], 'text/html');
   t.match(textOf(huge.body), 'trop volumineuses');
-  const long = await browser.submit(`/e/${event.slug}/register`, `/e/${event.slug}/register`, { ...attendee(1), firstName: 'a'.repeat(5000) });
+  const long = await browser.submit(`/e/${event.slug}/register`, `/e/${event.slug}/register`, {
+    ...attendee(1),
+    firstName: 'a'.repeat(5000),
+  });
   t.equal(long.statusCode, 400);
   t.match(textOf(long.body), '100 caractères au maximum');
-  const control = await browser.submit(`/e/${event.slug}/register`, `/e/${event.slug}/register`, { ...attendee(1), lastName: 'Nom\u0007' });
+  const control = await browser.submit(`/e/${event.slug}/register`, `/e/${event.slug}/register`, {
+    ...attendee(1),
+    lastName: 'Nom\u0007',
+  });
   t.equal(control.statusCode, 400);
   t.match(textOf(control.body), 'caractères non autorisés');
-  const duplicated = await browser.submit(`/e/${event.slug}/register`, `/e/${event.slug}/register`, { ...attendee(2), firstName: ['A', 'B'] });
+  const duplicated = await browser.submit(`/e/${event.slug}/register`, `/e/${event.slug}/register`, {
+    ...attendee(2),
+    firstName: ['A', 'B'],
+  });
   t.equal(duplicated.statusCode, 303, 'a repeated field takes its first value');
 });

@@ -11,8 +11,11 @@ async function race(t: TestContext, env: Record<string, string>) {
   const { app, orm } = await buildTestApp(t, env);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const event = await openEvent(orm.em.fork(), { capacity: 10 });
-  const responses = await Promise.all(Array.from({ length: 60 }, (_, n) =>
-    new HttpClient().submit(`${url}/e/${event.slug}/register`, `${url}/e/${event.slug}/register`, attendee(n))));
+  const responses = await Promise.all(
+    Array.from({ length: 60 }, (_, n) =>
+      new HttpClient().submit(`${url}/e/${event.slug}/register`, `${url}/e/${event.slug}/register`, attendee(n)),
+    ),
+  );
   const em = orm.em.fork();
   return {
     answered: responses.filter((r) => r.status === 303).length,

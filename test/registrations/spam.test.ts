@@ -30,7 +30,10 @@ function refused(t: Test, res: { statusCode: number; body: string }) {
 t.test('the honeypot is out of sight, out of the tab order and labelled for anyone who reaches it', async (t) => {
   const event = await openEvent(em());
   const { page } = await formOf(new Browser(app), event.slug);
-  t.match(page, /<div class="visually-hidden" aria-hidden="true">\s*<label for="website_url">Ne remplissez pas ce champ/);
+  t.match(
+    page,
+    /<div class="visually-hidden" aria-hidden="true">\s*<label for="website_url">Ne remplissez pas ce champ/,
+  );
   t.match(page, /<input type="text" id="website_url" name="website_url" value="" tabindex="-1" autocomplete="off">/);
 });
 
@@ -39,7 +42,15 @@ t.test('a filled honeypot is refused, nothing stored', async (t) => {
   const browser = new Browser(app);
   const { csrf } = await formOf(browser, event.slug);
   const nonce = issueFormNonce(config.sessionKey, event.id, Date.now() - 10_000);
-  refused(t, await browser.post(`/e/${event.slug}/register`, { _csrf: csrf, _form: nonce, website_url: 'https://spam.example', ...attendee(1) }));
+  refused(
+    t,
+    await browser.post(`/e/${event.slug}/register`, {
+      _csrf: csrf,
+      _form: nonce,
+      website_url: 'https://spam.example',
+      ...attendee(1),
+    }),
+  );
   await nothingStored(t, event.id);
 });
 
@@ -47,7 +58,10 @@ t.test('a form sent sooner than the minimum fill time is refused, nothing stored
   const event = await openEvent(em());
   const browser = new Browser(app);
   const { csrf, nonce } = await formOf(browser, event.slug);
-  refused(t, await browser.post(`/e/${event.slug}/register`, { _csrf: csrf, _form: nonce, website_url: '', ...attendee(2) }));
+  refused(
+    t,
+    await browser.post(`/e/${event.slug}/register`, { _csrf: csrf, _form: nonce, website_url: '', ...attendee(2) }),
+  );
   await nothingStored(t, event.id);
 });
 
@@ -57,7 +71,12 @@ t.test('a form filled for longer than the minimum is registered', async (t) => {
   const { csrf } = await formOf(browser, event.slug);
   // As the page would have given it 10 seconds ago (signed with the service's key).
   const nonce = issueFormNonce(config.sessionKey, event.id, Date.now() - 10_000);
-  const res = await browser.post(`/e/${event.slug}/register`, { _csrf: csrf, _form: nonce, website_url: '', ...attendee(3) });
+  const res = await browser.post(`/e/${event.slug}/register`, {
+    _csrf: csrf,
+    _form: nonce,
+    website_url: '',
+    ...attendee(3),
+  });
   t.equal(res.statusCode, 303);
   t.equal(await em().count(Registration, { event: event.id }), 1);
 });
@@ -70,18 +89,33 @@ t.test('without a nonce, with a forged one or one of another event: refused, not
   const old = Date.now() - 10_000;
   const forged = issueFormNonce(Buffer.alloc(32, 7), event.id, old);
   for (const nonce of [undefined, forged, issueFormNonce(config.sessionKey, other.id, old), 'x.y.z']) {
-    refused(t, await browser.post(`/e/${event.slug}/register`, { _csrf: csrf, ...(nonce ? { _form: nonce } : {}), ...attendee(4) }));
+    refused(
+      t,
+      await browser.post(`/e/${event.slug}/register`, {
+        _csrf: csrf,
+        ...(nonce ? { _form: nonce } : {}),
+        ...attendee(4),
+      }),
+    );
   }
   await nothingStored(t, event.id);
 });
 
-t.test('sent too fast with mistakes: the form comes back with its errors (a person who pasted fast), nothing stored', async (t) => {
-  const event = await openEvent(em());
-  const browser = new Browser(app);
-  const { csrf, nonce } = await formOf(browser, event.slug);
-  const res = await browser.post(`/e/${event.slug}/register`, { _csrf: csrf, _form: nonce, ...attendee(5), email: 'pas-une-adresse' });
-  t.equal(res.statusCode, 400);
-  t.match(res.body, 'id="field-email-error"');
-  t.equal(formNonceFrom(res.body), nonce, 'the same form, its time kept');
-  await nothingStored(t, event.id);
-});
+t.test(
+  'sent too fast with mistakes: the form comes back with its errors (a person who pasted fast), nothing stored',
+  async (t) => {
+    const event = await openEvent(em());
+    const browser = new Browser(app);
+    const { csrf, nonce } = await formOf(browser, event.slug);
+    const res = await browser.post(`/e/${event.slug}/register`, {
+      _csrf: csrf,
+      _form: nonce,
+      ...attendee(5),
+      email: 'pas-une-adresse',
+    });
+    t.equal(res.statusCode, 400);
+    t.match(res.body, 'id="field-email-error"');
+    t.equal(formNonceFrom(res.body), nonce, 'the same form, its time kept');
+    await nothingStored(t, event.id);
+  },
+);

@@ -6,7 +6,14 @@ import { breakdown } from '../../src/reports/percentages.js';
 
 const TYPES = DEFAULT_STRUCTURE_TYPES;
 const ROWS_2013 = breakdown(
-  { 'travailleur-social': 27, association: 18, 'bailleur-social': 10, collectivite: 9, 'fournisseur-energie': 2, autre: 4 },
+  {
+    'travailleur-social': 27,
+    association: 18,
+    'bailleur-social': 10,
+    collectivite: 9,
+    'fournisseur-energie': 2,
+    autre: 4,
+  },
   TYPES,
 ).rows;
 
@@ -37,7 +44,8 @@ function parseXml(source: string): XmlElement {
   while (position < source.length) {
     token.lastIndex = position;
     match = token.exec(source);
-    if (!match) throw new Error(`Not well-formed at ${position}: ${JSON.stringify(source.slice(position, position + 40))}`);
+    if (!match)
+      throw new Error(`Not well-formed at ${position}: ${JSON.stringify(source.slice(position, position + 40))}`);
     position = token.lastIndex;
     const [, closing, name, attributeText, selfClosing, text] = match;
     const current = stack[stack.length - 1];
@@ -64,7 +72,8 @@ function parseXml(source: string): XmlElement {
   }
   if (stack.length !== 1) throw new Error(`unclosed <${stack[stack.length - 1].name}>`);
   const elements = root.children.filter((child): child is XmlElement => typeof child !== 'string');
-  if (elements.length !== 1 || root.children.some((child) => typeof child === 'string' && child.trim())) throw new Error('not exactly one root element');
+  if (elements.length !== 1 || root.children.some((child) => typeof child === 'string' && child.trim()))
+    throw new Error('not exactly one root element');
   return elements[0];
 }
 
@@ -78,7 +87,8 @@ function all(element: XmlElement, predicate: (e: XmlElement) => boolean): XmlEle
   return found;
 }
 
-const textOf = (e: XmlElement): string => e.children.map((child) => (typeof child === 'string' ? child : textOf(child))).join('');
+const textOf = (e: XmlElement): string =>
+  e.children.map((child) => (typeof child === 'string' ? child : textOf(child))).join('');
 /** Label text as a reader sees it: wrapped lines joined by a space. */
 const linesOf = (e: XmlElement): string =>
   e.children
@@ -128,13 +138,19 @@ t.test('the chart shows exactly the table figures', async (t) => {
 
   // Every number visible in the bars' texts is one of the row's figures.
   const shown = byClass(svg, 'bar-value').flatMap((e) => textOf(e).match(/\d+/g)!.map(Number));
-  t.same(shown, ROWS_2013.flatMap((row) => [row.count, row.percent]));
+  t.same(
+    shown,
+    ROWS_2013.flatMap((row) => [row.count, row.percent]),
+  );
 
   // Bar lengths: proportional to the counts, the largest count the longest, 0 → no bar.
   const unit = rows[0].width / rows[0].count;
   rows.forEach((row) => t.ok(Math.abs(row.width - row.count * unit) < 0.02, `width of ${row.label}`));
   t.equal(rows.find((row) => row.count === 0)!.width, 0);
-  t.ok(rows.every((row) => row.width + 16 <= Number(svg.attributes.width)), 'bars fit');
+  t.ok(
+    rows.every((row) => row.width + 16 <= Number(svg.attributes.width)),
+    'bars fit',
+  );
 });
 
 t.test('accessibility and print', async (t) => {
@@ -151,7 +167,11 @@ t.test('accessibility and print', async (t) => {
   t.equal(desc.length, 1);
   t.equal(title[0].attributes.id, titleId, 'aria-labelledby → <title>');
   t.equal(desc[0].attributes.id, descId, 'aria-labelledby → <desc>');
-  t.equal(svg.children.find((c) => typeof c !== 'string'), title[0], '<title> is the first child');
+  t.equal(
+    svg.children.find((c) => typeof c !== 'string'),
+    title[0],
+    '<title> is the first child',
+  );
   t.equal(textOf(title[0]), 'Participants 2013');
 
   const description = textOf(desc[0]);
@@ -163,16 +183,27 @@ t.test('accessibility and print', async (t) => {
   t.notMatch(source, /<script|javascript:|\son\w+=|<foreignObject|href=/i, 'no script, handler or link');
   t.notMatch(source, /style=|<style/, 'presentation attributes only (CSP-safe)');
   const texts = all(svg, (e) => e.name === 'text' || e.name === 'g');
-  t.ok(texts.every((e) => !e.attributes.fill || e.attributes.fill === '#000000'), 'black text');
+  t.ok(
+    texts.every((e) => !e.attributes.fill || e.attributes.fill === '#000000'),
+    'black text',
+  );
   const bars = all(svg, (e) => e.attributes.class === 'bar');
-  t.ok(bars.every((bar) => bar.attributes.fill === '#1f4e79'), 'solid dark fill');
+  t.ok(
+    bars.every((bar) => bar.attributes.fill === '#1f4e79'),
+    'solid dark fill',
+  );
   // WCAG relative luminance contrast of the bar colour on white: ≥ 3:1 for graphics (it is ≈ 9:1).
   const lum = (hex: string): number => {
-    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    const [r, g, b] = [1, 3, 5]
+      .map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+      .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
     return 0.2126 * r + 0.7152 * g + 0.0722 * b;
   };
   t.ok(1.05 / (lum('#1f4e79') + 0.05) >= 7, 'bar contrast ≥ 7:1');
-  t.ok(all(svg, (e) => e.attributes.class === 'background' && e.attributes.fill === '#ffffff').length === 1, 'white background for printing');
+  t.ok(
+    all(svg, (e) => e.attributes.class === 'background' && e.attributes.fill === '#ffffff').length === 1,
+    'white background for printing',
+  );
 });
 
 t.test('English', async (t) => {
@@ -188,12 +219,19 @@ t.test('English', async (t) => {
     rows.map((row) => [row.label, row.count, row.percent, row.count, row.percent]),
   );
   t.equal(textOf(byClass(svg, 'bar-value')[0]), '1,234 (62%)');
-  t.equal(textOf(all(svg, (e) => e.name === 'desc')[0]), 'Bar chart. Total: 1,990. Social workers: 1,234 (62%); Other: 756 (38%).');
+  t.equal(
+    textOf(all(svg, (e) => e.name === 'desc')[0]),
+    'Bar chart. Total: 1,990. Social workers: 1,234 (62%); Other: 756 (38%).',
+  );
 });
 
 t.test('escaping', async (t) => {
   const nasty = `<script>&"'`;
-  const source = barChartSvg([{ label: nasty, count: 3, percent: 100 }], { title: `Titre ${nasty}`, locale: 'fr', id: 'x" onload="alert(1)' });
+  const source = barChartSvg([{ label: nasty, count: 3, percent: 100 }], {
+    title: `Titre ${nasty}`,
+    locale: 'fr',
+    id: 'x" onload="alert(1)',
+  });
   t.notMatch(source, /<script/i);
   t.notMatch(source, /onload="/);
   const { svg, rows } = readChart(source); // throws if not well-formed
@@ -207,12 +245,16 @@ t.test('escaping', async (t) => {
 
 t.test('long labels wrap; ids differ between charts; empty and invalid input', async (t) => {
   const long = 'Centre communal d’action sociale et services départementaux de solidarité territoriale';
-  const { svg, rows } = readChart(barChartSvg([{ label: long, count: 1, percent: 100 }], { title: 'T', locale: 'fr', width: 320 }));
+  const { svg, rows } = readChart(
+    barChartSvg([{ label: long, count: 1, percent: 100 }], { title: 'T', locale: 'fr', width: 320 }),
+  );
   t.equal(rows[0].label, long, 'wrapped lines read back as the label');
   t.ok(all(byClass(svg, 'bar-label')[0], (e) => e.name === 'tspan').length > 1, 'wrapped on several lines');
 
   const word = `Très${'😀'.repeat(60)}long`;
-  const cut = readChart(barChartSvg([{ label: `x ${word}`, count: 1, percent: 100 }], { title: 'T', locale: 'fr', width: 320 }));
+  const cut = readChart(
+    barChartSvg([{ label: `x ${word}`, count: 1, percent: 100 }], { title: 'T', locale: 'fr', width: 320 }),
+  );
   const cutLines = all(byClass(cut.svg, 'bar-label')[0], (e) => e.name === 'tspan').map(textOf);
   t.same(cutLines[0], 'x', 'a word too long for a line starts a new line');
   t.equal(cutLines.slice(1).join(''), word, 'cut between code points: nothing lost');
@@ -221,7 +263,11 @@ t.test('long labels wrap; ids differ between charts; empty and invalid input', a
   const a = parseXml(barChartSvg(ROWS_2013, { title: 'A', locale: 'fr' }));
   const b = parseXml(barChartSvg(ROWS_2013, { title: 'B', locale: 'fr' }));
   t.not(a.attributes['aria-labelledby'], b.attributes['aria-labelledby'], 'distinct ids for distinct charts');
-  t.equal(barChartSvg(ROWS_2013, { title: 'A', locale: 'fr' }), barChartSvg(ROWS_2013, { title: 'A', locale: 'fr' }), 'deterministic');
+  t.equal(
+    barChartSvg(ROWS_2013, { title: 'A', locale: 'fr' }),
+    barChartSvg(ROWS_2013, { title: 'A', locale: 'fr' }),
+    'deterministic',
+  );
 
   const empty = parseXml(barChartSvg([], { title: 'Rien', locale: 'fr' }));
   t.equal(textOf(byClass(empty, 'chart-empty')[0]), 'Aucune donnée');
@@ -230,22 +276,42 @@ t.test('long labels wrap; ids differ between charts; empty and invalid input', a
   t.match(barChartSvg([], { title: 'Nothing', locale: 'en' }), /No data/);
 
   t.throws(() => barChartSvg([{ label: 'x', count: -1, percent: 0 }], { title: 't', locale: 'fr' }), RangeError);
-  t.throws(() => barChartSvg([{ label: 'x', count: 1, percent: Number.NaN }], { title: 't', locale: 'fr' }), RangeError);
+  t.throws(
+    () => barChartSvg([{ label: 'x', count: 1, percent: Number.NaN }], { title: 't', locale: 'fr' }),
+    RangeError,
+  );
 });
 
 t.test('property: any rows read back identically', async (t) => {
-  const label = fc.string({ minLength: 1, maxLength: 60, unit: fc.constantFrom('a', 'é', ' ', '<', '>', '&', '"', "'", 'Z', '-', '\u00A0', '😀') }).filter((s) => s.trim() === s && !s.includes('  '));
+  const label = fc
+    .string({
+      minLength: 1,
+      maxLength: 60,
+      unit: fc.constantFrom('a', 'é', ' ', '<', '>', '&', '"', "'", 'Z', '-', '\u00A0', '😀'),
+    })
+    .filter((s) => s.trim() === s && !s.includes('  '));
   fc.assert(
-    fc.property(fc.array(fc.record({ label, count: fc.nat({ max: 100_000 }) }), { minLength: 1, maxLength: 12 }), fc.constantFrom<'fr' | 'en'>('fr', 'en'), (input, locale) => {
-      const counts = input.map((row) => row.count);
-      const s = counts.reduce((x, y) => x + y, 0);
-      const rows = input.map((row) => ({ ...row, percent: s ? Math.round((row.count * 100) / s) : 0 }));
-      const read = readChart(barChartSvg(rows, { title: 'P', locale })).rows;
-      return (
-        read.length === rows.length &&
-        read.every((r, i) => r.label === rows[i].label && r.count === rows[i].count && r.percent === rows[i].percent && r.dataCount === rows[i].count && r.dataPercent === rows[i].percent)
-      );
-    }),
+    fc.property(
+      fc.array(fc.record({ label, count: fc.nat({ max: 100_000 }) }), { minLength: 1, maxLength: 12 }),
+      fc.constantFrom<'fr' | 'en'>('fr', 'en'),
+      (input, locale) => {
+        const counts = input.map((row) => row.count);
+        const s = counts.reduce((x, y) => x + y, 0);
+        const rows = input.map((row) => ({ ...row, percent: s ? Math.round((row.count * 100) / s) : 0 }));
+        const read = readChart(barChartSvg(rows, { title: 'P', locale })).rows;
+        return (
+          read.length === rows.length &&
+          read.every(
+            (r, i) =>
+              r.label === rows[i].label &&
+              r.count === rows[i].count &&
+              r.percent === rows[i].percent &&
+              r.dataCount === rows[i].count &&
+              r.dataPercent === rows[i].percent,
+          )
+        );
+      },
+    ),
     { numRuns: 300 },
   );
   t.pass();

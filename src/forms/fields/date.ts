@@ -10,7 +10,12 @@ export function isoDate(text: string): string | null {
     [day, month, year] = [match[1].padStart(2, '0'), match[2].padStart(2, '0'), match[3]];
   }
   const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-  if (date.getUTCFullYear() !== Number(year) || date.getUTCMonth() !== Number(month) - 1 || date.getUTCDate() !== Number(day)) return null;
+  if (
+    date.getUTCFullYear() !== Number(year) ||
+    date.getUTCMonth() !== Number(month) - 1 ||
+    date.getUTCDate() !== Number(day)
+  )
+    return null;
   return `${year}-${month}-${day}`;
 }
 
@@ -30,7 +35,14 @@ export const date: FieldType = {
   display: (answer, _t, locale) => {
     const value = String(answer.value);
     const day = isoDate(value);
-    return day ? new Date(`${day}T12:00:00Z`).toLocaleDateString(locale === 'en' ? 'en-GB' : 'fr-FR', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }) : value;
+    return day
+      ? new Date(`${day}T12:00:00Z`).toLocaleDateString(locale === 'en' ? 'en-GB' : 'fr-FR', {
+          timeZone: 'UTC',
+          day: 'numeric',
+          month: 'long',
+          year: 'numeric',
+        })
+      : value;
   },
   exportValue: (answer) => String(answer.value),
 };

@@ -8,7 +8,12 @@ export const email: FieldType = {
   name: 'email',
   answers: true,
   settings: ['required', 'placeholder'],
-  render: (field, ctx) => ({ kind: 'input', inputType: 'email', value: ctx.value(field.key), attrs: textAttrs(field, MAX) }),
+  render: (field, ctx) => ({
+    kind: 'input',
+    inputType: 'email',
+    value: ctx.value(field.key),
+    attrs: textAttrs(field, MAX),
+  }),
   parse: (field, raw) => parseText({ ...field, maxLength: MAX, minLength: undefined }, raw, MAX),
   validate: (_field, value) => (isEmail(String(value)) ? null : { code: 'email' }),
   display: textDisplay,

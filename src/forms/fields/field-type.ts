@@ -45,7 +45,16 @@ export interface FieldType {
   exportValue(answer: StoredAnswer): AnswerValue;
 }
 
-export type Setting = 'required' | 'placeholder' | 'length' | 'range' | 'selections' | 'options' | 'display' | 'text' | 'ranks';
+export type Setting =
+  | 'required'
+  | 'placeholder'
+  | 'length'
+  | 'range'
+  | 'selections'
+  | 'options'
+  | 'display'
+  | 'text'
+  | 'ranks';
 
 /** A field ready to draw and check: options resolved (structure types, breakout groups), built-in or not. */
 export interface ResolvedField extends FormField {
@@ -90,7 +99,10 @@ export type RenderData =
   | { kind: 'checkboxes'; options: Choice[] }
   | { kind: 'consent'; checked: boolean }
   | { kind: 'info'; text: string }
-  | { kind: 'ranks'; ranks: { name: string; id: string; label: string; error: string; options: Choice[]; placeholder: string }[] };
+  | {
+      kind: 'ranks';
+      ranks: { name: string; id: string; label: string; error: string; options: Choice[]; placeholder: string }[];
+    };
 
 // Control characters other than tab and newlines have no place in an answer.
 export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
@@ -117,7 +129,8 @@ export function parseText(field: FormField, raw: unknown, defaultMax: number, mu
   if (CONTROL_CHARACTERS.test(text)) return { problem: { code: 'control_characters' } };
   const max = field.maxLength ?? defaultMax;
   if (text.length > max) return { problem: { code: 'too_long', params: { max } } };
-  if (field.minLength && text.length < field.minLength) return { problem: { code: 'too_short', params: { min: field.minLength } } };
+  if (field.minLength && text.length < field.minLength)
+    return { problem: { code: 'too_short', params: { min: field.minLength } } };
   return { value: text };
 }
 
@@ -139,9 +152,11 @@ export function checkLengths(field: FormField, ceiling: number): Problem[] {
   const problems: Problem[] = [];
   for (const part of ['minLength', 'maxLength'] as const) {
     const value = field[part];
-    if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > ceiling)) problems.push({ part, code: 'length_limit', params: { max: ceiling } });
+    if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > ceiling))
+      problems.push({ part, code: 'length_limit', params: { max: ceiling } });
   }
-  if (field.minLength !== undefined && field.maxLength !== undefined && field.minLength > field.maxLength) problems.push({ part: 'minLength', code: 'min_above_max' });
+  if (field.minLength !== undefined && field.maxLength !== undefined && field.minLength > field.maxLength)
+    problems.push({ part: 'minLength', code: 'min_above_max' });
   return problems;
 }
 
@@ -156,11 +171,14 @@ export function checkOptions(field: FormField): Problem[] {
   const problems: Problem[] = [];
   const seen = new Set<string>();
   options.forEach((option, index) => {
-    if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(option.key) || option.key.length > 64) problems.push({ part: `options.${index}.key`, code: 'key_format' });
-    else if (seen.has(option.key)) problems.push({ part: `options.${index}.key`, code: 'duplicate_option', params: { key: option.key } });
+    if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(option.key) || option.key.length > 64)
+      problems.push({ part: `options.${index}.key`, code: 'key_format' });
+    else if (seen.has(option.key))
+      problems.push({ part: `options.${index}.key`, code: 'duplicate_option', params: { key: option.key } });
     seen.add(option.key);
     if (!option.label.trim()) problems.push({ part: `options.${index}.label`, code: 'required' });
-    else if (option.label.length > 200) problems.push({ part: `options.${index}.label`, code: 'too_long', params: { max: 200 } });
+    else if (option.label.length > 200)
+      problems.push({ part: `options.${index}.label`, code: 'too_long', params: { max: 200 } });
   });
   return problems;
 }

@@ -24,7 +24,9 @@ export const groupPreference: FieldType = {
   defaults: { ranks: 2 },
   check: (field) => {
     const ranks = field.ranks;
-    return ranks === undefined || (Number.isInteger(ranks) && ranks >= 1 && ranks <= 10) ? [] : [{ part: 'ranks', code: 'ranks_limit', params: { max: 10 } }];
+    return ranks === undefined || (Number.isInteger(ranks) && ranks >= 1 && ranks <= 10)
+      ? []
+      : [{ part: 'ranks', code: 'ranks_limit', params: { max: 10 } }];
   },
   available: (field) => shownRanks(field) > 0,
   render: (field, ctx) => ({
@@ -33,7 +35,11 @@ export const groupPreference: FieldType = {
       const name = `${field.key}.${i + 1}`;
       const current = ctx.value(name);
       return {
-        name, id: ctx.id(name), label: rankLabel(ctx.t, i + 1), error: ctx.errorFor(name), placeholder: ctx.t('form.choose'),
+        name,
+        id: ctx.id(name),
+        label: rankLabel(ctx.t, i + 1),
+        error: ctx.errorFor(name),
+        placeholder: ctx.t('form.choose'),
         options: (field.options ?? []).map((o) => ({ value: o.key, label: o.label, selected: o.key === current })),
       };
     }),
@@ -41,7 +47,10 @@ export const groupPreference: FieldType = {
   // The API sends a list of session ids; the form one field per rank, "key.1", "key.2"…
   read: (field, submission) => {
     if (submission[field.key] !== undefined) return submission[field.key];
-    return Array.from({ length: Math.max(field.ranks ?? 1, 1) }, (_, i) => first(submission[`${field.key}.${i + 1}`]) ?? '');
+    return Array.from(
+      { length: Math.max(field.ranks ?? 1, 1) },
+      (_, i) => first(submission[`${field.key}.${i + 1}`]) ?? '',
+    );
   },
   parse: (field, raw) => {
     if (raw === undefined || raw === null || raw === '') return {};
@@ -67,11 +76,22 @@ export const groupPreference: FieldType = {
     const ranks = shownRanks(field);
     const problems: Problem[] = [];
     if (count > ranks) problems.push({ code: 'ranks_too_many', params: { max: ranks } });
-    else if (field.required && count < ranks) problems.push({ code: 'ranks_incomplete', params: { count: ranks }, part: String(count + 1) });
+    else if (field.required && count < ranks)
+      problems.push({ code: 'ranks_incomplete', params: { count: ranks }, part: String(count + 1) });
     return problems[0] ?? null;
   },
-  snapshot: (field, value) => Object.fromEntries((value as number[]).map((id) => [String(id), field.options?.find((o) => o.key === String(id))?.label ?? String(id)])),
-  formValues: (field, value) => Object.fromEntries((value as number[]).map((id, i) => [`${field.key}.${i + 1}`, String(id)])),
-  display: (answer) => (Array.isArray(answer.value) ? answer.value.map((id, i) => `${i + 1}. ${optionLabel(answer, String(id))}`).join(' ; ') : String(answer.value)),
+  snapshot: (field, value) =>
+    Object.fromEntries(
+      (value as number[]).map((id) => [
+        String(id),
+        field.options?.find((o) => o.key === String(id))?.label ?? String(id),
+      ]),
+    ),
+  formValues: (field, value) =>
+    Object.fromEntries((value as number[]).map((id, i) => [`${field.key}.${i + 1}`, String(id)])),
+  display: (answer) =>
+    Array.isArray(answer.value)
+      ? answer.value.map((id, i) => `${i + 1}. ${optionLabel(answer, String(id))}`).join(' ; ')
+      : String(answer.value),
   exportValue: (answer) => (Array.isArray(answer.value) ? answer.value.map(Number) : []),
 };

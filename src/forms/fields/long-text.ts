@@ -8,7 +8,11 @@ export const longText: FieldType = {
   answers: true,
   settings: ['required', 'placeholder', 'length'],
   check: (field) => checkLengths(field, 20000),
-  render: (field, ctx) => ({ kind: 'textarea', value: ctx.value(field.key), attrs: { ...textAttrs(field, MAX), rows: 4 } }),
+  render: (field, ctx) => ({
+    kind: 'textarea',
+    value: ctx.value(field.key),
+    attrs: { ...textAttrs(field, MAX), rows: 4 },
+  }),
   parse: (field, raw) => parseText(field, raw, MAX, true),
   display: textDisplay,
   exportValue: (answer) => String(answer.value),

@@ -18,16 +18,25 @@ export const multipleChoice: FieldType = {
     const count = field.options?.length ?? 0;
     for (const part of ['minSelections', 'maxSelections'] as const) {
       const value = field[part];
-      if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > Math.max(count, 1))) problems.push({ part, code: 'selections_limit', params: { max: count } });
+      if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > Math.max(count, 1)))
+        problems.push({ part, code: 'selections_limit', params: { max: count } });
     }
-    if (field.minSelections !== undefined && field.maxSelections !== undefined && field.minSelections > field.maxSelections) problems.push({ part: 'minSelections', code: 'min_above_max' });
+    if (
+      field.minSelections !== undefined &&
+      field.maxSelections !== undefined &&
+      field.minSelections > field.maxSelections
+    )
+      problems.push({ part: 'minSelections', code: 'min_above_max' });
     return problems;
   },
   conditionOptions: (field) => field.options ?? [],
   conditionValues: (value) => (Array.isArray(value) ? value.map(String) : [String(value)]),
   render: (field, ctx) => {
     const current = new Set(ctx.values(field.key));
-    return { kind: 'checkboxes', options: (field.options ?? []).map((o) => ({ value: o.key, label: o.label, selected: current.has(o.key) })) };
+    return {
+      kind: 'checkboxes',
+      options: (field.options ?? []).map((o) => ({ value: o.key, label: o.label, selected: current.has(o.key) })),
+    };
   },
   parse: (field, raw) => {
     const list = asList(raw);
@@ -39,12 +48,18 @@ export const multipleChoice: FieldType = {
     const list = value as string[];
     const keys = new Set((field.options ?? []).map((o) => o.key));
     if (!list.every((v) => keys.has(v))) return { code: 'choice' };
-    if (field.minSelections && list.length < field.minSelections) return { code: 'selections_min', params: { min: field.minSelections } };
-    if (field.maxSelections && list.length > field.maxSelections) return { code: 'selections_max', params: { max: field.maxSelections } };
+    if (field.minSelections && list.length < field.minSelections)
+      return { code: 'selections_min', params: { min: field.minSelections } };
+    if (field.maxSelections && list.length > field.maxSelections)
+      return { code: 'selections_max', params: { max: field.maxSelections } };
     return null;
   },
-  snapshot: (field, value) => Object.fromEntries((value as string[]).map((k) => [k, field.options?.find((o) => o.key === k)?.label ?? k])),
+  snapshot: (field, value) =>
+    Object.fromEntries((value as string[]).map((k) => [k, field.options?.find((o) => o.key === k)?.label ?? k])),
   formValues: (field, value) => ({ [field.key]: (value as string[]).map(String) }),
-  display: (answer) => (Array.isArray(answer.value) ? answer.value.map((k) => optionLabel(answer, String(k))).join(', ') : String(answer.value)),
+  display: (answer) =>
+    Array.isArray(answer.value)
+      ? answer.value.map((k) => optionLabel(answer, String(k))).join(', ')
+      : String(answer.value),
   exportValue: (answer) => (Array.isArray(answer.value) ? answer.value.map(String) : [String(answer.value)]),
 };

@@ -11,9 +11,11 @@ export const number: FieldType = {
     const problems: Problem[] = [];
     for (const part of ['min', 'max'] as const) {
       const value = field[part];
-      if (value !== undefined && (!Number.isFinite(value) || Math.abs(value) > BOUND)) problems.push({ part, code: 'number' });
+      if (value !== undefined && (!Number.isFinite(value) || Math.abs(value) > BOUND))
+        problems.push({ part, code: 'number' });
     }
-    if (field.min !== undefined && field.max !== undefined && field.min > field.max) problems.push({ part: 'min', code: 'min_above_max' });
+    if (field.min !== undefined && field.max !== undefined && field.min > field.max)
+      problems.push({ part: 'min', code: 'min_above_max' });
     return problems;
   },
   render: (field, ctx) => {
@@ -39,6 +41,9 @@ export const number: FieldType = {
     return null;
   },
   formValues: (field, value) => ({ [field.key]: String(value) }),
-  display: (answer, _t, locale) => (typeof answer.value === 'number' ? answer.value.toLocaleString(locale === 'en' ? 'en-GB' : 'fr-FR') : String(answer.value)),
+  display: (answer, _t, locale) =>
+    typeof answer.value === 'number'
+      ? answer.value.toLocaleString(locale === 'en' ? 'en-GB' : 'fr-FR')
+      : String(answer.value),
   exportValue: (answer) => Number(answer.value),
 };

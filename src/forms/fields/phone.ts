@@ -7,7 +7,12 @@ export const phone: FieldType = {
   name: 'phone',
   answers: true,
   settings: ['required', 'placeholder'],
-  render: (field, ctx) => ({ kind: 'input', inputType: 'tel', value: ctx.value(field.key), attrs: { ...textAttrs(field, MAX), autocomplete: 'tel' } }),
+  render: (field, ctx) => ({
+    kind: 'input',
+    inputType: 'tel',
+    value: ctx.value(field.key),
+    attrs: { ...textAttrs(field, MAX), autocomplete: 'tel' },
+  }),
   parse: (field, raw) => parseText({ ...field, maxLength: MAX, minLength: undefined }, raw, MAX),
   validate: (_field, value) => {
     const text = String(value);

@@ -8,7 +8,12 @@ export const shortText: FieldType = {
   answers: true,
   settings: ['required', 'placeholder', 'length'],
   check: (field) => checkLengths(field, 1000),
-  render: (field, ctx) => ({ kind: 'input', inputType: 'text', value: ctx.value(field.key), attrs: textAttrs(field, MAX) }),
+  render: (field, ctx) => ({
+    kind: 'input',
+    inputType: 'text',
+    value: ctx.value(field.key),
+    attrs: textAttrs(field, MAX),
+  }),
   parse: (field, raw) => parseText(field, raw, MAX),
   display: textDisplay,
   exportValue: (answer) => String(answer.value),

@@ -9,11 +9,20 @@ export const yesNo: FieldType = {
   answers: true,
   settings: ['required'],
   requiredCode: 'choose_one',
-  conditionOptions: (_field, t) => [{ key: 'yes', label: t('form.yes') }, { key: 'no', label: t('form.no') }],
+  conditionOptions: (_field, t) => [
+    { key: 'yes', label: t('form.yes') },
+    { key: 'no', label: t('form.no') },
+  ],
   conditionValues: (value) => [value === true ? 'yes' : 'no'],
   render: (field, ctx) => {
     const current = ctx.value(field.key);
-    return { kind: 'radios', options: [{ value: 'yes', label: ctx.t('form.yes'), selected: current === 'yes' }, { value: 'no', label: ctx.t('form.no'), selected: current === 'no' }] };
+    return {
+      kind: 'radios',
+      options: [
+        { value: 'yes', label: ctx.t('form.yes'), selected: current === 'yes' },
+        { value: 'no', label: ctx.t('form.no'), selected: current === 'no' },
+      ],
+    };
   },
   parse: (_field, raw) => {
     const value = first(raw);
@@ -25,6 +34,7 @@ export const yesNo: FieldType = {
     return { problem: { code: 'choice' } };
   },
   formValues: (field, value) => ({ [field.key]: value === true ? 'yes' : 'no' }),
-  display: (answer, t) => (answer.value === true ? t('form.yes') : answer.value === false ? t('form.no') : String(answer.value)),
+  display: (answer, t) =>
+    answer.value === true ? t('form.yes') : answer.value === false ? t('form.no') : String(answer.value),
   exportValue: (answer) => answer.value === true,
 };
