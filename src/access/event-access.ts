@@ -5,6 +5,7 @@ import { OutboxMessage } from '../mail/outbox.entity.js';
 import { Registration } from '../registrations/registration.entity.js';
 import type { EventRole } from './event-member.entity.js';
 import { roleAllows, roleOn } from './access.service.js';
+import type { EventSource, RoutePolicy } from './route-policy.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -30,8 +31,9 @@ function readId(raw: unknown): number | null {
   return Number.isSafeInteger(id) && id > 0 ? id : null;
 }
 
-/** The least role a request needs: reading is for viewers, changing for organisers, unless the route says more. */
-export function requiredRole(method: string, url: string, configured?: EventRole): EventRole {
+/** The least role a request needs: its declared policy, else (routes not yet declaring one) the URL rule. */
+export function requiredRole(method: string, url: string, configured?: EventRole, policy?: RoutePolicy): EventRole {
+  if (policy && policy.access !== 'public' && policy.access !== 'signed-in') return policy.access;
   if (configured) return configured;
   if (method !== 'GET' && method !== 'HEAD') return 'organiser';
   return EDITING_PAGE.test(url) ? 'organiser' : 'viewer';
@@ -48,6 +50,8 @@ const ROW_ROUTES = [
  * name it; a registration or an email names it through its row. Null for routes about no one event.
  */
 async function eventOfRoute(request: FastifyRequest): Promise<number | null> {
+  const policy = request.routeOptions.config.policy;
+  if (policy) return policy.event ? eventOfSource(request, policy.event) : null;
   const url = request.routeOptions.url ?? '';
   const params = request.params as Record<string, string>;
   if (EVENT_ROUTE.test(url)) return readId(params.id);
@@ -56,6 +60,17 @@ async function eventOfRoute(request: FastifyRequest): Promise<number | null> {
   const id = readId(params[rowRoute.param]);
   if (id === null) return null;
   const row = await request.em.findOne(rowRoute.entity as typeof Registration, { id }, { fields: ['event'] });
+  if (!row) throw notFound();
+  return row.event.id;
+}
+
+const ROW_ENTITIES = { registration: Registration, message: OutboxMessage } as const;
+
+/** The event a declared policy names: the path parameter itself, or the event of the row it names. */
+async function eventOfSource(request: FastifyRequest, source: EventSource): Promise<number | null> {
+  const id = readId((request.params as Record<string, unknown>)[source.param]);
+  if (id === null || !source.row) return id;
+  const row = await request.em.findOne(ROW_ENTITIES[source.row] as typeof Registration, { id }, { fields: ['event'] });
   if (!row) throw notFound();
   return row.event.id;
 }
@@ -75,7 +90,8 @@ export async function authorizeEventRoute(request: FastifyRequest): Promise<void
     if (!(await request.em.count(Event, { id: eventId }))) throw notFound();
     throw forbidden();
   }
-  const needed = requiredRole(request.method, request.routeOptions.url ?? '', request.routeOptions.config.eventRole);
+  const { config } = request.routeOptions;
+  const needed = requiredRole(request.method, request.routeOptions.url ?? '', config.eventRole, config.policy);
   if (!roleAllows(role, needed)) throw forbidden();
   request.eventId = eventId;
   request.eventRole = role;

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { RoutePolicy } from '../access/route-policy.js';
 import type { Event } from '../events/event.entity.js';
 import { type AuditAction, AuditEntry } from './audit.entity.js';
 
@@ -7,7 +8,8 @@ const PARTICIPANT_DATA = /registrations|groups|check-in|report|breakdown|emails|
 const EXPORT = /\.(?:csv|xlsx)$|\/(?:print|sign-in|personal-data)$/;
 
 /** What an organiser request did to an event's data, or null when it is not worth recording (the event's overview, a form page). */
-export function auditAction(method: string, route: string): AuditAction | null {
+export function auditAction(method: string, route: string, policy?: RoutePolicy): AuditAction | null {
+  if (policy) return method !== 'GET' && method !== 'HEAD' ? 'changed' : (policy.audit ?? null);
   if (method !== 'GET' && method !== 'HEAD') return 'changed';
   if (EXPORT.test(route)) return 'exported';
   return PARTICIPANT_DATA.test(route) ? 'viewed' : null;

@@ -1,12 +1,17 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import { grantRole, memberEventIds } from '../access/access.service.js';
+import { onEvent, signedIn } from '../access/route-policy.js';
 import { ValidationError } from '../errors.js';
 import { attendeesConcerned } from '../mail/notifications.js';
 import { organiserPages } from '../organisers/guards.js';
 import { countByStatus } from '../registrations/registration.service.js';
+import { IdParams, RowId } from '../shared/api-schemas.js';
+import { type FormBody, FormBodySchema, formFlag } from '../shared/form-body.js';
+import { redirectWithNotice, saveOrReshow } from '../shared/page-door.js';
 import {
   eventFormValues,
-  type FormBody,
   readEventForm,
   readSessionForm,
   readStructureTypesForm,
@@ -28,59 +33,49 @@ import {
   updateSession,
 } from './event.service.js';
 
-type IdParams = { id: string };
-type SessionParams = { id: string; sessionId: string };
+const SessionParams = Type.Object({ id: RowId, sessionId: RowId });
+const params = IdParams;
+const body = FormBodySchema;
 
-/** Runs a save; on a validation error re-shows the form with the values kept and the messages. */
-async function saveOrReshow(
-  reply: FastifyReply,
-  save: () => Promise<string>,
-  reshow: (errors: ValidationError) => Promise<FastifyReply>,
-) {
-  try {
-    return reply.redirect(await save(), 303);
-  } catch (error) {
-    if (error instanceof ValidationError || (error as { statusCode?: number }).statusCode === 409)
-      return reshow(error as ValidationError);
-    throw error;
-  }
-}
-
-export default async function eventAdminRoutes(app: FastifyInstance) {
+export default async function eventAdminRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   /** Changes of times or places are announced to the attendees concerned unless "don't notify" is ticked. */
-  const notifyOptions = (body: FormBody | undefined) => ({ mail: app.mail.settings, notify: !body?.silent });
+  const notifyOptions = (posted: FormBody | undefined) => ({
+    mail: app.mail.settings,
+    notify: !formFlag(posted, 'silent'),
+  });
 
   organiserPages(app);
 
-  app.get('/admin', async (request, reply) =>
+  app.get('/admin', { config: signedIn() }, async (request, reply) =>
     reply.page('admin/events', {
       events: await listEvents(request.em, { ids: await memberEventIds(request.em, request.organiser!.id) }),
     }),
   );
 
-  app.get('/admin/events/new', async (_request, reply) =>
+  app.get('/admin/events/new', { config: signedIn() }, async (_request, reply) =>
     reply.page('admin/event-form', {
       values: { timezone: 'Europe/Paris', status: 'draft', retentionMonths: String(RETENTION_MONTHS.default) },
       event: null,
     }),
   );
 
-  app.post<{ Body: FormBody }>('/admin/events', async (request, reply) => {
-    const { input, errors } = readEventForm(request.body ?? {});
+  app.post('/admin/events', { config: signedIn(), schema: { body } }, async (request, reply) => {
+    const { input, errors } = readEventForm(request.body);
     return saveOrReshow(
       reply,
       async () => {
         if (errors.length) throw new ValidationError(errors);
         const event = await createEvent(request.em, input);
         await grantRole(request.em, event, request.organiser!, 'owner');
-        return `/admin/events/${event.id}`;
+        return { url: `/admin/events/${event.id}`, notice: 'eventCreated' };
       },
       (error) => reply.page('admin/event-form', { values: request.body, event: null, errors: error.details }, 400),
     );
   });
 
-  app.get<{ Params: IdParams }>('/admin/events/:id', async (request, reply) => {
-    const event = await findEvent(request.em, Number(request.params.id));
+  app.get('/admin/events/:id', { config: onEvent('viewer'), schema: { params } }, async (request, reply) => {
+    const event = await findEvent(request.em, request.params.id);
     return reply.page('admin/event', {
       event,
       plenaries: plenaries(event),
@@ -90,8 +85,8 @@ export default async function eventAdminRoutes(app: FastifyInstance) {
     });
   });
 
-  app.get<{ Params: IdParams }>('/admin/events/:id/edit', async (request, reply) => {
-    const event = await findEvent(request.em, Number(request.params.id));
+  app.get('/admin/events/:id/edit', { config: onEvent('organiser'), schema: { params } }, async (request, reply) => {
+    const event = await findEvent(request.em, request.params.id);
     return reply.page('admin/event-form', {
       values: eventFormValues(event),
       event,
@@ -99,99 +94,116 @@ export default async function eventAdminRoutes(app: FastifyInstance) {
     });
   });
 
-  app.post<{ Params: IdParams; Body: FormBody }>('/admin/events/:id/edit', async (request, reply) => {
-    const event = await findEvent(request.em, Number(request.params.id));
-    const { input, errors } = readEventForm(request.body ?? {});
-    return saveOrReshow(
-      reply,
-      async () => {
-        if (errors.length) throw new ValidationError(errors);
-        await updateEvent(request.em, event, input, notifyOptions(request.body));
-        return `/admin/events/${event.id}`;
-      },
-      async (error) =>
-        reply.page(
-          'admin/event-form',
-          {
-            values: request.body,
-            event,
-            errors: error.details,
-            concerned: await attendeesConcerned(request.em, event),
-          },
-          400,
-        ),
-    );
-  });
-
-  app.get<{ Params: IdParams }>('/admin/events/:id/sessions/new', async (request, reply) => {
-    const event = await findEvent(request.em, Number(request.params.id));
-    const last = event.sessions.getItems().at(-1);
-    const values = last
-      ? {
-          ...sessionFormValues(last, event.timezone),
-          title: '',
-          topic: '',
-          facilitator: '',
-          room: '',
-          kind: 'breakout',
-        }
-      : { kind: 'plenary' };
-    return reply.page('admin/session-form', {
-      event,
-      session: null,
-      values,
-      concerned: await attendeesConcerned(request.em, event),
-    });
-  });
-
-  app.post<{ Params: IdParams; Body: FormBody }>('/admin/events/:id/sessions', async (request, reply) => {
-    const event = await findEvent(request.em, Number(request.params.id));
-    const { input, errors } = readSessionForm(request.body ?? {}, event.timezone);
-    return saveOrReshow(
-      reply,
-      async () => {
-        if (errors.length) throw new ValidationError(errors);
-        await addSession(request.em, event, input, notifyOptions(request.body));
-        return `/admin/events/${event.id}#programme`;
-      },
-      async (error) =>
-        reply.page(
-          'admin/session-form',
-          {
-            event,
-            session: null,
-            values: request.body,
-            errors: error.details,
-            concerned: await attendeesConcerned(request.em, event),
-          },
-          400,
-        ),
-    );
-  });
-
-  app.get<{ Params: SessionParams }>('/admin/events/:id/sessions/:sessionId/edit', async (request, reply) => {
-    const event = await findEvent(request.em, Number(request.params.id));
-    const session = findSession(event, Number(request.params.sessionId));
-    return reply.page('admin/session-form', {
-      event,
-      session,
-      values: sessionFormValues(session, event.timezone),
-      concerned: await attendeesConcerned(request.em, event, session),
-    });
-  });
-
-  app.post<{ Params: SessionParams; Body: FormBody }>(
-    '/admin/events/:id/sessions/:sessionId/edit',
+  app.post(
+    '/admin/events/:id/edit',
+    { config: onEvent('organiser'), schema: { params, body } },
     async (request, reply) => {
-      const event = await findEvent(request.em, Number(request.params.id));
-      const session = findSession(event, Number(request.params.sessionId));
-      const { input, errors } = readSessionForm(request.body ?? {}, event.timezone);
+      const event = await findEvent(request.em, request.params.id);
+      const { input, errors } = readEventForm(request.body);
+      return saveOrReshow(
+        reply,
+        async () => {
+          if (errors.length) throw new ValidationError(errors);
+          await updateEvent(request.em, event, input, notifyOptions(request.body));
+          return { url: `/admin/events/${event.id}`, notice: 'eventSaved' };
+        },
+        async (error) =>
+          reply.page(
+            'admin/event-form',
+            {
+              values: request.body,
+              event,
+              errors: error.details,
+              concerned: await attendeesConcerned(request.em, event),
+            },
+            400,
+          ),
+      );
+    },
+  );
+
+  app.get(
+    '/admin/events/:id/sessions/new',
+    { config: onEvent('organiser'), schema: { params } },
+    async (request, reply) => {
+      const event = await findEvent(request.em, request.params.id);
+      const last = event.sessions.getItems().at(-1);
+      const values = last
+        ? {
+            ...sessionFormValues(last, event.timezone),
+            title: '',
+            topic: '',
+            facilitator: '',
+            room: '',
+            kind: 'breakout',
+          }
+        : { kind: 'plenary' };
+      return reply.page('admin/session-form', {
+        event,
+        session: null,
+        values,
+        concerned: await attendeesConcerned(request.em, event),
+      });
+    },
+  );
+
+  app.post(
+    '/admin/events/:id/sessions',
+    { config: onEvent('organiser'), schema: { params, body } },
+    async (request, reply) => {
+      const event = await findEvent(request.em, request.params.id);
+      const { input, errors } = readSessionForm(request.body, event.timezone);
+      return saveOrReshow(
+        reply,
+        async () => {
+          if (errors.length) throw new ValidationError(errors);
+          await addSession(request.em, event, input, notifyOptions(request.body));
+          return { url: `/admin/events/${event.id}#programme`, notice: 'sessionAdded' };
+        },
+        async (error) =>
+          reply.page(
+            'admin/session-form',
+            {
+              event,
+              session: null,
+              values: request.body,
+              errors: error.details,
+              concerned: await attendeesConcerned(request.em, event),
+            },
+            400,
+          ),
+      );
+    },
+  );
+
+  app.get(
+    '/admin/events/:id/sessions/:sessionId/edit',
+    { config: onEvent('organiser'), schema: { params: SessionParams } },
+    async (request, reply) => {
+      const event = await findEvent(request.em, request.params.id);
+      const session = findSession(event, request.params.sessionId);
+      return reply.page('admin/session-form', {
+        event,
+        session,
+        values: sessionFormValues(session, event.timezone),
+        concerned: await attendeesConcerned(request.em, event, session),
+      });
+    },
+  );
+
+  app.post(
+    '/admin/events/:id/sessions/:sessionId/edit',
+    { config: onEvent('organiser'), schema: { params: SessionParams, body } },
+    async (request, reply) => {
+      const event = await findEvent(request.em, request.params.id);
+      const session = findSession(event, request.params.sessionId);
+      const { input, errors } = readSessionForm(request.body, event.timezone);
       return saveOrReshow(
         reply,
         async () => {
           if (errors.length) throw new ValidationError(errors);
           await updateSession(request.em, event, session, input, notifyOptions(request.body));
-          return `/admin/events/${event.id}#programme`;
+          return { url: `/admin/events/${event.id}#programme`, notice: 'sessionSaved' };
         },
         async (error) =>
           reply.page(
@@ -209,35 +221,40 @@ export default async function eventAdminRoutes(app: FastifyInstance) {
     },
   );
 
-  app.post<{ Params: SessionParams; Body: FormBody }>(
+  app.post(
     '/admin/events/:id/sessions/:sessionId/delete',
+    { config: onEvent('organiser'), schema: { params: SessionParams, body } },
     async (request, reply) => {
-      const event = await findEvent(request.em, Number(request.params.id));
-      await removeSession(
-        request.em,
-        event,
-        findSession(event, Number(request.params.sessionId)),
-        notifyOptions(request.body),
-      );
-      return reply.redirect(`/admin/events/${event.id}#programme`, 303);
+      const event = await findEvent(request.em, request.params.id);
+      const session = findSession(event, request.params.sessionId);
+      await removeSession(request.em, event, session, notifyOptions(request.body));
+      return redirectWithNotice(reply, `/admin/events/${event.id}#programme`, 'sessionDeleted');
     },
   );
 
-  app.get<{ Params: IdParams }>('/admin/events/:id/structure-types', async (request, reply) => {
-    const event = await findEvent(request.em, Number(request.params.id));
-    return reply.page('admin/structure-types', { event, rows: event.structureTypes });
-  });
+  app.get(
+    '/admin/events/:id/structure-types',
+    { config: onEvent('viewer'), schema: { params } },
+    async (request, reply) => {
+      const event = await findEvent(request.em, request.params.id);
+      return reply.page('admin/structure-types', { event, rows: event.structureTypes });
+    },
+  );
 
-  app.post<{ Params: IdParams; Body: FormBody }>('/admin/events/:id/structure-types', async (request, reply) => {
-    const event = await findEvent(request.em, Number(request.params.id));
-    const types = readStructureTypesForm(request.body ?? {});
-    return saveOrReshow(
-      reply,
-      async () => {
-        await setStructureTypes(request.em, event, types);
-        return `/admin/events/${event.id}/structure-types?saved=1`;
-      },
-      (error) => reply.page('admin/structure-types', { event, rows: types, errors: error.details }, 400),
-    );
-  });
+  app.post(
+    '/admin/events/:id/structure-types',
+    { config: onEvent('organiser'), schema: { params, body } },
+    async (request, reply) => {
+      const event = await findEvent(request.em, request.params.id);
+      const types = readStructureTypesForm(request.body);
+      return saveOrReshow(
+        reply,
+        async () => {
+          await setStructureTypes(request.em, event, types);
+          return { url: `/admin/events/${event.id}/structure-types`, notice: 'structureTypesSaved' };
+        },
+        (error) => reply.page('admin/structure-types', { event, rows: types, errors: error.details }, 400),
+      );
+    },
+  );
 }

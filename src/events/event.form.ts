@@ -1,16 +1,12 @@
 import type { FieldError } from '../errors.js';
+import { type FormBody, formText } from '../shared/form-body.js';
 import { isValidTimeZone, utcToZonedLocal as utcToLocal, zonedLocalToUtc } from '../shared/time.js';
 import type { Event, EventSession, EventStatus, SessionKind, StructureType } from './event.entity.js';
 import type { EventInput, SessionInput } from './event.service.js';
 import { slugify } from './structure-types.js';
 
-/** What the organiser pages post: every value a string, times as "YYYY-MM-DDTHH:mm" in the event's zone. */
-export type FormBody = Record<string, string | string[] | undefined>;
-
-const str = (body: FormBody, key: string) => {
-  const value = body[key];
-  return (Array.isArray(value) ? value[0] : (value ?? '')).trim();
-};
+// Times are posted as "YYYY-MM-DDTHH:mm" in the event's zone.
+const str = formText;
 
 function dateField(body: FormBody, key: string, tz: string, errors: FieldError[], required: boolean): Date | null {
   const raw = str(body, key);

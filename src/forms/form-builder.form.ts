@@ -1,5 +1,5 @@
 import type { FieldError } from '../errors.js';
-import type { FormBody } from '../events/event.form.js';
+import type { FormBody } from '../shared/form-body.js';
 import { FIELD_TYPES } from './fields/index.js';
 import type { FieldTypeName, FormField } from './form-definition.js';
 import type { FieldInput } from './form-rules.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Event } from '../events/event.entity.js';
-import type { FormBody } from '../events/event.form.js';
+import type { FormBody } from '../shared/form-body.js';
 import { findEvent } from '../events/event.service.js';
 import { AppError, type FieldError, ValidationError, notFound } from '../errors.js';
 import { organiserPages } from '../organisers/guards.js';

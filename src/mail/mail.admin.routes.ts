@@ -2,7 +2,7 @@ import { memberEventIds } from '../access/access.service.js';
 import type { FastifyInstance } from 'fastify';
 import nodemailer from 'nodemailer';
 import { randomBytes } from 'node:crypto';
-import type { FormBody } from '../events/event.form.js';
+import type { FormBody } from '../shared/form-body.js';
 import { breakouts, findEvent } from '../events/event.service.js';
 import { ValidationError } from '../errors.js';
 import { organiserPages } from '../organisers/guards.js';

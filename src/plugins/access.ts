@@ -4,7 +4,9 @@ import { auditAction, recordAudit } from '../audit/audit.service.js';
 
 function registrationOf(request: FastifyRequest, route: string): number | null {
   const params = request.params as Record<string, string>;
-  const raw = route.startsWith('/api/v1/registrations/:id') ? params.id : params.registrationId;
+  const source = request.routeOptions.config.policy?.event;
+  const legacy = route.startsWith('/api/v1/registrations/:id') ? params.id : params.registrationId;
+  const raw = source ? (source.row === 'registration' ? params[source.param] : params.registrationId) : legacy;
   const id = Number(raw);
   return Number.isSafeInteger(id) && id > 0 ? id : null;
 }
@@ -32,7 +34,7 @@ export default fp(
     app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
       if (request.eventId === null || reply.statusCode >= 400) return;
       const route = request.routeOptions.url ?? '';
-      const action = auditAction(request.method, route);
+      const action = auditAction(request.method, route, request.routeOptions.config.policy);
       if (!action) return;
       try {
         await recordAudit(app.orm.em.fork(), {

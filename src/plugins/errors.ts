@@ -51,6 +51,8 @@ function toProblem(error: FastifyError | AppError): Problem {
   };
 }
 
+const NOT_FOUND: Problem = { status: 404, code: 'not_found', details: [], params: {} };
+
 export function isApiRequest(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/');
 }
@@ -81,14 +83,14 @@ async function sendProblem(request: FastifyRequest, reply: FastifyReply, problem
 export default fp(
   async function errors(app: FastifyInstance) {
     app.setErrorHandler(async (error: FastifyError, request, reply) => {
-      const problem = toProblem(error);
+      // A page path whose ids do not parse names no page: 404, as for an id that names nothing.
+    const unknownPath = error.validationContext === 'params' && !isApiRequest(request);
+    const problem = unknownPath ? NOT_FOUND : toProblem(error);
       if (problem.status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
       else request.log.info({ code: problem.code, url: request.url }, 'request refused');
       return sendProblem(request, reply, problem);
     });
-    app.setNotFoundHandler(async (request, reply) =>
-      sendProblem(request, reply, { status: 404, code: 'not_found', details: [], params: {} }),
-    );
+    app.setNotFoundHandler(async (request, reply) => sendProblem(request, reply, NOT_FOUND));
   },
   { name: 'errors' },
 );

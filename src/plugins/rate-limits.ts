@@ -28,7 +28,8 @@ export default fp(
     const limits = limitedRoutes(opts.config);
     app.addHook('onRoute', (route) => {
       for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
-        const max = limits[`${method} ${route.url}`];
+        const policy = route.config?.policy;
+        const max = policy ? policy.rateLimit && opts.config.rateLimits[policy.rateLimit] : limits[`${method} ${route.url}`];
         if (max)
           route.config = {
             ...(route.config as object),

@@ -11,6 +11,8 @@ declare module '@fastify/secure-session' {
     organiserId: number;
     signedInAt: number;
     lang: string;
+    /** The one-time notice for the next organiser page (src/shared/page-door.ts). */
+    notice: { key: string; params?: Record<string, string | number> } | undefined;
   }
 }
 

@@ -5,6 +5,7 @@ import fp from 'fastify-plugin';
 import { fileURLToPath } from 'node:url';
 import type { FieldError } from '../errors.js';
 import type { Organiser } from '../organisers/organiser.entity.js';
+import { takeNotice } from '../shared/page-door.js';
 import { formatDate, formatDateTime, formatTime, utcToZonedLocal } from '../shared/time.js';
 
 declare module 'fastify' {
@@ -43,7 +44,10 @@ export default fp(
         const request = this.request;
         const errors = (data.errors as FieldError[] | undefined) ?? [];
         const t = request.t;
+        // Only organiser pages carry notices: public pages are cached and never read the session.
+        const notice = request.organiser ? takeNotice(this) : null;
         const context = {
+          notice: notice ? t(`notices.${notice.key}`, notice.params) : '',
           t,
           locale: request.locale,
           organiser: request.organiser,

@@ -16,7 +16,9 @@ export const errorResponses = {
   409: Type.Ref('Error'),
 };
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+/** A row id in a path: a positive whole number that fits the database's integer (else a 400, not a 500). */
+export const RowId = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+export const IdParams = Type.Object({ id: RowId });
 
 export const DateTime = Type.String({
   format: 'date-time',
