@@ -81,13 +81,18 @@ export class FlowNetwork {
       phases.markZeroReducedCostArcs();
       flow += phases.maxFlowOnAdmissibleArcs(need - flow);
     }
-    for (let e = 0; e < this.arcs; e++) this.cap[e] = graph.cap[graph.at[e]];
+    this.keepResidualCapacities(graph);
     return flow;
   }
 
+  /** So that flow(e) reads the solution. */
+  private keepResidualCapacities(graph: ResidualGraph): void {
+    for (let e = 0; e < this.arcs; e++) this.cap[e] = graph.cap[graph.at[e]];
+  }
+
   /**
-   * Compressed layout: the arcs leaving node u are start[u] .. start[u + 1] - 1 (cache-friendly scans);
-   * at[e] is where the arc numbered e by addEdge lives, rev[k] the position of k's residual twin.
+   * The arcs in compressed layout (see ResidualGraph): the arcs leaving a node are contiguous, which makes the
+   * scans of the solver cache-friendly.
    */
   private residualGraph(): ResidualGraph {
     const n = this.nodes;

@@ -7,7 +7,7 @@ import { FlowNetwork } from './flow-network.js';
 import type { PreferenceCosts } from './preference-costs.js';
 import type { PlannedPerson, SeatPlan } from './types.js';
 
-/** People still to place after the fixed ones, and the room the fixed ones leave. */
+/** Where things stand once the fixed people are seated: who is left to place, and the room left. */
 export interface Seating {
   /** groupOf[i]: group index of plan.people[i], -1 while unplaced. */
   groupOf: Int32Array;
@@ -48,10 +48,10 @@ const SINK = 1;
 
 /** Node numbers: source, sink, buckets, hubs of the types with free people, all (type, group) cells, groups. */
 class NodeLayout {
-  readonly hubBase: number;
-  readonly cellBase: number;
-  readonly groupBase: number;
   readonly nodes: number;
+  private readonly hubBase: number;
+  private readonly cellBase: number;
+  private readonly groupBase: number;
   private readonly hubOfType: Int32Array;
 
   constructor(

@@ -4,16 +4,20 @@
  */
 import { TripleHeap } from './triple-heap.js';
 
-/** Arcs grouped by tail node: the arcs leaving u are start[u] .. start[u + 1] - 1. */
+/** FlowNetwork's arcs in compressed layout: the arcs leaving u are start[u] .. start[u + 1] - 1. */
 export interface ResidualGraph {
   nodes: number;
   arcs: number;
   start: Int32Array;
+  /** at[e]: position of the arc numbered e by FlowNetwork.addEdge. */
   at: Int32Array;
   to: Int32Array;
   from: Int32Array;
+  /** rev[k]: position of the residual twin of arc k. */
   rev: Int32Array;
+  /** Residual capacities. */
   cap: Int32Array;
+  /** Cost components, compared lexicographically: c0 first. */
   c0: Float64Array;
   c1: Float64Array;
   c2: Float64Array;
