@@ -3,7 +3,7 @@
  * Run directly: npx tsx bench/assignment-bench.ts [sizes...]
  */
 import { performance } from 'node:perf_hooks';
-import { assignGroups, type AssignmentInput, type AssignmentPerson } from '../src/groups/assignment.js';
+import { assignGroups, type AssignmentInput, type AssignmentPerson } from '../src/groups/assignment/index.js';
 import { runDirectly } from './run-directly.js';
 
 export interface AssignmentBenchRow {

@@ -7,7 +7,7 @@ import { AppError } from '../errors.js';
 import type { Translate } from '../i18n/i18n.js';
 import { organiserPages } from '../organisers/guards.js';
 import { csvLines } from '../reports/csv.js';
-import type { AssignmentReport } from './assignment.js';
+import type { AssignmentReport } from './assignment/index.js';
 import {
   type AssignMode,
   type GroupsView,

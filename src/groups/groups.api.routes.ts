@@ -7,7 +7,7 @@ import { AppError } from '../errors.js';
 import { requireApiToken } from '../organisers/guards.js';
 import { Registration } from '../registrations/registration.entity.js';
 import { IdParams, StringEnum, errorResponses } from '../shared/api-schemas.js';
-import type { AssignmentReport } from './assignment.js';
+import type { AssignmentReport } from './assignment/index.js';
 import { type GroupsView, groupsView, moveToGroup, publishAssignments, autoAssign } from './groups.service.js';
 
 const Member = Type.Object({

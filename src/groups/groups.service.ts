@@ -14,7 +14,7 @@ import {
   type AssignmentReport,
   assignGroups,
   evaluateAssignment,
-} from './assignment.js';
+} from './assignment/index.js';
 
 /**
  * Breakout groups of an event: the draft assignment of confirmed registrations to groups (automatic,

@@ -6,8 +6,8 @@ import {
   type AssignmentInput,
   type AssignmentPerson,
   type AssignmentResult,
-} from '../../src/groups/assignment.js';
-import { balancedGreedyBaseline, greedyBaseline } from '../../src/groups/assignment-baseline.js';
+} from '../../src/groups/assignment/index.js';
+import { balancedGreedyBaseline, greedyBaseline } from '../../src/groups/assignment/baseline.js';
 
 const TYPES = [
   'travailleur-social',

@@ -1,7 +1,7 @@
 /**
  * Simple baselines for comparison in tests and benchmarks only; the service uses assignGroups.
  */
-import { evaluateAssignment, planSeats, type AssignmentInput, type AssignmentResult } from './assignment.js';
+import { evaluateAssignment, planSeats, type AssignmentInput, type AssignmentResult } from './index.js';
 
 function finish(
   input: AssignmentInput,
