@@ -18,7 +18,7 @@ import {
 
 /**
  * Breakout groups of an event: the draft assignment of confirmed registrations to groups (automatic,
- * see assignment.ts, or by hand), then its publication. Before publication attendees do not see
+ * see assignment/assign.ts, or by hand), then its publication. Before publication attendees do not see
  * their group; after it, every change of someone's group queues an update of their invite.
  */
 
