@@ -101,6 +101,6 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(registrationApiRoutes, { config });
   await app.register(formApiRoutes);
   await app.register(reportApiRoutes);
-  await app.register(groupsApiRoutes, { config });
+  await app.register(groupsApiRoutes);
   return app;
 }

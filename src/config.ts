@@ -13,8 +13,6 @@ export interface Config {
   sessionKey: Buffer;
   logLevel: string;
   trustProxy: boolean;
-  /** Development and tests only: disables the atomic capacity check so the race tests can prove they see overbooking. */
-  unsafeCapacityCheck: boolean;
   mail: MailConfig;
   /** Whether this instance runs the scheduled jobs (SCHEDULED_JOBS); each job still runs once per period across instances. */
   scheduledJobs: boolean;
@@ -57,12 +55,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel))
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
   const trustProxy = parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false, problems);
-  const unsafeCapacityCheck = parseBoolean(
-    'ATELIER_UNSAFE_CAPACITY_CHECK',
-    env.ATELIER_UNSAFE_CAPACITY_CHECK,
-    false,
-    problems,
-  );
   const mail = parseMail(env, dataDir, publicUrl, problems);
   const scheduledJobs = parseBoolean('SCHEDULED_JOBS', env.SCHEDULED_JOBS, true, problems);
   const formMinFillSeconds = parseCount('FORM_MIN_FILL_SECONDS', env.FORM_MIN_FILL_SECONDS, 3, problems);
@@ -84,7 +76,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionKey,
     logLevel,
     trustProxy,
-    unsafeCapacityCheck,
     mail,
     scheduledJobs,
     formMinFillSeconds,

@@ -1,3 +1,4 @@
+import type { EntityManager, EventSubscriber, FlushEventArgs } from '@mikro-orm/core';
 import type { FastifyReply } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import type { Orm } from '../db/orm.js';
@@ -11,13 +12,14 @@ import { findEventBySlug } from './event.service.js';
  * Short-lived copies of what the public registration page needs, so that the crowd opening the
  * link at once does not each cost the database and the templates (see README, Performance).
  *
- * Freshness: every write this process makes through the ORM to an event, its programme or its form
- * empties the cache (again when its transaction commits), so a change made on this instance shows
- * on its next page. A change made by another instance (several instances on one PostgreSQL, or
- * several processes on one SQLite file) shows within PUBLIC_CACHE_TTL_MS. The seats are never taken
- * from the cache: the database decides them in one conditional UPDATE (registration.service.ts,
- * claimSeat); that UPDATE empties the pages (they show the seats left) but not the event kept for
- * checking submissions, which does not depend on them.
+ * Freshness: every flush this process makes of an event, its programme or its form empties the
+ * cache (again when its transaction commits: see publicCacheChanged), so a change made on this
+ * instance shows on its next page. A change made by another instance (several instances on one
+ * PostgreSQL, or several processes on one SQLite file) shows within PUBLIC_CACHE_TTL_MS. The seats
+ * are never taken from the cache: the database decides them in one conditional UPDATE
+ * (src/seats/seats.ts), which empties the pages (they show the seats left) but not the event kept
+ * for checking submissions, which does not depend on them. A write that goes around the ORM's flush
+ * (native SQL, nativeUpdate) must call publicCacheChanged itself.
  */
 export const PUBLIC_CACHE_TTL_MS = 1000;
 /** Past this many entries (events × languages × kinds) the cache starts again, so odd slugs cannot fill memory. */
@@ -60,53 +62,63 @@ interface PublicCaches {
   pages: FreshCache;
 }
 
-const caches = new WeakMap<Orm, PublicCaches>();
+/** What changed: the seats taken (the pages show the seats left), or the event, its programme or its form (everything). */
+export type PublicChange = 'seats' | 'event';
 
-type Effect = 'none' | 'pages' | 'all';
-const READ_OR_TRANSACTION = /^\s*(select|begin|savepoint|release|rollback|pragma)\b/i;
-const WRITE = /^\s*(?:insert\s+into|update|delete\s+from)\s+[`"]?(\w+)[`"]?\s/i;
-const SEAT_COUNT =
-  /^\s*update\s+[`"]?event[`"]?\s+set\s+[`"]?confirmed_count[`"]?\s*=\s*[`"]?confirmed_count[`"]?\s*[-+]\s*1\b/i;
-const PUBLIC_TABLES = new Set(['event', 'event_session', 'registration_form']);
+/** Keyed by the ORM's configuration, which every EntityManager of that database shares (tests open several, each on its own database). */
+const caches = new WeakMap<object, PublicCaches>();
 
-/** What a statement can change of the cached pages and events (anything unknown: everything). */
-function effectOf(sql: string): Effect {
-  if (READ_OR_TRANSACTION.test(sql)) return 'none';
-  const table = WRITE.exec(sql)?.[1];
-  if (table === undefined) return 'all';
-  if (!PUBLIC_TABLES.has(table.toLowerCase())) return 'none';
-  return SEAT_COUNT.test(sql) ? 'pages' : 'all';
+/** What the cached pages and events are made of: a flush that changes one of these empties the cache. */
+const PUBLIC_ENTITIES = new Set(['Event', 'EventSession', 'RegistrationForm']);
+
+function forget(cache: PublicCaches, change: PublicChange): void {
+  cache.pages.clear();
+  if (change === 'event') cache.snapshots.clear();
 }
 
-/** The caches of one database (tests open several apps, each on its own database, in one process). */
+type Transaction = { parentTransaction?: Transaction; executionPromise?: Promise<unknown> };
+/** Transactions (the outermost) whose commit empties the cache again, with what they changed. */
+const pending = new WeakMap<Transaction, { cache: PublicCaches; change: PublicChange }>();
+
+/**
+ * Empties what `change` makes stale in the cache of this database, at once and, when `em` is in a
+ * transaction, again when it ends: a reader on another connection (PostgreSQL) may have loaded the
+ * old state in between. Called by the seat counting (src/seats/seats.ts, native SQL) and, for flushes
+ * of events, sessions and forms, by the subscriber below.
+ */
+export function publicCacheChanged(em: EntityManager, change: PublicChange): void {
+  const cache = caches.get(em.config);
+  if (!cache) return;
+  forget(cache, change);
+  let trx = em.getTransactionContext<Transaction>();
+  while (trx?.parentTransaction) trx = trx.parentTransaction;
+  if (!trx?.executionPromise) return;
+  const waiting = pending.get(trx);
+  if (waiting) {
+    if (change === 'event') waiting.change = 'event';
+    return;
+  }
+  const entry = { cache, change };
+  pending.set(trx, entry);
+  const done = () => forget(entry.cache, entry.change);
+  trx.executionPromise.then(done, done);
+}
+
+/** Every flush through this ORM that writes an event, a session or a form empties the cache. */
+const publicEntitiesWatcher: EventSubscriber = {
+  afterFlush({ em, uow }: FlushEventArgs) {
+    if (uow.getChangeSets().some((changeSet) => PUBLIC_ENTITIES.has(changeSet.meta.className)))
+      publicCacheChanged(em, 'event');
+  },
+};
+
+/** The caches of one database. */
 function publicCaches(orm: Orm): PublicCaches {
-  let cache = caches.get(orm);
+  let cache = caches.get(orm.config);
   if (!cache) {
-    const created: PublicCaches = { snapshots: new FreshCache(), pages: new FreshCache() };
-    const apply = (effect: Effect) => {
-      if (effect === 'none') return;
-      created.pages.clear();
-      if (effect === 'all') created.snapshots.clear();
-    };
-    // Transactions that wrote something cached: emptied again at COMMIT, as a reader on another
-    // connection (PostgreSQL) may have loaded the old state in between.
-    const pending = new Map<string, Effect>();
-    type Query = { sql: string; __knexTxId?: string };
-    const knex = (
-      orm.em.getConnection() as unknown as { getKnex(): { on(event: 'query', fn: (query: Query) => void): void } }
-    ).getKnex();
-    knex.on('query', ({ sql, __knexTxId: tx }) => {
-      if (tx !== undefined && /^\s*(commit|rollback)\b/i.test(sql)) {
-        apply(pending.get(tx) ?? 'none');
-        pending.delete(tx);
-        return;
-      }
-      const effect = effectOf(sql);
-      apply(effect);
-      if (tx !== undefined && effect !== 'none' && pending.get(tx) !== 'all') pending.set(tx, effect);
-    });
-    caches.set(orm, created);
-    cache = created;
+    cache = { snapshots: new FreshCache(), pages: new FreshCache() };
+    caches.set(orm.config, cache);
+    orm.em.getEventManager().registerSubscriber(publicEntitiesWatcher);
   }
   return cache;
 }

@@ -1,7 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config.js';
 import { findEvent } from '../events/event.service.js';
 import { AppError } from '../errors.js';
 import { requireApiToken } from '../organisers/guards.js';
@@ -111,7 +110,7 @@ const reportJson = (report: AssignmentReport) => ({
   problems: report.problems,
 });
 
-export default async function groupsApiRoutes(fastify: FastifyInstance, opts: { config?: Config } = {}) {
+export default async function groupsApiRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook('onRequest', requireApiToken);
   const tags = ['groups'];
@@ -180,7 +179,6 @@ export default async function groupsApiRoutes(fastify: FastifyInstance, opts: { 
         await moveToGroup(request.em, event, found.id, request.body.groupId, {
           locked: request.body.locked,
           mail: fastify.mail.settings,
-          unsafeCapacityCheck: opts.config?.unsafeCapacityCheck,
         }),
       );
     },

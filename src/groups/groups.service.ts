@@ -7,7 +7,7 @@ import { groupPreferences } from '../forms/group-preferences.js';
 import type { MailSettings } from '../mail/outbox.service.js';
 import { watchInvites } from '../mail/notifications.js';
 import { Registration } from '../registrations/registration.entity.js';
-import { groupMembers, lockGroups, naiveGroupMembers } from './group-capacity.js';
+import { groupPlaceCheck, lockGroups } from '../seats/seats.js';
 import {
   type AssignmentInput,
   type AssignmentPerson,
@@ -177,21 +177,15 @@ export async function moveToGroup(
   event: Event,
   registrationId: number,
   groupId: number | null,
-  options: {
-    locked?: boolean;
-    mail?: MailSettings /** Test-only control: see naiveGroupMembers. */;
-    unsafeCapacityCheck?: boolean;
-  } = {},
+  options: { locked?: boolean; mail?: MailSettings } = {},
 ): Promise<Registration> {
-  const naive = options.unsafeCapacityCheck && groupId != null ? await naiveGroupMembers(em, event.id, groupId) : null;
+  const hasPlace = groupId == null ? null : await groupPlaceCheck(em, event.id, groupId);
   return em.transactional(async (tx) => {
     await ensureSessions(tx, event);
     const session = groupOf(event, groupId);
     const registration = await confirmedOf(tx, event, registrationId);
-    if (session && session.capacity != null && registration.group?.id !== session.id) {
-      if (naive === null) await lockGroups(tx, [session.id]);
-      const members = naive ?? (await groupMembers(tx, event.id, session.id));
-      if (members >= session.capacity)
+    if (hasPlace && session && session.capacity != null && registration.group?.id !== session.id) {
+      if (!(await hasPlace(tx, { id: session.id, capacity: session.capacity })))
         throw new AppError(409, 'group_full', [
           { field: 'groupId', code: 'group_full', params: { capacity: session.capacity } },
         ]);

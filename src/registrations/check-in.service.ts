@@ -4,6 +4,7 @@ import { Event } from '../events/event.entity.js';
 import { AppError, type FieldError, ValidationError, notFound } from '../errors.js';
 import { isEmail } from '../organisers/organiser.service.js';
 import { dateFromDatabase } from '../shared/db-values.js';
+import { takeSeatEvenIfFull } from '../seats/seats.js';
 import { Registration } from './registration.entity.js';
 import { newToken } from './registration.service.js';
 
@@ -164,7 +165,7 @@ export function validateWalkIn(
  * Records someone who came without registering: a confirmed registration, already present.
  *
  * Capacity: a walk-in is a person physically in the room, so they are recorded even when the event
- * is full. The seat counter is still raised (unconditionally, not through `claimSeat`), so that
+ * is full. The seat counter is still raised (`takeSeatEvenIfFull`, src/seats/seats.ts), so that
  * `confirmedCount` keeps meaning "confirmed registrations" and a later cancellation of this
  * registration releases exactly what it took; nobody on the waiting list is moved either way.
  *
@@ -183,14 +184,7 @@ export async function walkIn(
   try {
     return await em.transactional(async (tx) => {
       // First statement a write: SQLite takes the write lock at once (see the stack notes).
-      await tx
-        .getConnection()
-        .execute(
-          'update event set confirmed_count = confirmed_count + 1 where id = ?',
-          [event.id],
-          'run',
-          tx.getTransactionContext(),
-        );
+      await takeSeatEvenIfFull(tx, event.id);
       const registration = tx.create(Registration, {
         event: tx.getReference(Event, event.id),
         token: newToken(),

@@ -107,7 +107,6 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
       const options = {
         locale: locale ?? 'fr',
         mail: fastify.mail.settings,
-        unsafeCapacityCheck: opts.config.unsafeCapacityCheck,
       };
       const key = request.headers['idempotency-key'];
       const once = key

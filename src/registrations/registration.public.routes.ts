@@ -49,7 +49,6 @@ export default async function registrationPublicRoutes(app: FastifyInstance, opt
       const options = {
         locale: request.locale,
         mail: app.mail.settings,
-        unsafeCapacityCheck: opts.config.unsafeCapacityCheck,
         definition,
       };
       const formNonce = nonce ? values[NONCE_FIELD] : issueFormNonce(opts.config.sessionKey, event.id);

@@ -9,6 +9,7 @@ import { ensureSessions, loadDefinition } from '../forms/form.service.js';
 import { validateRegistration } from '../forms/registration-form.js';
 import { queueRegistrationMail, renderRegistrationMail } from '../mail/notifications.js';
 import type { MailSettings } from '../mail/outbox.service.js';
+import { claimSeat, releaseSeat, seatClaim } from '../seats/seats.js';
 import { Registration, type RegistrationStatus } from './registration.entity.js';
 
 export const REGISTRATION_STATUSES: RegistrationStatus[] = ['confirmed', 'waitlisted', 'cancelled'];
@@ -17,55 +18,15 @@ export function newToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/**
- * Takes one seat if one is left, in a single conditional UPDATE, so two registrations can never
- * both see the last seat free: the database decides, not a read followed by a write.
- */
-export async function claimSeat(em: EntityManager, eventId: number): Promise<boolean> {
-  const result = await em
-    .getConnection()
-    .execute(
-      'update event set confirmed_count = confirmed_count + 1 where id = ? and (capacity is null or confirmed_count < capacity)',
-      [eventId],
-      'run',
-      em.getTransactionContext(),
-    );
-  return (result as { affectedRows: number }).affectedRows === 1;
-}
-
-async function releaseSeat(em: EntityManager, eventId: number): Promise<void> {
-  await em
-    .getConnection()
-    .execute(
-      'update event set confirmed_count = confirmed_count - 1 where id = ? and confirmed_count > 0',
-      [eventId],
-      'run',
-      em.getTransactionContext(),
-    );
-}
-
 export interface RegisterOptions {
   locale?: string;
   now?: Date;
   /** Given: the confirmation (with the invite) or the waiting-list email is queued in the same transaction. */
   mail?: MailSettings;
-  /** Test-only control (ATELIER_UNSAFE_CAPACITY_CHECK): see naiveSeatCheck. */
-  unsafeCapacityCheck?: boolean;
   /** Runs in the registration's transaction once it is written (idempotency.service.ts stores its replayable outcome). */
   inTransaction?: (tx: EntityManager, registration: Registration) => Promise<void>;
   /** The event's form definition when the caller has it already (the public page's cache, src/events/event-cache.ts). */
   definition?: FormDefinition;
-}
-
-/**
- * The naive check-then-insert that the race tests must catch: it counts confirmed registrations
- * outside the write, so parallel requests all see the same free seat. Never used in production;
- * it exists so a test can prove it would see an overbooking.
- */
-async function naiveSeatCheck(em: EntityManager, event: Event): Promise<boolean> {
-  const confirmed = await em.fork().count(Registration, { event: event.id, status: 'confirmed' });
-  await new Promise((resolve) => setImmediate(resolve));
-  return event.capacity === null || confirmed < event.capacity;
 }
 
 /**
@@ -98,7 +59,7 @@ export async function register(
   options: RegisterOptions = {},
 ): Promise<Registration> {
   const { value, answers } = await checkSubmission(em, event, raw, options);
-  const naive = options.unsafeCapacityCheck ? await naiveSeatCheck(em, event) : null;
+  const claim = await seatClaim(em, event);
   const token = newToken();
   const locale = options.locale ?? 'fr';
   // The email is rendered before the transaction, which then only writes: on SQLite it holds the one
@@ -123,16 +84,7 @@ export async function register(
     : undefined;
   try {
     return await em.transactional(async (tx) => {
-      const confirmed = naive === null ? await claimSeat(tx, event.id) : naive;
-      if (naive)
-        await tx
-          .getConnection()
-          .execute(
-            'update event set confirmed_count = confirmed_count + 1 where id = ?',
-            [event.id],
-            'run',
-            tx.getTransactionContext(),
-          );
+      const confirmed = await claim(tx);
       const now = new Date();
       const registration = tx.create(Registration, {
         event: tx.getReference(Event, event.id),

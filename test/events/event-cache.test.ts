@@ -1,8 +1,11 @@
 import t from 'tap';
 import { Event } from '../../src/events/event.entity.js';
 import { FreshCache } from '../../src/events/event-cache.js';
+import { updateSession } from '../../src/events/event.service.js';
 import { saveDefinition } from '../../src/forms/form.service.js';
+import { walkIn } from '../../src/registrations/check-in.service.js';
 import { Registration } from '../../src/registrations/registration.entity.js';
+import { cancel, register } from '../../src/registrations/registration.service.js';
 import { Browser, buildTestApp, csrfFrom, formEncode, formNonceFrom, textOf } from '../support/app.js';
 import { attendee, openEvent } from '../support/events.js';
 
@@ -28,6 +31,13 @@ async function statementsDuring(run: () => Promise<unknown>): Promise<string[]> 
     knex.off('query', listen);
   }
   return seen;
+}
+
+/** Changes the event through the ORM, the way the services do. */
+async function change(id: number, edit: (event: Event) => void): Promise<void> {
+  const fork = em();
+  edit(await fork.findOneOrFail(Event, { id }));
+  await fork.flush();
 }
 
 const withoutVisitorValues = (html: string) =>
@@ -82,7 +92,9 @@ t.test('a change made through this instance shows on the next page at once', asy
   const page = () => new Browser(app).get(`/e/${event.slug}/register`).then((r) => textOf(r.body));
   t.match(await page(), 'Places restantes : 2');
 
-  await em().nativeUpdate(Event, { id: event.id }, { title: 'Titre changé' });
+  await change(event.id, (e) => {
+    e.title = 'Titre changé';
+  });
   t.match(await page(), 'Titre changé', 'the event');
 
   await saveDefinition(em(), await em().findOneOrFail(Event, { id: event.id }, { populate: ['sessions'] }), {
@@ -105,8 +117,44 @@ t.test('a change made through this instance shows on the next page at once', asy
   });
   t.match(await page(), "liste d'attente", 'full');
 
-  await em().nativeUpdate(Event, { id: event.id }, { status: 'draft' });
+  await change(event.id, (e) => {
+    e.status = 'draft';
+  });
   t.equal((await new Browser(app).get(`/e/${event.slug}/register`)).statusCode, 404, 'no longer public');
+});
+
+t.test('a session edited, a seat freed by a cancellation and one taken by a walk-in show at once', async (t) => {
+  const event = await openEvent(em(), { capacity: 1 });
+  const page = () => new Browser(app).get(`/e/${event.slug}/register`).then((r) => textOf(r.body));
+  t.match(await page(), 'Places restantes : 1');
+  const people = em();
+  const first = await register(people, event, attendee(1));
+  t.match(await page(), "liste d'attente", 'the seat the registration took');
+
+  await cancel(people, first);
+  t.match(await page(), 'Places restantes : 1', 'the seat the cancellation freed');
+
+  await walkIn(em(), event, { ...attendee(2), consent: 'yes' });
+  t.match(await page(), "liste d'attente", 'the seat the walk-in took');
+
+  // The breakout groups show on the page as the choices of a group preference question.
+  const fork = em();
+  const loaded = await fork.findOneOrFail(Event, { id: event.id }, { populate: ['sessions'] });
+  await saveDefinition(fork, loaded, {
+    sections: [
+      { title: 'Groupes', fields: [{ type: 'group_preference', key: 'groupes', label: 'Vos groupes', ranks: 2 }] },
+    ],
+  });
+  t.match(await page(), 'Groupe 1');
+  const session = loaded.sessions.getItems().find((s) => s.title === 'Groupe 1')!;
+  await updateSession(fork, loaded, session, {
+    kind: session.kind,
+    title: 'Groupe renommé',
+    startsAt: session.startsAt,
+    endsAt: session.endsAt,
+    capacity: session.capacity,
+  });
+  t.match(await page(), 'Groupe renommé', 'the session');
 });
 
 t.test(

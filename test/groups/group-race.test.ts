@@ -4,12 +4,13 @@ import { Registration } from '../../src/registrations/registration.entity.js';
 import { register } from '../../src/registrations/registration.service.js';
 import { type TestContext, buildTestApp } from '../support/app.js';
 import { attendee, openEvent } from '../support/events.js';
+import { useNaiveSeats } from '../support/naive-seats.js';
 
 // Organisers (or their tools through the API) move people into a breakout group at the same
 // moment, through real HTTP on a listening server, for its last places. The same race with the
-// group's lock swapped for a naive count (test-only setting) must show the overbooking.
-async function race(t: TestContext, env: Record<string, string>) {
-  const { app, orm } = await buildTestApp(t, env);
+// group's lock swapped for a naive count (test/support/naive-seats.ts) must show the overbooking.
+async function race(t: TestContext) {
+  const { app, orm } = await buildTestApp(t);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   await createOrganiser(orm.em.fork(), { email: 'groupes@course.fr', password: 'mot-de-passe-groupes' });
   const token = await createApiToken(orm.em.fork(), 'groupes@course.fr');
@@ -35,10 +36,11 @@ async function race(t: TestContext, env: Record<string, string>) {
 }
 
 t.test('20 moves at once into a group of 5: exactly 5 members, the others told it is full', async (t) => {
-  t.same(await race(t, {}), { moved: 5, refusedFull: 15, members: 5 });
+  t.same(await race(t), { moved: 5, refusedFull: 15, members: 5 });
 });
 
 t.test('control: without the group lock the same race overfills the group', async (t) => {
-  const result = await race(t, { ATELIER_UNSAFE_CAPACITY_CHECK: 'true' });
+  useNaiveSeats(t);
+  const result = await race(t);
   t.ok(result.members > 5, `the naive count let ${result.members} into a group of 5`);
 });
