@@ -56,6 +56,18 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
     // Behind one reverse proxy: trust exactly one hop of X-Forwarded-For, so a client cannot spoof its address.
     trustProxy: config.trustProxy ? (_address: string, hop: number) => hop < 1 : false,
     bodyLimit: 1024 * 1024,
+    // On close: stop accepting, close idle keep-alive connections, and still answer (then close) the
+    // requests that arrive on busy ones rather than refusing them with a 503.
+    forceCloseConnections: 'idle',
+    return503OnClosing: false,
+    // A body trickled a byte at a time must not hold a connection open for ever (see Config.timeouts).
+    requestTimeout: config.timeouts.requestSeconds * 1000,
+    connectionTimeout: config.timeouts.connectionSeconds * 1000,
+    http: {
+      headersTimeout: config.timeouts.requestSeconds * 1000,
+      // How often Node looks for requests over their time (default 30 s, coarser than a short timeout).
+      connectionsCheckingInterval: Math.min(30_000, config.timeouts.requestSeconds * 250),
+    },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   });
 

@@ -24,6 +24,15 @@ export interface Config {
   redisUrl: string | null;
   /** FRAME_ANCESTORS: the sites allowed to embed the pages (CSP frame-ancestors). */
   frameAncestors: string[];
+  /**
+   * Slow clients, in seconds. `request` (REQUEST_TIMEOUT_SECONDS, default 30): the whole request,
+   * headers and body, must arrive within it, else 408 and the connection is closed; a form or API body
+   * (at most 1 MiB) takes well under a second on a real connection. `connection`
+   * (CONNECTION_TIMEOUT_SECONDS, default 60): a connection on which nothing moves for that long while
+   * a request or response is under way is closed (e.g. a client that stops reading a download). Idle
+   * keep-alive connections between requests follow Fastify's keepAliveTimeout (72 s) instead.
+   */
+  timeouts: { requestSeconds: number; connectionSeconds: number };
 }
 
 export interface MailConfig {
@@ -65,6 +74,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
   const redisUrl = parseRedisUrl(env.REDIS_URL, problems);
   const frameAncestors = parseFrameAncestors(env.FRAME_ANCESTORS, problems);
+  const timeouts = {
+    requestSeconds: parseSeconds('REQUEST_TIMEOUT_SECONDS', env.REQUEST_TIMEOUT_SECONDS, 30, problems),
+    connectionSeconds: parseSeconds('CONNECTION_TIMEOUT_SECONDS', env.CONNECTION_TIMEOUT_SECONDS, 60, problems),
+  };
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   const sessionKey = loadSessionKey(env.SESSION_SECRET, dataDir);
   return {
@@ -82,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits,
     redisUrl,
     frameAncestors,
+    timeouts,
   };
 }
 
@@ -137,6 +151,15 @@ function parseCount(name: string, raw: string | undefined, fallback: number, pro
   const value = Number(raw.trim());
   if (!Number.isInteger(value) || value < 0 || value > 1_000_000)
     problems.push(`${name} must be a whole number, 0 or more (got "${raw}")`);
+  return value;
+}
+
+/** A timeout: a whole number of seconds from 1 to 3600 (0 would mean none, which is what it guards against). */
+function parseSeconds(name: string, raw: string | undefined, fallback: number, problems: string[]): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw.trim());
+  if (!Number.isInteger(value) || value < 1 || value > 3600)
+    problems.push(`${name} must be a whole number of seconds from 1 to 3600 (got "${raw}")`);
   return value;
 }
 

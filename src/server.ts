@@ -26,10 +26,17 @@ console.log(
     : `No SMTP_URL: emails are written to ${config.mail.outboxDir} (see /admin/emails)`,
 );
 
+// A stop drains: app.close() stops accepting connections, lets the requests in flight finish (the
+// timeouts of Config.timeouts bound them), then closes the database (src/plugins/database.ts).
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {
     app.log.info({ signal }, 'shutting down');
-    await app.close();
+    try {
+      await app.close();
+    } catch (error) {
+      app.log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
     process.exit(0);
   });
 }

@@ -6,6 +6,7 @@ import icalGenerator, {
 } from 'ical-generator';
 import { DateTime } from 'luxon';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
+import { canonicalTimeZone } from '../events/event-dates.js';
 import type { Event, EventSession } from '../events/event.entity.js';
 import { plenaries } from '../events/event.service.js';
 import type { Registration } from '../registrations/registration.entity.js';
@@ -36,11 +37,21 @@ function vtimezone(tz: string): string | null {
 }
 
 /**
+ * The zone an invite's times are written in: the event's, by its canonical name, which is the TZID of
+ * the library's VTIMEZONE (an alias such as `US/Pacific` would name a TZID no block defines). UTC, or
+ * a zone without a definition, is written as UTC times (…Z), which need no VTIMEZONE.
+ */
+function calendarZone(eventZone: string): string {
+  const tz = canonicalTimeZone(eventZone);
+  return tz && tz !== 'UTC' && vtimezone(tz) ? tz : 'UTC';
+}
+
+/**
  * ical-generator writes DTSTAMP in the calendar's zone when the calendar has one, but RFC 5545
  * requires UTC there; so the zone is set per event (DTSTART;TZID=…) and its VTIMEZONE added here.
  */
 function withTimezone(ics: string, tz: string): string {
-  const block = vtimezone(tz);
+  const block = tz === 'UTC' ? null : vtimezone(tz);
   if (!block) return ics;
   const at = ics.indexOf('BEGIN:VEVENT');
   return at < 0 ? ics : `${ics.slice(0, at)}${block.replace(/\r?\n$/, '')}\r\n${ics.slice(at)}`;
@@ -73,13 +84,14 @@ export function buildCalendar(event: Event, options: CalendarOptions): string {
     ? `${options.publicUrl}/r/${options.registration.token}`
     : `${options.publicUrl}/e/${event.slug}`;
   const entries = options.sessions ?? calendarEntries(event, options.registration, options.showGroup);
+  const tz = calendarZone(event.timezone);
   for (const session of entries) {
     const entry = calendar.createEvent({
       id: sessionUid(event, session, options.publicUrl),
       sequence: options.sequence ?? event.sequence,
-      start: zoned(session?.startsAt ?? event.startsAt, event.timezone),
-      end: zoned(session?.endsAt ?? event.endsAt, event.timezone),
-      timezone: event.timezone,
+      start: zoned(session?.startsAt ?? event.startsAt, tz),
+      end: zoned(session?.endsAt ?? event.endsAt, tz),
+      timezone: tz,
       stamp: new Date(),
       summary: session ? `${event.title} — ${session.title}` : event.title,
       description: describe(event, session, manageUrl),
@@ -98,7 +110,7 @@ export function buildCalendar(event: Event, options: CalendarOptions): string {
       });
     }
   }
-  return withTimezone(calendar.toString(), event.timezone);
+  return withTimezone(calendar.toString(), tz);
 }
 
 /**

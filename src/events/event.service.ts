@@ -3,7 +3,13 @@ import { AppError, type FieldError, ValidationError, notFound } from '../errors.
 import { watchInvites } from '../mail/notifications.js';
 import type { MailSettings } from '../mail/outbox.service.js';
 import { isEmail } from '../organisers/organiser.service.js';
-import { isValidTimeZone } from '../shared/time.js';
+import {
+  canonicalTimeZone,
+  eventDateErrors,
+  sessionOutsideEventErrors,
+  timeZoneErrors,
+  yearRangeErrors,
+} from './event-dates.js';
 import { Event, EventSession, type EventStatus, type SessionKind, type StructureType } from './event.entity.js';
 import { DEFAULT_STRUCTURE_TYPES, KEY_PATTERN, validateStructureTypes } from './structure-types.js';
 
@@ -98,6 +104,12 @@ export function validateSession(input: SessionInput, prefix = ''): FieldError[] 
   if (!input.startsAt) errors.push({ field: field('startsAt'), code: 'required' });
   if (!input.endsAt) errors.push({ field: field('endsAt'), code: 'required' });
   checkPeriod(errors, prefix, input.startsAt, input.endsAt);
+  errors.push(
+    ...yearRangeErrors([
+      [field('startsAt'), input.startsAt],
+      [field('endsAt'), input.endsAt],
+    ]),
+  );
   checkCapacity(errors, field('capacity'), input.capacity);
   return errors;
 }
@@ -111,8 +123,7 @@ export function validateEvent(input: EventInput): FieldError[] {
   checkText(errors, 'description', input.description, 20000);
   checkText(errors, 'venue', input.venue, 200);
   checkText(errors, 'address', input.address, 400);
-  if (input.timezone !== undefined && !isValidTimeZone(input.timezone))
-    errors.push({ field: 'timezone', code: 'timezone' });
+  errors.push(...timeZoneErrors(input.timezone));
   if (!input.startsAt) errors.push({ field: 'startsAt', code: 'required' });
   if (!input.endsAt) errors.push({ field: 'endsAt', code: 'required' });
   checkPeriod(errors, '', input.startsAt, input.endsAt);
@@ -141,6 +152,7 @@ export function validateEvent(input: EventInput): FieldError[] {
     });
   }
   input.sessions?.forEach((session, index) => errors.push(...validateSession(session, `sessions.${index}`)));
+  errors.push(...eventDateErrors(input));
   return errors;
 }
 
@@ -181,7 +193,7 @@ export async function createEvent(em: EntityManager, input: EventInput): Promise
     description: input.description?.trim() ?? '',
     venue: input.venue?.trim() ?? '',
     address: input.address?.trim() ?? '',
-    timezone: input.timezone ?? 'Europe/Paris',
+    timezone: canonicalTimeZone(input.timezone ?? 'Europe/Paris') ?? 'Europe/Paris',
     startsAt: input.startsAt,
     endsAt: input.endsAt,
     capacity: input.capacity ?? null,
@@ -248,6 +260,7 @@ export async function updateEvent(
   patch: Partial<EventInput>,
   options: ChangeOptions = {},
 ): Promise<Event> {
+  if (patch.timezone !== undefined) patch = { ...patch, timezone: canonicalTimeZone(patch.timezone) ?? patch.timezone };
   const merged: EventInput = { ...snapshot(event), ...patch };
   const errors = validateEvent(merged);
   if (patch.capacity != null && patch.capacity < event.confirmedCount)
@@ -318,7 +331,7 @@ export async function addSession(
   input: SessionInput,
   options: ChangeOptions = {},
 ): Promise<EventSession> {
-  const errors = validateSession(input);
+  const errors = [...validateSession(input), ...sessionOutsideEventErrors(event, input)];
   if (errors.length) throw new ValidationError(errors);
   return em.transactional(async (tx) => {
     const watch = await watchFor(tx, event, options);
@@ -337,7 +350,7 @@ export async function updateSession(
   input: SessionInput,
   options: ChangeOptions = {},
 ): Promise<EventSession> {
-  const errors = validateSession(input);
+  const errors = [...validateSession(input), ...sessionOutsideEventErrors(event, input)];
   if (errors.length) throw new ValidationError(errors);
   return em.transactional(async (tx) => {
     const watch = await watchFor(tx, event, options);

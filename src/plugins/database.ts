@@ -24,7 +24,18 @@ export default fp(
         return (this.forkedEm ??= opts.orm.em.fork());
       },
     });
-    if (opts.closeOrm) app.addHook('onClose', async () => opts.orm.close());
+    if (!opts.closeOrm) return;
+    // The database closes last: once the HTTP server has stopped taking connections and every request
+    // in flight has been answered (closing it first answered those requests 500, "aborted").
+    let listening = false;
+    const serverClosed = new Promise<void>((resolve) => app.server.once('close', () => resolve()));
+    app.addHook('onListen', async () => {
+      listening = true;
+    });
+    app.addHook('onClose', async () => {
+      if (listening) await serverClosed;
+      await opts.orm.close();
+    });
   },
   { name: 'database' },
 );

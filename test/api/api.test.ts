@@ -175,6 +175,67 @@ t.test('bad input is a 4xx with a JSON body, never a 500', async (t) => {
   t.equal(notNumber.statusCode, 400);
 });
 
+t.test('dates out of range, unknown zones and sessions outside the event are 400 with details', async (t) => {
+  const session = (startsAt: string, endsAt: string) => ({ kind: 'plenary', title: 'Plénière', startsAt, endsAt });
+  const cases = [
+    { payload: { ...workshopBody('y1'), startsAt: '0000-11-15T09:00:00Z' }, field: 'startsAt', code: 'date_range' },
+    { payload: { ...workshopBody('y2'), endsAt: '9999-11-15T09:00:00Z' }, field: 'endsAt', code: 'date_range' },
+    {
+      payload: { ...workshopBody('y3'), sessions: [session(at('09:00'), '9999-11-15T10:00:00Z')] },
+      field: 'sessions.0.endsAt',
+      code: 'date_range',
+    },
+    { payload: { ...workshopBody('y4'), timezone: 'Mars/Olympus' }, field: 'timezone', code: 'timezone' },
+    {
+      payload: { ...workshopBody('y5'), sessions: [session(`${nextYear}-11-14T09:00:00+01:00`, at('10:00'))] },
+      field: 'sessions.0.startsAt',
+      code: 'session_outside_event',
+    },
+    {
+      payload: { ...workshopBody('y6'), sessions: [session(at('11:00'), `${nextYear}-11-16T10:00:00+01:00`)] },
+      field: 'sessions.0.endsAt',
+      code: 'session_outside_event',
+    },
+  ];
+  for (const { payload, field, code } of cases) {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload });
+    t.equal(res.statusCode, 400, field);
+    t.ok(
+      res.json().details?.some((d: { field: string; code: string }) => d.field === field && d.code === code),
+      `${field} ${code}: ${res.body}`,
+    );
+  }
+  const created = await app.inject({
+    method: 'POST',
+    url: '/api/v1/events',
+    headers: auth,
+    payload: { ...workshopBody('y7'), timezone: 'utc' },
+  });
+  t.equal(created.statusCode, 201);
+  t.equal(created.json().timezone, 'UTC', 'an alias is stored by its canonical name');
+  for (const [typed, canonical] of [
+    ['US/Pacific-New', 'America/Los_Angeles'],
+    ['Europe/paris', 'Europe/Paris'],
+  ]) {
+    const patched = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/events/${created.json().id}?notify=false`,
+      headers: auth,
+      payload: { timezone: typed },
+    });
+    t.equal(patched.statusCode, 200);
+    t.equal(patched.json().timezone, canonical, `${typed} is stored as ${canonical}`);
+  }
+  const outside = await app.inject({
+    method: 'PATCH',
+    url: `/api/v1/events/${created.json().id}?notify=false`,
+    headers: auth,
+    payload: { sessions: [session(`${nextYear}-11-20T09:00:00+01:00`, `${nextYear}-11-20T10:00:00+01:00`)] },
+  });
+  t.equal(outside.statusCode, 400);
+  t.match(outside.json().details, [{ field: 'sessions.0.endsAt', code: 'session_outside_event' }]);
+});
+
 t.test('registrations through the API: confirmed, then waitlisted, then listed with pagination', async (t) => {
   const event = (
     await app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: workshopBody('api-reg') })

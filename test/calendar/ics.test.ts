@@ -4,7 +4,7 @@ import { Registration } from '../../src/registrations/registration.entity.js';
 import { zonedLocalToUtc } from '../../src/shared/time.js';
 import { Browser, PUBLIC_URL, buildTestApp } from '../support/app.js';
 import { attendee, openEvent } from '../support/events.js';
-import { parseCalendar } from '../support/ical.js';
+import { parseCalendar, timezoneUse } from '../support/ical.js';
 
 const { app, orm } = await buildTestApp(t);
 const em = () => orm.em.fork();
@@ -118,4 +118,30 @@ t.test('moving the event raises SEQUENCE and keeps the UIDs', async (t) => {
 
 t.test('UIDs use the public URL host', async (t) => {
   t.equal(new URL(PUBLIC_URL).hostname, 'atelier.test');
+});
+
+t.test('every TZID an invite uses has its VTIMEZONE, whatever name the event zone was stored under', async (t) => {
+  // Zones stored before names were canonicalised: an alias, a lower-case spelling, a legacy name, UTC.
+  for (const [stored, tzid] of [
+    ['US/Pacific', 'America/Los_Angeles'],
+    ['Europe/paris', 'Europe/Paris'],
+    ['Asia/Calcutta', 'Asia/Kolkata'],
+    ['utc', null],
+    ['Europe/Paris', 'Europe/Paris'],
+  ] as const) {
+    const event = await workshop('11');
+    const fork = em();
+    await fork.nativeUpdate('Event', { id: event.id }, { timezone: stored });
+    const browser = new Browser(app);
+    const res = await browser.submit(`/e/${event.slug}/register`, `/e/${event.slug}/register`, attendee(1));
+    const token = String(res.headers.location).split('/')[2].split('?')[0];
+    for (const path of [`/e/${event.slug}/event.ics`, `/r/${token}/invite.ics`]) {
+      const text = (await browser.get(path)).body;
+      const { used, defined } = timezoneUse(text);
+      t.same(used, tzid ? [tzid] : [], `${stored}: ${path} uses the canonical TZID`);
+      t.same(defined, used, `${stored}: ${path} defines each TZID it uses`);
+      const calendar = parseCalendar(text);
+      t.equal(calendar.events[0].start.toISOString(), event.sessions[0].startsAt.toISOString(), 'the same instant');
+    }
+  }
 });

@@ -200,6 +200,65 @@ t.test('sessions are edited and removed; a bad session keeps its values', async 
   t.equal((await organiser.get(editUrl)).statusCode, 404);
 });
 
+t.test('years out of range, zone aliases and sessions outside the event days', async (t) => {
+  for (const [field, value] of [
+    ['startsAt', '0000-11-15T09:00'],
+    ['endsAt', '9999-11-15T12:00'],
+  ]) {
+    const res = await createEventThroughPages({
+      title: 'Année impossible',
+      startsAt: `${day}T09:00`,
+      endsAt: `${day}T12:00`,
+      status: 'draft',
+      [field]: value,
+    });
+    t.equal(res.statusCode, 400, `${field} ${value}`);
+    t.match(res.body, new RegExp(`id="field-${field}-error"`));
+    t.match(textOf(res.body), 'Saisissez une date entre les années 2000 et 2100');
+  }
+  const created = await createEventThroughPages({
+    title: 'Fuseau en minuscules',
+    timezone: 'europe/paris',
+    startsAt: `${day}T09:00`,
+    endsAt: `${day}T17:00`,
+    status: 'draft',
+  });
+  t.equal(created.statusCode, 303);
+  const eventUrl = String(created.headers.location);
+  const id = Number(eventUrl.split('/').pop());
+  t.equal((await orm.em.fork().findOneOrFail(Event, { id })).timezone, 'Europe/Paris', 'stored canonical');
+
+  const before = await organiser.submit(`${eventUrl}/sessions/new`, `${eventUrl}/sessions`, {
+    kind: 'plenary',
+    title: 'La veille',
+    startsAt: `${year}-11-14T18:00`,
+    endsAt: `${year}-11-14T19:00`,
+  });
+  t.equal(before.statusCode, 400);
+  t.match(before.body, /id="field-startsAt-error"/);
+  t.match(textOf(before.body), `du ${day} au ${day}`);
+  const after = await organiser.submit(`${eventUrl}/sessions/new`, `${eventUrl}/sessions`, {
+    kind: 'plenary',
+    title: 'Jusqu’au lendemain',
+    startsAt: `${day}T16:00`,
+    endsAt: `${year}-11-16T01:00`,
+  });
+  t.equal(after.statusCode, 400);
+  t.match(after.body, /id="field-endsAt-error"/);
+  const evening = await organiser.submit(`${eventUrl}/sessions/new`, `${eventUrl}/sessions`, {
+    kind: 'plenary',
+    title: 'Le soir même, après la fin',
+    startsAt: `${day}T18:00`,
+    endsAt: `${day}T23:30`,
+  });
+  t.equal(evening.statusCode, 303, 'the same day as the event is within it');
+  const stored = await orm.em.fork().findOneOrFail(Event, { id }, { populate: ['sessions'] });
+  t.same(
+    stored.sessions.getItems().map((s) => s.title),
+    ['Le soir même, après la fin'],
+  );
+});
+
 t.test('structure types are renamed, reordered, extended and removed', async (t) => {
   const created = await createEventThroughPages({
     title: 'Types',

@@ -48,9 +48,39 @@ t.test('"," variant', async (t) => {
   const text = lines.join('');
   t.same(parse(text, { delimiter: ',', bom: true }), [HEADER, ...ROWS]);
   t.equal(csvCell('Anaïs, Noé', ','), '"Anaïs, Noé"');
-  t.equal(csvCell('Anaïs, Noé', ';'), 'Anaïs, Noé', '"," needs no quoting with ";"');
-  t.equal(csvCell('a;b', ','), 'a;b', '";" needs no quoting with ","');
+  t.equal(csvCell('Anaïs, Noé', ';'), '"Anaïs, Noé"', '"," is quoted with ";" too');
+  t.equal(csvCell('a;b', ','), '"a;b"', '";" is quoted with "," too');
   t.throws(() => csvCell('x', '\t' as CsvSeparator), RangeError);
+});
+
+t.test('a cell holding either separator is quoted, so no spreadsheet splits it into a formula', async (t) => {
+  const cells = ["ok,=cmd|' /C calc'!A0", 'Acme;=1+2', 'a,b;c', '=1+2;x'];
+  for (const written of [';', ','] as const) {
+    const text = (
+      await collect(
+        csvLines(
+          ['x', 'y'],
+          cells.map((cell, i) => [cell, i]),
+          written,
+        ),
+      )
+    ).join('');
+    const rows = parse(text, { delimiter: written, bom: true }) as string[][];
+    t.same(
+      rows.slice(1).map((row) => row[0]),
+      cells.map((cell) => (cell.startsWith('=') ? `'${cell}` : cell)),
+      `written with ${JSON.stringify(written)}, read back intact`,
+    );
+    const other = written === ';' ? ',' : ';';
+    for (const cell of cells) {
+      // A spreadsheet guessing the other separator: the cell stays whole, nothing starts with a formula.
+      const [split] = parse(`${csvCell(cell, written)}\r\n`, { delimiter: other }) as string[][];
+      t.equal(split.length, 1, `${JSON.stringify(cell)} written with ${written} is one cell read with ${other}`);
+      t.notOk(['=', '+', '-', '@'].includes(split[0].charAt(0)), 'and does not start a formula');
+    }
+  }
+  t.equal(csvCell('Acme;=1+2', ','), '"Acme;=1+2"');
+  t.equal(csvCell("ok,=cmd|' /C calc'!A0", ';'), `"ok,=cmd|' /C calc'!A0"`);
 });
 
 t.test('formula injection neutralised (OWASP)', async (t) => {
@@ -78,6 +108,7 @@ t.test('formula injection neutralised (OWASP)', async (t) => {
   t.equal(csvCell(-1.5, ','), '-1.5');
   t.equal(csvCell(-5n, ';'), '-5');
   t.equal(csvCell('-5', ';'), "'-5", 'text that looks like a number is still text');
+  t.equal(csvCell('\uFF1D1+1', ';'), "'\uFF1D1+1", 'full-width = too');
 
   fc.assert(
     fc.property(fc.string({ maxLength: 30 }), (text) => {

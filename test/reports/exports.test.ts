@@ -131,6 +131,35 @@ t.test('the comma variant, and the API gives the same file', async (t) => {
   );
 });
 
+t.test('a cell holding the other separator is quoted in both variants', async (t) => {
+  const fork = orm.em.fork();
+  const other = await openEvent(fork, { title: 'Atelier séparateurs' });
+  const organisations = ["ok,=cmd|' /C calc'!A0", 'Acme;=1+2'];
+  for (const [i, organisation] of organisations.entries())
+    await register(fork, other, { ...attendee(10 + i, 'association'), organisation });
+  for (const [query, delimiter] of [
+    ['', ';'],
+    ['?separator=comma', ','],
+  ]) {
+    const res = await app.inject({ url: `/api/v1/events/${other.id}/registrations.csv${query}`, headers: auth });
+    t.equal(res.statusCode, 200);
+    for (const organisation of organisations)
+      t.match(
+        res.body,
+        `"${organisation}"`,
+        `${JSON.stringify(organisation)} quoted with ${JSON.stringify(delimiter)}`,
+      );
+    t.same(
+      parseCsv(res.body, delimiter)
+        .slice(1)
+        .map((row) => row[4])
+        .sort(),
+      [...organisations].sort(),
+      'and read back whole',
+    );
+  }
+});
+
 t.test('the XLSX export reads back: registrations, breakdown, one sheet per group', async (t) => {
   const res = await organiser.get(`/admin/events/${event.id}/registrations.xlsx`);
   t.equal(res.statusCode, 200);

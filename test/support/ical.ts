@@ -39,3 +39,20 @@ export function parseCalendar(text: string): { method: string | null; timezones:
   });
   return { method: (calendar.getFirstPropertyValue('method') as string | null) ?? null, timezones, events };
 }
+
+/** Every TZID parameter the calendar's properties use, and the TZIDs its VTIMEZONE blocks define. */
+export function timezoneUse(text: string): { used: string[]; defined: string[] } {
+  const calendar = new ICAL.Component(ICAL.parse(text));
+  const used = new Set<string>();
+  const walk = (component: InstanceType<typeof ICAL.Component>) => {
+    if (component.name === 'vtimezone') return;
+    for (const property of component.getAllProperties()) {
+      const tzid = property.getParameter('tzid');
+      if (tzid) used.add(String(tzid));
+    }
+    for (const child of component.getAllSubcomponents()) walk(child);
+  };
+  walk(calendar);
+  const defined = calendar.getAllSubcomponents('vtimezone').map((vtz) => String(vtz.getFirstPropertyValue('tzid')));
+  return { used: [...used].sort(), defined: defined.sort() };
+}
