@@ -16,7 +16,10 @@ export const errorResponses = {
   409: Type.Ref('Error'),
 };
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+/** The largest id a row can have (a PostgreSQL integer): a larger one names nothing and is refused. */
+export const MAX_ID = 2_147_483_647;
+
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_ID }) });
 
 export const DateTime = Type.String({
   format: 'date-time',
