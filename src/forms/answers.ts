@@ -37,8 +37,8 @@ const MAX_ANSWER_ENTRIES = 100;
 
 /**
  * Every answer is bounded before its type reads it (no pattern ever runs on a huge text): a text, or
- * a list of texts, longer than any question takes is refused as too long; anything else (a number, a
- * boolean, an object) is left to the type, which refuses what it cannot read.
+ * a list of texts, longer than any question takes is refused as too long, a list of more than 100
+ * entries as unreadable; anything else (a number, a boolean, an object) is left to the type.
  */
 function answerSizeProblem(raw: unknown): Problem | null {
   if (typeof raw === 'string')
@@ -46,10 +46,7 @@ function answerSizeProblem(raw: unknown): Problem | null {
   if (!Array.isArray(raw)) return null;
   if (raw.length > MAX_ANSWER_ENTRIES) return { code: 'invalid_value' };
   let total = 0;
-  for (const entry of raw) {
-    if (typeof entry === 'string') total += entry.length;
-    else if (entry !== null && typeof entry === 'object') return { code: 'invalid_value' };
-  }
+  for (const entry of raw) if (typeof entry === 'string') total += entry.length;
   return total > MAX_ANSWER_LENGTH ? { code: 'too_long', params: { max: MAX_ANSWER_LENGTH } } : null;
 }
 
