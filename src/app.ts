@@ -1,3 +1,4 @@
+import AjvCompiler from '@fastify/ajv-compiler';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -17,6 +18,7 @@ import passwordResetRoutes from './organisers/password-reset.routes.js';
 import teamAdminRoutes from './access/team.admin.routes.js';
 import auditAdminRoutes from './audit/audit.admin.routes.js';
 import access from './plugins/access.js';
+import boundary from './plugins/boundary.js';
 import database from './plugins/database.js';
 import errors from './plugins/errors.js';
 import i18n from './plugins/i18n.js';
@@ -47,6 +49,23 @@ export interface AppOptions {
   logger?: boolean;
 }
 
+const ajvCompilers = AjvCompiler();
+
+/**
+ * Two Ajv instances: path parameters, query strings and page forms arrive as text and are coerced
+ * ("42" → 42), but an API body is JSON, which has its types: `"firstName": 42` is refused, naming
+ * the field, rather than stored as "42".
+ */
+const strictJsonBodies: typeof ajvCompilers = (externalSchemas, options) => {
+  const coercing = ajvCompilers(externalSchemas, options);
+  const ajvOptions = (options ?? {}) as { customOptions?: Record<string, unknown> };
+  const strict = ajvCompilers(externalSchemas, {
+    ...ajvOptions,
+    customOptions: { ...ajvOptions.customOptions, coerceTypes: false },
+  } as typeof options);
+  return (route) => (route.httpPart === 'body' && route.url?.startsWith('/api/') ? strict(route) : coercing(route));
+};
+
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
 
 /** Builds the whole service on an open database: plugins first, then each domain's routes. */
@@ -69,12 +88,14 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
       connectionsCheckingInterval: Math.min(30_000, config.timeouts.requestSeconds * 250),
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    schemaController: { compilersFactory: { buildValidator: strictJsonBodies } },
   });
 
   await app.register(database, { orm, closeOrm });
   await app.register(mail, { config });
   await app.register(jobs, { config });
   await app.register(errors);
+  await app.register(boundary);
   await app.register(access);
   await app.register(security, { config });
   await app.register(rateLimits, { config });

@@ -9,6 +9,7 @@ import { Organiser } from '../organisers/organiser.entity.js';
 import { isEmail } from '../organisers/organiser.service.js';
 import { EVENT_ROLES } from './event-member.entity.js';
 import { changeRole, grantRole, isEventRole, removeMember, teamOf } from './access.service.js';
+import { checkSingleLine } from '../shared/text.js';
 
 type Body = Record<string, string | undefined>;
 type IdParams = { id: string };
@@ -53,6 +54,7 @@ export default async function teamAdminRoutes(app: FastifyInstance) {
       const role = request.body?.role ?? '';
       const errors = [];
       if (!isEmail(email)) errors.push({ field: 'email', code: 'email' });
+      checkSingleLine(errors, 'name', (request.body?.name ?? '').trim());
       if (!isEventRole(role)) errors.push({ field: 'role', code: 'role_invalid' });
       if (errors.length) return teamPage(request, reply, event, { values: request.body, errors }, 400);
       let organiser = await request.em.findOne(Organiser, { email });

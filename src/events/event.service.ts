@@ -12,6 +12,7 @@ import {
 } from './event-dates.js';
 import { Event, EventSession, type EventStatus, type SessionKind, type StructureType } from './event.entity.js';
 import { DEFAULT_STRUCTURE_TYPES, KEY_PATTERN, validateStructureTypes } from './structure-types.js';
+import { checkSingleLine } from '../shared/text.js';
 
 export const EVENT_STATUSES: EventStatus[] = ['draft', 'published', 'closed'];
 export const SESSION_KINDS: SessionKind[] = ['plenary', 'breakout'];
@@ -66,10 +67,18 @@ export interface ChangeOptions {
 
 const isValidDate = (d: unknown): d is Date => d instanceof Date && !Number.isNaN(d.getTime());
 
-function checkText(errors: FieldError[], field: string, value: string | undefined, max: number, required = false) {
+function checkText(
+  errors: FieldError[],
+  field: string,
+  value: string | undefined,
+  max: number,
+  required = false,
+  singleLine = false,
+) {
   const text = value?.trim() ?? '';
   if (required && !text) errors.push({ field, code: 'required' });
   else if (text.length > max) errors.push({ field, code: 'too_long', params: { max } });
+  else if (singleLine) checkSingleLine(errors, field, text);
 }
 
 function checkCapacity(errors: FieldError[], field: string, value: number | null | undefined) {
@@ -97,10 +106,10 @@ export function validateSession(input: SessionInput, prefix = ''): FieldError[] 
   const errors: FieldError[] = [];
   const field = (name: string) => (prefix ? `${prefix}.${name}` : name);
   if (!SESSION_KINDS.includes(input.kind)) errors.push({ field: field('kind'), code: 'choice' });
-  checkText(errors, field('title'), input.title, 200, true);
+  checkText(errors, field('title'), input.title, 200, true, true);
   checkText(errors, field('topic'), input.topic, 2000);
-  checkText(errors, field('facilitator'), input.facilitator, 200);
-  checkText(errors, field('room'), input.room, 200);
+  checkText(errors, field('facilitator'), input.facilitator, 200, false, true);
+  checkText(errors, field('room'), input.room, 200, false, true);
   if (!input.startsAt) errors.push({ field: field('startsAt'), code: 'required' });
   if (!input.endsAt) errors.push({ field: field('endsAt'), code: 'required' });
   checkPeriod(errors, prefix, input.startsAt, input.endsAt);
@@ -117,11 +126,11 @@ export function validateSession(input: SessionInput, prefix = ''): FieldError[] 
 /** Every rule an event must meet, whether it comes from the organiser pages or the API. */
 export function validateEvent(input: EventInput): FieldError[] {
   const errors: FieldError[] = [];
-  checkText(errors, 'title', input.title, 200, true);
+  checkText(errors, 'title', input.title, 200, true, true);
   if (!input.slug?.trim()) errors.push({ field: 'slug', code: 'required' });
   else if (!KEY_PATTERN.test(input.slug) || input.slug.length > 80) errors.push({ field: 'slug', code: 'slug_format' });
   checkText(errors, 'description', input.description, 20000);
-  checkText(errors, 'venue', input.venue, 200);
+  checkText(errors, 'venue', input.venue, 200, false, true);
   checkText(errors, 'address', input.address, 400);
   errors.push(...timeZoneErrors(input.timezone));
   if (!input.startsAt) errors.push({ field: 'startsAt', code: 'required' });
@@ -135,7 +144,7 @@ export function validateEvent(input: EventInput): FieldError[] {
     'registrationClosesAt',
   ]);
   if (input.structureTypes) errors.push(...validateStructureTypes(input.structureTypes));
-  checkText(errors, 'organiserName', input.organiserName, 200);
+  checkText(errors, 'organiserName', input.organiserName, 200, false, true);
   if (input.replyTo?.trim() && !isEmail(input.replyTo.trim())) errors.push({ field: 'replyTo', code: 'email' });
   if (input.series != null && (!KEY_PATTERN.test(input.series) || input.series.length > 80))
     errors.push({ field: 'series', code: 'slug_format' });

@@ -1,4 +1,5 @@
 import type { FieldError } from '../errors.js';
+import { checkSingleLine } from '../shared/text.js';
 import type { StructureType } from './event.entity.js';
 
 /** The network's usual structure types, in French; organisers rename, reorder and extend them per event. */
@@ -38,6 +39,7 @@ export function validateStructureTypes(types: StructureType[], field = 'structur
     seen.add(type.key);
     const label = type.label.trim();
     if (!label) errors.push({ field: `${field}.${index}.label`, code: 'required' });
+    else checkSingleLine(errors, `${field}.${index}.label`, label);
     if (label.length > 100) errors.push({ field: `${field}.${index}.label`, code: 'too_long', params: { max: 100 } });
   });
   return errors;

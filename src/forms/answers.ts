@@ -1,6 +1,6 @@
 import type { FieldError } from '../errors.js';
 import type { Translate } from '../i18n/i18n.js';
-import type { ResolvedField } from './fields/field-type.js';
+import type { Problem, ResolvedField } from './fields/field-type.js';
 import { FIELD_TYPES } from './fields/index.js';
 import { type AnswerValue, FIELD_TYPE_NAMES, type FieldTypeName, type StoredAnswer } from './form-definition.js';
 import type { ResolvedForm } from './resolve.js';
@@ -31,12 +31,33 @@ function isShown(
   return answered.some((v) => condition.values.includes(v));
 }
 
+/** The longest answer any question takes (a long text allows 20,000 characters at most), and the most list entries. */
+export const MAX_ANSWER_LENGTH = 20_000;
+const MAX_ANSWER_ENTRIES = 100;
+
+/**
+ * Every answer is bounded before its type reads it (no pattern ever runs on a huge text): a text, or
+ * a list of texts, longer than any question takes is refused as too long, a list of more than 100
+ * entries as unreadable; anything else (a number, a boolean, an object) is left to the type.
+ */
+function answerSizeProblem(raw: unknown): Problem | null {
+  if (typeof raw === 'string')
+    return raw.length > MAX_ANSWER_LENGTH ? { code: 'too_long', params: { max: MAX_ANSWER_LENGTH } } : null;
+  if (!Array.isArray(raw)) return null;
+  if (raw.length > MAX_ANSWER_ENTRIES) return { code: 'invalid_value' };
+  let total = 0;
+  for (const entry of raw) if (typeof entry === 'string') total += entry.length;
+  return total > MAX_ANSWER_LENGTH ? { code: 'too_long', params: { max: MAX_ANSWER_LENGTH } } : null;
+}
+
 /**
  * Checks a submission against the form alone: in page order, each field is shown or not by its
  * condition (on earlier answers, so conditions chain), then read, converted and checked. A hidden
  * field is never required and its answer is dropped.
  */
 export function checkSubmission(form: ResolvedForm, submission: Record<string, unknown>): CheckedSubmission {
+  // Own keys only, so a question keyed `constructor` never reads Object.prototype's.
+  const input: Record<string, unknown> = Object.assign(Object.create(null), submission);
   const values = new Map<string, AnswerValue>();
   const shown = new Set<string>();
   const errors: FieldError[] = [];
@@ -45,8 +66,9 @@ export function checkSubmission(form: ResolvedForm, submission: Record<string, u
     shown.add(field.key);
     const type = FIELD_TYPES[field.type];
     if (!type.answers) continue;
-    const raw = type.read ? type.read(field, submission) : submission[field.key];
-    const parsed = type.parse(field, raw);
+    const raw = type.read ? type.read(field, input) : input[field.key];
+    const oversized = answerSizeProblem(raw);
+    const parsed = oversized ? { problem: oversized } : type.parse(field, raw);
     const problem = parsed.problem ?? (parsed.value !== undefined ? type.validate?.(field, parsed.value) : null);
     if (problem) {
       errors.push({
@@ -67,7 +89,7 @@ export function checkSubmission(form: ResolvedForm, submission: Record<string, u
 
 /** The custom answers to store: each keeps the label and the chosen options' labels the attendee saw. */
 export function answersToStore(form: ResolvedForm, values: Map<string, AnswerValue>): Record<string, StoredAnswer> {
-  const stored: Record<string, StoredAnswer> = {};
+  const stored: Record<string, StoredAnswer> = Object.create(null);
   for (const field of form.fields) {
     const value = values.get(field.key);
     if (field.builtIn || value === undefined) continue;
@@ -86,7 +108,7 @@ function isAnswerValue(value: unknown): value is AnswerValue {
 
 /** The stored answers of a registration, read defensively (a value stored another way reads as text under its key). */
 export function storedAnswers(answers: Record<string, unknown> | null | undefined): Record<string, StoredAnswer> {
-  const out: Record<string, StoredAnswer> = {};
+  const out: Record<string, StoredAnswer> = Object.create(null);
   for (const [key, entry] of Object.entries(answers ?? {})) {
     const candidate = entry as Partial<StoredAnswer> | null;
     if (
@@ -116,9 +138,10 @@ export function displayAnswer(answer: StoredAnswer | undefined, t: Translate, lo
 
 /** The answers as the API gives them: `{key: value}` (booleans, numbers, option keys, session ids). */
 export function exportAnswers(answers: Record<string, unknown>): Record<string, AnswerValue> {
-  return Object.fromEntries(
-    Object.entries(storedAnswers(answers)).map(([key, answer]) => [key, FIELD_TYPES[answer.type].exportValue(answer)]),
-  );
+  const out: Record<string, AnswerValue> = Object.create(null);
+  for (const [key, answer] of Object.entries(storedAnswers(answers)))
+    out[key] = FIELD_TYPES[answer.type].exportValue(answer);
+  return out;
 }
 
 /** Form values showing stored answers again (the attendee's edit page), for the fields of the current form. */
@@ -127,7 +150,7 @@ export function formValuesFromAnswers(
   answers: Record<string, unknown>,
 ): Record<string, string | string[]> {
   const stored = storedAnswers(answers);
-  const values: Record<string, string | string[]> = {};
+  const values: Record<string, string | string[]> = Object.create(null);
   for (const field of form.fields) {
     const answer = stored[field.key];
     if (field.builtIn || !answer || answer.type !== field.type) continue;

@@ -18,6 +18,7 @@ import {
   keyFromLabel,
 } from './form-definition.js';
 import { resolveForm } from './resolve.js';
+import { hasControlCharacters, hasLineBreak } from '../shared/text.js';
 
 /** A definition as the API or the builder hands it over: keys may be missing (made from labels), nulls allowed. */
 export interface DefinitionInput {
@@ -142,6 +143,21 @@ function checkText(
 ) {
   if (required && !value) errors.push({ field, code: 'required', params });
   else if (value && value.length > max) errors.push({ field, code: 'too_long', params: { ...params, max } });
+  else if (value && hasControlCharacters(value)) errors.push({ field, code: 'control_characters', params });
+}
+
+/** A label is one line: a line break (or a control character) in it is refused. */
+function checkLabel(
+  errors: FieldError[],
+  field: string,
+  value: string | undefined,
+  max: number,
+  required = false,
+  params: Record<string, string> = {},
+) {
+  const before = errors.length;
+  checkText(errors, field, value, max, required, params);
+  if (errors.length === before && value && hasLineBreak(value)) errors.push({ field, code: 'line_break', params });
 }
 
 export interface CheckOptions {
@@ -162,7 +178,7 @@ export function checkDefinition(definition: FormDefinition, event: Event, option
   if (customFields(definition).length > LIMITS.fields)
     errors.push({ field: 'sections', code: 'too_many_fields', params: { max: LIMITS.fields } });
   for (const key of BUILT_IN_KEYS) {
-    checkText(errors, `builtIns.${key}.label`, definition.builtIns[key]?.label, LIMITS.label);
+    checkLabel(errors, `builtIns.${key}.label`, definition.builtIns[key]?.label, LIMITS.label);
     checkText(errors, `builtIns.${key}.help`, definition.builtIns[key]?.help, LIMITS.help);
   }
   const previousTypes = new Map(options.previous ? customFields(options.previous).map((f) => [f.key, f.type]) : []);
@@ -178,7 +194,7 @@ export function checkDefinition(definition: FormDefinition, event: Event, option
     else if (seenSections.has(section.id))
       errors.push({ field: `${at}.id`, code: 'duplicate_section', params: { key: section.id } });
     seenSections.add(section.id);
-    checkText(errors, `${at}.title`, section.title, LIMITS.label);
+    checkLabel(errors, `${at}.title`, section.title, LIMITS.label);
     checkText(errors, `${at}.intro`, section.intro, LIMITS.intro);
     section.fields.forEach((field, f) => {
       const path = `${at}.fields.${f}`;
@@ -196,9 +212,9 @@ export function checkDefinition(definition: FormDefinition, event: Event, option
       seenKeys.add(field.key);
       const before = previousTypes.get(field.key);
       if (before && before !== field.type) errors.push({ field: `${path}.type`, code: 'type_changed', params: name });
-      checkText(errors, `${path}.label`, field.label, LIMITS.label, field.type !== 'info', name);
+      checkLabel(errors, `${path}.label`, field.label, LIMITS.label, field.type !== 'info', name);
       checkText(errors, `${path}.help`, field.help, LIMITS.help, false, name);
-      checkText(errors, `${path}.placeholder`, field.placeholder, LIMITS.placeholder, false, name);
+      checkLabel(errors, `${path}.placeholder`, field.placeholder, LIMITS.placeholder, false, name);
       checkText(errors, `${path}.text`, field.text, LIMITS.text, false, name);
       if ((field.options?.length ?? 0) > LIMITS.options)
         errors.push({ field: `${path}.options`, code: 'too_many_options', params: { max: LIMITS.options } });

@@ -53,9 +53,10 @@ export function apiSubmission(
     throw new ValidationError(
       unknown.map((key) => ({ field: `answers.${key}`, code: 'unknown_field', params: { key } })),
     );
-  const submission: Record<string, unknown> = {};
+  // Null prototype: a question keyed `constructor` (or any key) is only ever an own answer.
+  const submission: Record<string, unknown> = Object.create(null);
   for (const [key, value] of Object.entries(answers)) submission[key] = value;
-  return { ...submission, ...builtIns };
+  return Object.assign(submission, builtIns);
 }
 
 /** API errors name the custom answers as the body does: `answers.<key>`. */

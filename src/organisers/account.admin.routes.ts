@@ -3,6 +3,7 @@ import { ValidationError, notFound } from '../errors.js';
 import { changePassword, revokeToken, tokensOf } from './account.service.js';
 import { organiserPages } from './guards.js';
 import { createApiToken } from './organiser.service.js';
+import { singleLineProblem } from '../shared/text.js';
 
 type Body = Record<string, string | undefined>;
 
@@ -43,6 +44,8 @@ export default async function accountAdminRoutes(app: FastifyInstance) {
   app.post<{ Body: Body }>('/admin/account/tokens', async (request, reply) => {
     const label = (request.body?.label ?? '').trim().slice(0, 200);
     if (!label) return accountPage(request, reply, { errors: [{ field: 'label', code: 'required' }] }, 400);
+    const labelProblem = singleLineProblem(label);
+    if (labelProblem) return accountPage(request, reply, { errors: [{ field: 'label', code: labelProblem }] }, 400);
     const token = await createApiToken(request.em, request.organiser!.email, label);
     // Shown this once: only its hash is kept.
     return accountPage(request, reply, { newToken: { label, token } });

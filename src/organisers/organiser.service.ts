@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AppError, type FieldError, ValidationError } from '../errors.js';
 import { ApiToken, Organiser } from './organiser.entity.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+import { checkSingleLine } from '../shared/text.js';
 
 export const MIN_PASSWORD_LENGTH = 10;
 const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
@@ -25,6 +26,7 @@ export async function createOrganiser(em: EntityManager, input: NewOrganiser): P
   const email = input.email.trim().toLowerCase();
   const errors: FieldError[] = [];
   if (!isEmail(email)) errors.push({ field: 'email', code: 'email' });
+  checkSingleLine(errors, 'name', input.name?.trim());
   if (input.password.length < MIN_PASSWORD_LENGTH)
     errors.push({ field: 'password', code: 'password_too_short', params: { min: MIN_PASSWORD_LENGTH } });
   if (errors.length) throw new ValidationError(errors);

@@ -5,6 +5,7 @@ import { AppError, type FieldError, ValidationError, notFound } from '../errors.
 import { isEmail } from '../organisers/organiser.service.js';
 import { dateFromDatabase } from '../shared/db-values.js';
 import { takeSeatEvenIfFull } from '../seats/seats.js';
+import { checkSingleLine } from '../shared/text.js';
 import { Registration } from './registration.entity.js';
 import { newToken } from './registration.service.js';
 
@@ -120,8 +121,6 @@ export interface WalkInInput {
   consent: boolean;
 }
 
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-
 function text(raw: unknown): string {
   if (Array.isArray(raw)) raw = raw[0];
   return typeof raw === 'string' ? raw.normalize('NFC').trim() : '';
@@ -150,7 +149,7 @@ export function validateWalkIn(
     const current = value[field] as string;
     if (!current) {
       if (required) errors.push({ field, code: 'required' });
-    } else if (CONTROL_CHARACTERS.test(current)) errors.push({ field, code: 'control_characters' });
+    } else if (!checkSingleLine(errors, field, current)) continue;
     else if (current.length > max) errors.push({ field, code: 'too_long', params: { max } });
     else if (field === 'email' && !isEmail(current)) errors.push({ field, code: 'email' });
   }

@@ -142,9 +142,9 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
         params: IdParams,
         querystring: Type.Object({
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-          offset: Type.Integer({ minimum: 0, default: 0 }),
+          offset: Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 }),
           status: Type.Optional(Status),
-          structureType: Type.Optional(Type.String()),
+          structureType: Type.Optional(Type.String({ maxLength: 64 })),
         }),
         response: {
           200: Type.Object({ items: Type.Array(Type.Ref('Registration')), total: Type.Integer() }),

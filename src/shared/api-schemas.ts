@@ -16,8 +16,11 @@ export const errorResponses = {
   409: Type.Ref('Error'),
 };
 
+/** The largest id a row can have (a PostgreSQL integer): a larger one names nothing and is refused. */
+export const MAX_ID = 2_147_483_647;
+
 /** A row id in a path: a positive whole number that fits the database's integer (else a 400, not a 500). */
-export const RowId = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+export const RowId = Type.Integer({ minimum: 1, maximum: MAX_ID });
 export const IdParams = Type.Object({ id: RowId });
 
 export const DateTime = Type.String({

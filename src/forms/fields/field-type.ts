@@ -1,4 +1,5 @@
 import type { Translate } from '../../i18n/i18n.js';
+import { hasControlCharacters, singleLineProblem } from '../../shared/text.js';
 import type { AnswerValue, FieldOption, FieldTypeName, FormField, StoredAnswer } from '../form-definition.js';
 
 /**
@@ -104,9 +105,6 @@ export type RenderData =
       ranks: { name: string; id: string; label: string; error: string; options: Choice[]; placeholder: string }[];
     };
 
-// Control characters other than tab and newlines have no place in an answer.
-export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-
 export function first(raw: unknown): unknown {
   return Array.isArray(raw) ? raw[0] : raw;
 }
@@ -121,12 +119,13 @@ export function readText(raw: unknown, multiline = false): string | null {
   return multiline ? text.replace(/\r\n?/g, '\n') : text;
 }
 
-/** Shared reading of text answers: unreadable, control characters, length limits. */
+/** Shared reading of text answers: unreadable, control characters (line breaks on one line), length limits. */
 export function parseText(field: FormField, raw: unknown, defaultMax: number, multiline = false): Parsed {
   const text = readText(raw, multiline);
   if (text === null) return { problem: { code: 'invalid_value' } };
   if (!text) return {};
-  if (CONTROL_CHARACTERS.test(text)) return { problem: { code: 'control_characters' } };
+  const unreadable = multiline ? (hasControlCharacters(text) ? 'control_characters' : null) : singleLineProblem(text);
+  if (unreadable) return { problem: { code: unreadable } };
   const max = field.maxLength ?? defaultMax;
   if (text.length > max) return { problem: { code: 'too_long', params: { max } } };
   if (field.minLength && text.length < field.minLength)
@@ -176,7 +175,9 @@ export function checkOptions(field: FormField): Problem[] {
     else if (seen.has(option.key))
       problems.push({ part: `options.${index}.key`, code: 'duplicate_option', params: { key: option.key } });
     seen.add(option.key);
-    if (!option.label.trim()) problems.push({ part: `options.${index}.label`, code: 'required' });
+    const unreadable = singleLineProblem(option.label);
+    if (unreadable) problems.push({ part: `options.${index}.label`, code: unreadable });
+    else if (!option.label.trim()) problems.push({ part: `options.${index}.label`, code: 'required' });
     else if (option.label.length > 200)
       problems.push({ part: `options.${index}.label`, code: 'too_long', params: { max: 200 } });
   });

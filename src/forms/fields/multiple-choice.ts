@@ -1,4 +1,5 @@
-import { CONTROL_CHARACTERS, type FieldType, type Problem, checkOptions, optionLabel } from './field-type.js';
+import { hasControlCharacters } from '../../shared/text.js';
+import { type FieldType, type Problem, checkOptions, optionLabel } from './field-type.js';
 
 function asList(raw: unknown): string[] | null {
   if (raw === undefined || raw === null || raw === '') return [];
@@ -40,7 +41,7 @@ export const multipleChoice: FieldType = {
   },
   parse: (field, raw) => {
     const list = asList(raw);
-    if (list === null || list.some((v) => CONTROL_CHARACTERS.test(v))) return { problem: { code: 'invalid_value' } };
+    if (list === null || list.some((v) => hasControlCharacters(v))) return { problem: { code: 'invalid_value' } };
     if (list.length > (field.options?.length ?? 0)) return { problem: { code: 'choice' } };
     return list.length ? { value: list } : {};
   },
