@@ -7,7 +7,7 @@ import icalGenerator, {
 import { DateTime } from 'luxon';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
 import type { Event, EventSession } from '../events/event.entity.js';
-import { plenaries } from '../events/event.service.js';
+import { plenaries } from '../events/event-rules.js';
 import type { Registration } from '../registrations/registration.entity.js';
 
 export interface CalendarOptions {

@@ -1,9 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { grantRole, memberEventIds } from '../access/access.service.js';
 import { ValidationError } from '../errors.js';
-import { attendeesConcerned } from '../mail/notifications.js';
 import { organiserPages } from '../organisers/guards.js';
-import { countByStatus } from '../registrations/registration.service.js';
 import {
   eventFormValues,
   type FormBody,
@@ -12,16 +9,13 @@ import {
   readStructureTypesForm,
   sessionFormValues,
 } from './event.form.js';
+import type { EventRouteDeps } from './event-routes.deps.js';
+import { RETENTION_MONTHS, breakouts, findSession, plenaries, registrationWindow } from './event-rules.js';
 import {
-  RETENTION_MONTHS,
   addSession,
-  breakouts,
   createEvent,
   findEvent,
-  findSession,
   listEvents,
-  plenaries,
-  registrationWindow,
   removeSession,
   setStructureTypes,
   updateEvent,
@@ -46,9 +40,10 @@ async function saveOrReshow(
   }
 }
 
-export default async function eventAdminRoutes(app: FastifyInstance) {
+export default async function eventAdminRoutes(app: FastifyInstance, deps: EventRouteDeps) {
+  const { memberEventIds, countByStatus, attendeesConcerned } = deps;
   /** Changes of times or places are announced to the attendees concerned unless "don't notify" is ticked. */
-  const notifyOptions = (body: FormBody | undefined) => ({ mail: app.mail.settings, notify: !body?.silent });
+  const notifyOptions = (body: FormBody | undefined) => ({ announce: deps.announceChanges, notify: !body?.silent });
 
   organiserPages(app);
 
@@ -72,7 +67,7 @@ export default async function eventAdminRoutes(app: FastifyInstance) {
       async () => {
         if (errors.length) throw new ValidationError(errors);
         const event = await createEvent(request.em, input);
-        await grantRole(request.em, event, request.organiser!, 'owner');
+        await deps.makeOwner(request.em, event, request.organiser!);
         return `/admin/events/${event.id}`;
       },
       (error) => reply.page('admin/event-form', { values: request.body, event: null, errors: error.details }, 400),

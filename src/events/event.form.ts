@@ -1,7 +1,7 @@
 import type { FieldError } from '../errors.js';
 import { isValidTimeZone, utcToZonedLocal as utcToLocal, zonedLocalToUtc } from '../shared/time.js';
 import type { Event, EventSession, EventStatus, SessionKind, StructureType } from './event.entity.js';
-import type { EventInput, SessionInput } from './event.service.js';
+import type { EventInput, SessionInput } from './event-rules.js';
 import { slugify } from './structure-types.js';
 
 /** What the organiser pages post: every value a string, times as "YYYY-MM-DDTHH:mm" in the event's zone. */

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { Event } from '../../src/events/event.entity.js';
-import { FreshCache } from '../../src/events/event-cache.js';
+import { FreshCache } from '../../src/registrations/event-cache.js';
 import { saveDefinition } from '../../src/forms/form.service.js';
 import { Registration } from '../../src/registrations/registration.entity.js';
 import { Browser, buildTestApp, csrfFrom, formEncode, formNonceFrom, textOf } from '../support/app.js';
