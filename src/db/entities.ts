@@ -1,9 +1,9 @@
 import { EventMember } from '../access/event-member.entity.js';
 import { AuditEntry } from '../audit/audit.entity.js';
 import { EventSchema, EventSessionSchema } from '../events/event.entity.js';
-import { RegistrationFormSchema } from '../forms/registration-form.entity.js';
+import { RegistrationForm } from '../forms/registration-form.entity.js';
 import { OutboxMessageSchema } from '../mail/outbox.entity.js';
-import { LoginFailureSchema, PasswordResetSchema } from '../organisers/account.entity.js';
+import { LoginFailure, PasswordReset } from '../organisers/account.entity.js';
 import { ApiTokenSchema, OrganiserSchema } from '../organisers/organiser.entity.js';
 import { IdempotencyRecordSchema } from '../registrations/idempotency.entity.js';
 import { RegistrationSchema } from '../registrations/registration.entity.js';
@@ -18,12 +18,12 @@ export const entities = [
   EventSessionSchema,
   RegistrationSchema,
   OutboxMessageSchema,
-  RegistrationFormSchema,
+  RegistrationForm,
   JobRun,
   ErasureLog,
   EventMember,
   AuditEntry,
   IdempotencyRecordSchema,
-  PasswordResetSchema,
-  LoginFailureSchema,
+  PasswordReset,
+  LoginFailure,
 ];
