@@ -8,13 +8,17 @@ import type { Orm } from './db/orm.js';
 import eventAdminRoutes from './events/event.admin.routes.js';
 import eventApiRoutes from './events/event.api.routes.js';
 import eventPublicRoutes from './events/event.public.routes.js';
+import type { EventRouteDeps } from './events/event-routes.deps.js';
 import { EventResponse } from './events/event.schemas.js';
 import formAdminRoutes from './forms/form.admin.routes.js';
 import formApiRoutes from './forms/form.api.routes.js';
+import formFieldAdminRoutes from './forms/form-fields.admin.routes.js';
 import mailAdminRoutes from './mail/mail.admin.routes.js';
+import { announceByMail, attendeesConcerned } from './mail/notifications.js';
 import accountAdminRoutes from './organisers/account.admin.routes.js';
 import authRoutes from './organisers/auth.routes.js';
 import passwordResetRoutes from './organisers/password-reset.routes.js';
+import { adoptOwnerlessEvents, grantRole, memberEventIds } from './access/access.service.js';
 import teamAdminRoutes from './access/team.admin.routes.js';
 import auditAdminRoutes from './audit/audit.admin.routes.js';
 import access from './plugins/access.js';
@@ -31,6 +35,7 @@ import checkInAdminRoutes from './registrations/check-in.admin.routes.js';
 import registrationAdminRoutes from './registrations/registration.admin.routes.js';
 import registrationApiRoutes, { RegistrationResponse } from './registrations/registration.api.routes.js';
 import registrationPublicRoutes from './registrations/registration.public.routes.js';
+import { countByStatus } from './registrations/registration.service.js';
 import privacyAdminRoutes from './privacy/privacy.admin.routes.js';
 import privacyApiRoutes from './privacy/privacy.api.routes.js';
 import privacyPublicRoutes from './privacy/privacy.public.routes.js';
@@ -112,8 +117,17 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   for (const schema of [ErrorSchema, EventResponse, RegistrationResponse, BreakdownResponse, GroupsResponse])
     app.addSchema(schema);
 
+  // The lower floors (events/, organisers/) get what they need from access/, mail/ and registrations/ here.
+  const eventDeps: EventRouteDeps = {
+    memberEventIds,
+    makeOwner: (em, event, organiser) => grantRole(em, event, organiser, 'owner'),
+    countByStatus,
+    attendeesConcerned,
+    announceChanges: (em, event) => announceByMail(app.mail.settings)(em, event),
+  };
+
   await app.register(systemRoutes, { config });
-  await app.register(authRoutes);
+  await app.register(authRoutes, { onFirstOrganiser: (em, organiser) => adoptOwnerlessEvents(em, [organiser.id]) });
   await app.register(passwordResetRoutes);
   await app.register(accountAdminRoutes);
   await app.register(teamAdminRoutes);
@@ -123,14 +137,15 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(privacyPublicRoutes);
   await app.register(privacyAdminRoutes);
   await app.register(privacyApiRoutes);
-  await app.register(eventAdminRoutes);
+  await app.register(eventAdminRoutes, eventDeps);
   await app.register(registrationAdminRoutes);
   await app.register(formAdminRoutes);
+  await app.register(formFieldAdminRoutes);
   await app.register(mailAdminRoutes);
   await app.register(checkInAdminRoutes);
   await app.register(reportAdminRoutes);
   await app.register(groupsAdminRoutes);
-  await app.register(eventApiRoutes, { config });
+  await app.register(eventApiRoutes, { ...eventDeps, config });
   await app.register(registrationApiRoutes, { config });
   await app.register(formApiRoutes);
   await app.register(reportApiRoutes);

@@ -4,7 +4,7 @@ import { adoptOwnerlessEvents } from './access/access.service.js';
 import { backupDatabase } from './db/backup.js';
 import { openDatabase } from './db/orm.js';
 import { AppError } from './errors.js';
-import { loadDemo } from './events/demo.js';
+import { loadDemo } from './demo.js';
 import { anonymiseExpired } from './privacy/privacy.service.js';
 import { translator } from './i18n/i18n.js';
 import { createApiToken, createOrganiser } from './organisers/organiser.service.js';

@@ -5,7 +5,7 @@ import { OutboxMessage } from '../mail/outbox.entity.js';
 import { Registration } from '../registrations/registration.entity.js';
 import type { EventRole } from './event-member.entity.js';
 import { roleAllows, roleOn } from './access.service.js';
-import type { EventSource, RoutePolicy } from './route-policy.js';
+import type { EventSource, RoutePolicy } from '../shared/route-policy.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

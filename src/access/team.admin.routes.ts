@@ -6,7 +6,7 @@ import { sendAccountMail } from '../organisers/account-mail.js';
 import { createInvitedOrganiser, issueInvitationLink } from '../organisers/account.service.js';
 import { organiserPages } from '../organisers/guards.js';
 import { Organiser } from '../organisers/organiser.entity.js';
-import { isEmail } from '../organisers/organiser.service.js';
+import { isEmail } from '../shared/email.js';
 import { EVENT_ROLES } from './event-member.entity.js';
 import { changeRole, grantRole, isEventRole, removeMember, teamOf } from './access.service.js';
 import { checkSingleLine } from '../shared/text.js';

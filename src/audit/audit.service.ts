@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { RoutePolicy } from '../access/route-policy.js';
+import type { RoutePolicy } from '../shared/route-policy.js';
 import type { Event } from '../events/event.entity.js';
 import { type AuditAction, AuditEntry } from './audit.entity.js';
 

@@ -8,7 +8,7 @@ import { DateTime } from 'luxon';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
 import { canonicalTimeZone } from '../events/event-dates.js';
 import type { Event, EventSession } from '../events/event.entity.js';
-import { plenaries } from '../events/event.service.js';
+import { plenaries } from '../events/event-rules.js';
 import type { Registration } from '../registrations/registration.entity.js';
 
 export interface CalendarOptions {

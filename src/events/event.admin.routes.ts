@@ -1,12 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { grantRole, memberEventIds } from '../access/access.service.js';
-import { onEvent, signedIn } from '../access/route-policy.js';
+import { onEvent, signedIn } from '../shared/route-policy.js';
 import { ValidationError } from '../errors.js';
-import { attendeesConcerned } from '../mail/notifications.js';
 import { organiserPages } from '../organisers/guards.js';
-import { countByStatus } from '../registrations/registration.service.js';
 import { IdParams, RowId } from '../shared/api-schemas.js';
 import { type FormBody, FormBodySchema, formFlag } from '../shared/form-body.js';
 import { redirectWithNotice, saveOrReshow } from '../shared/page-door.js';
@@ -17,16 +14,13 @@ import {
   readStructureTypesForm,
   sessionFormValues,
 } from './event.form.js';
+import type { EventRouteDeps } from './event-routes.deps.js';
+import { RETENTION_MONTHS, breakouts, findSession, plenaries, registrationWindow } from './event-rules.js';
 import {
-  RETENTION_MONTHS,
   addSession,
-  breakouts,
   createEvent,
   findEvent,
-  findSession,
   listEvents,
-  plenaries,
-  registrationWindow,
   removeSession,
   setStructureTypes,
   updateEvent,
@@ -37,11 +31,12 @@ const SessionParams = Type.Object({ id: RowId, sessionId: RowId });
 const params = IdParams;
 const body = FormBodySchema;
 
-export default async function eventAdminRoutes(fastify: FastifyInstance) {
+export default async function eventAdminRoutes(fastify: FastifyInstance, deps: EventRouteDeps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const { memberEventIds, countByStatus, attendeesConcerned } = deps;
   /** Changes of times or places are announced to the attendees concerned unless "don't notify" is ticked. */
   const notifyOptions = (posted: FormBody | undefined) => ({
-    mail: app.mail.settings,
+    announce: deps.announceChanges,
     notify: !formFlag(posted, 'silent'),
   });
 
@@ -67,7 +62,7 @@ export default async function eventAdminRoutes(fastify: FastifyInstance) {
       async () => {
         if (errors.length) throw new ValidationError(errors);
         const event = await createEvent(request.em, input);
-        await grantRole(request.em, event, request.organiser!, 'owner');
+        await deps.makeOwner(request.em, event, request.organiser!);
         return { url: `/admin/events/${event.id}`, notice: 'eventCreated' };
       },
       (error) => reply.page('admin/event-form', { values: request.body, event: null, errors: error.details }, 400),

@@ -2,13 +2,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
-import { grantRole, memberEventIds } from '../access/access.service.js';
 import { requireApiToken } from '../organisers/guards.js';
 import { IdParams, errorResponses } from '../shared/api-schemas.js';
 import { EventCreateBody, EventPatchBody, eventInputFromBody, eventJson } from './event.schemas.js';
-import { type EventInput, createEvent, findEvent, listEvents, updateEvent } from './event.service.js';
+import type { EventInput } from './event-rules.js';
+import type { EventRouteDeps } from './event-routes.deps.js';
+import { createEvent, findEvent, listEvents, updateEvent } from './event.service.js';
 
-export default async function eventApiRoutes(fastify: FastifyInstance, opts: { config: Config }) {
+export default async function eventApiRoutes(fastify: FastifyInstance, opts: EventRouteDeps & { config: Config }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook('onRequest', requireApiToken);
   const json = (event: Parameters<typeof eventJson>[0]) => eventJson(event, opts.config.publicUrl);
@@ -28,7 +29,7 @@ export default async function eventApiRoutes(fastify: FastifyInstance, opts: { c
     },
     async (request, reply) => {
       const event = await createEvent(request.em, eventInputFromBody(request.body) as unknown as EventInput);
-      await grantRole(request.em, event, request.organiser!, 'owner');
+      await opts.makeOwner(request.em, event, request.organiser!);
       return reply.code(201).send(json(event));
     },
   );
@@ -47,7 +48,9 @@ export default async function eventApiRoutes(fastify: FastifyInstance, opts: { c
       },
     },
     async (request) => {
-      const events = await listEvents(request.em, { ids: await memberEventIds(request.em, request.organiser!.id) });
+      const events = await listEvents(request.em, {
+        ids: await opts.memberEventIds(request.em, request.organiser!.id),
+      });
       return { items: events.map(json), total: events.length };
     },
   );
@@ -87,7 +90,7 @@ export default async function eventApiRoutes(fastify: FastifyInstance, opts: { c
     },
     async (request) => {
       const event = await findEvent(request.em, request.params.id);
-      const options = { mail: fastify.mail.settings, notify: request.query.notify };
+      const options = { announce: opts.announceChanges, notify: request.query.notify };
       return json(
         await updateEvent(request.em, event, eventInputFromBody(request.body) as Partial<EventInput>, options),
       );

@@ -2,7 +2,7 @@ import type { FieldError } from '../errors.js';
 import { type FormBody, formText } from '../shared/form-body.js';
 import { isValidTimeZone, utcToZonedLocal as utcToLocal, zonedLocalToUtc } from '../shared/time.js';
 import type { Event, EventSession, EventStatus, SessionKind, StructureType } from './event.entity.js';
-import type { EventInput, SessionInput } from './event.service.js';
+import type { EventInput, SessionInput } from './event-rules.js';
 import { slugify } from './structure-types.js';
 
 // Times are posted as "YYYY-MM-DDTHH:mm" in the event's zone.

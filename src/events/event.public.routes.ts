@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { buildCalendar } from '../calendar/ics.js';
 import { notFound } from '../errors.js';
-import { breakouts, findEventBySlug, listEvents, plenaries, registrationWindow } from './event.service.js';
+import { breakouts, plenaries, registrationWindow } from './event-rules.js';
+import { findEventBySlug, listEvents } from './event.service.js';
 import type { Event } from './event.entity.js';
 
 /** A published or closed event; drafts are not public. */

@@ -1,168 +1,26 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { AppError, type FieldError, ValidationError, notFound } from '../errors.js';
-import { watchInvites } from '../mail/notifications.js';
-import type { MailSettings } from '../mail/outbox.service.js';
-import { isEmail } from '../organisers/organiser.service.js';
-import {
-  canonicalTimeZone,
-  eventDateErrors,
-  sessionOutsideEventErrors,
-  timeZoneErrors,
-  yearRangeErrors,
-} from './event-dates.js';
-import { Event, EventSession, type EventStatus, type SessionKind, type StructureType } from './event.entity.js';
-import { DEFAULT_STRUCTURE_TYPES, KEY_PATTERN, validateStructureTypes } from './structure-types.js';
-import { checkSingleLine } from '../shared/text.js';
+import { Event, EventSession, type EventStatus, type StructureType } from './event.entity.js';
+import { type EventInput, RETENTION_MONTHS, type SessionInput, validateEvent, validateSession } from './event-rules.js';
+import { canonicalTimeZone, sessionOutsideEventErrors } from './event-dates.js';
+import { DEFAULT_STRUCTURE_TYPES, validateStructureTypes } from './structure-types.js';
 
-export const EVENT_STATUSES: EventStatus[] = ['draft', 'published', 'closed'];
-export const SESSION_KINDS: SessionKind[] = ['plenary', 'breakout'];
-
-export interface SessionInput {
-  id?: number;
-  kind: SessionKind;
-  title: string;
-  topic?: string;
-  facilitator?: string;
-  room?: string;
-  startsAt: Date;
-  endsAt: Date;
-  capacity?: number | null;
-}
-
-export interface EventInput {
-  title: string;
-  slug: string;
-  description?: string;
-  venue?: string;
-  address?: string;
-  timezone?: string;
-  startsAt: Date;
-  endsAt: Date;
-  capacity?: number | null;
-  status?: EventStatus;
-  registrationOpensAt?: Date | null;
-  registrationClosesAt?: Date | null;
-  structureTypes?: StructureType[];
-  sessions?: SessionInput[];
-  /** Series key (lower-case letters, digits, dashes), or null for a one-off event. */
-  series?: string | null;
-  /** Sender name of the emails to attendees. */
-  organiserName?: string;
-  /** Reply-To of the emails, and ORGANIZER of the invites. */
-  replyTo?: string;
-  /** Months after the event's end before its registrations are anonymised (RETENTION_MONTHS). */
-  retentionMonths?: number;
-}
-
-/** How long personal data may be kept after an event, in months: the default and the bounds organisers may choose. */
-export const RETENTION_MONTHS = { default: 12, min: 1, max: 120 } as const;
+/**
+ * Tells the attendees of a change of times or places. Called before the change (to note their
+ * invites); what it returns queues the updates after the change is flushed, in the same transaction.
+ * The mail floor provides it (announceByMail, src/mail/notifications.ts); events/ sends no mail itself.
+ */
+export type ChangeAnnouncer = (
+  em: EntityManager,
+  event: Event,
+) => Promise<{ queueChanges(em: EntityManager): Promise<unknown> }>;
 
 /** How a change of times or places reaches the attendees. */
 export interface ChangeOptions {
   /** Given: the attendees concerned get a calendar update, queued in the same transaction as the change. */
-  mail?: MailSettings;
+  announce?: ChangeAnnouncer;
   /** false: change without telling anyone (a later invite download still carries the new SEQUENCE). */
   notify?: boolean;
-}
-
-const isValidDate = (d: unknown): d is Date => d instanceof Date && !Number.isNaN(d.getTime());
-
-function checkText(
-  errors: FieldError[],
-  field: string,
-  value: string | undefined,
-  max: number,
-  required = false,
-  singleLine = false,
-) {
-  const text = value?.trim() ?? '';
-  if (required && !text) errors.push({ field, code: 'required' });
-  else if (text.length > max) errors.push({ field, code: 'too_long', params: { max } });
-  else if (singleLine) checkSingleLine(errors, field, text);
-}
-
-function checkCapacity(errors: FieldError[], field: string, value: number | null | undefined) {
-  if (value === null || value === undefined) return;
-  if (!Number.isInteger(value) || value < 1 || value > 1_000_000) errors.push({ field, code: 'capacity' });
-}
-
-function checkPeriod(
-  errors: FieldError[],
-  prefix: string,
-  startsAt: Date | null | undefined,
-  endsAt: Date | null | undefined,
-  names = ['startsAt', 'endsAt'],
-) {
-  const [startField, endField] = names.map((name) => (prefix ? `${prefix}.${name}` : name));
-  if (startsAt !== null && startsAt !== undefined && !isValidDate(startsAt))
-    errors.push({ field: startField, code: 'datetime' });
-  if (endsAt !== null && endsAt !== undefined && !isValidDate(endsAt))
-    errors.push({ field: endField, code: 'datetime' });
-  if (isValidDate(startsAt) && isValidDate(endsAt) && endsAt <= startsAt)
-    errors.push({ field: endField, code: 'ends_before_start' });
-}
-
-export function validateSession(input: SessionInput, prefix = ''): FieldError[] {
-  const errors: FieldError[] = [];
-  const field = (name: string) => (prefix ? `${prefix}.${name}` : name);
-  if (!SESSION_KINDS.includes(input.kind)) errors.push({ field: field('kind'), code: 'choice' });
-  checkText(errors, field('title'), input.title, 200, true, true);
-  checkText(errors, field('topic'), input.topic, 2000);
-  checkText(errors, field('facilitator'), input.facilitator, 200, false, true);
-  checkText(errors, field('room'), input.room, 200, false, true);
-  if (!input.startsAt) errors.push({ field: field('startsAt'), code: 'required' });
-  if (!input.endsAt) errors.push({ field: field('endsAt'), code: 'required' });
-  checkPeriod(errors, prefix, input.startsAt, input.endsAt);
-  errors.push(
-    ...yearRangeErrors([
-      [field('startsAt'), input.startsAt],
-      [field('endsAt'), input.endsAt],
-    ]),
-  );
-  checkCapacity(errors, field('capacity'), input.capacity);
-  return errors;
-}
-
-/** Every rule an event must meet, whether it comes from the organiser pages or the API. */
-export function validateEvent(input: EventInput): FieldError[] {
-  const errors: FieldError[] = [];
-  checkText(errors, 'title', input.title, 200, true, true);
-  if (!input.slug?.trim()) errors.push({ field: 'slug', code: 'required' });
-  else if (!KEY_PATTERN.test(input.slug) || input.slug.length > 80) errors.push({ field: 'slug', code: 'slug_format' });
-  checkText(errors, 'description', input.description, 20000);
-  checkText(errors, 'venue', input.venue, 200, false, true);
-  checkText(errors, 'address', input.address, 400);
-  errors.push(...timeZoneErrors(input.timezone));
-  if (!input.startsAt) errors.push({ field: 'startsAt', code: 'required' });
-  if (!input.endsAt) errors.push({ field: 'endsAt', code: 'required' });
-  checkPeriod(errors, '', input.startsAt, input.endsAt);
-  checkCapacity(errors, 'capacity', input.capacity);
-  if (input.status !== undefined && !EVENT_STATUSES.includes(input.status))
-    errors.push({ field: 'status', code: 'choice' });
-  checkPeriod(errors, '', input.registrationOpensAt, input.registrationClosesAt, [
-    'registrationOpensAt',
-    'registrationClosesAt',
-  ]);
-  if (input.structureTypes) errors.push(...validateStructureTypes(input.structureTypes));
-  checkText(errors, 'organiserName', input.organiserName, 200, false, true);
-  if (input.replyTo?.trim() && !isEmail(input.replyTo.trim())) errors.push({ field: 'replyTo', code: 'email' });
-  if (input.series != null && (!KEY_PATTERN.test(input.series) || input.series.length > 80))
-    errors.push({ field: 'series', code: 'slug_format' });
-  if (
-    input.retentionMonths !== undefined &&
-    (!Number.isInteger(input.retentionMonths) ||
-      input.retentionMonths < RETENTION_MONTHS.min ||
-      input.retentionMonths > RETENTION_MONTHS.max)
-  ) {
-    errors.push({
-      field: 'retentionMonths',
-      code: 'retention_months',
-      params: { min: RETENTION_MONTHS.min, max: RETENTION_MONTHS.max },
-    });
-  }
-  input.sessions?.forEach((session, index) => errors.push(...validateSession(session, `sessions.${index}`)));
-  errors.push(...eventDateErrors(input));
-  return errors;
 }
 
 export async function findEvent(em: EntityManager, id: number): Promise<Event> {
@@ -308,7 +166,7 @@ export async function updateEvent(
 
 /** Notes the attendees' invites before a change, when the change is to be announced. */
 async function watchFor(em: EntityManager, event: Event, options: ChangeOptions) {
-  return options.mail && options.notify !== false ? watchInvites(em, event, options.mail) : null;
+  return options.announce && options.notify !== false ? options.announce(em, event) : null;
 }
 
 function syncSessions(em: EntityManager, event: Event, inputs: SessionInput[]): boolean {
@@ -387,12 +245,6 @@ export async function removeSession(
   });
 }
 
-export function findSession(event: Event, sessionId: number): EventSession {
-  const session = event.sessions.getItems().find((s) => s.id === sessionId);
-  if (!session) throw notFound();
-  return session;
-}
-
 /** Keys that registrations use cannot disappear, or those registrations would lose their type. */
 async function structureTypesInUse(em: EntityManager, event: Event, types: StructureType[]): Promise<FieldError[]> {
   const rows: { structure_type: string }[] = await em
@@ -441,23 +293,4 @@ function snapshot(event: Event): EventInput {
 
 function trimStrings<T extends object>(fields: T): T {
   return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v])) as T;
-}
-
-export function plenaries(event: Event): EventSession[] {
-  return event.sessions.getItems().filter((s) => s.kind === 'plenary');
-}
-
-export function breakouts(event: Event): EventSession[] {
-  return event.sessions.getItems().filter((s) => s.kind === 'breakout');
-}
-
-export type RegistrationWindow = 'open' | 'not_yet_open' | 'closed' | 'not_published';
-
-export function registrationWindow(event: Event, now = new Date()): RegistrationWindow {
-  if (event.status === 'draft') return 'not_published';
-  if (event.status === 'closed') return 'closed';
-  if (event.registrationOpensAt && now < event.registrationOpensAt) return 'not_yet_open';
-  if (event.registrationClosesAt && now >= event.registrationClosesAt) return 'closed';
-  if (now >= event.endsAt) return 'closed';
-  return 'open';
 }

@@ -1,6 +1,6 @@
-import { EntitySchema } from '@mikro-orm/core';
+import { type InferEntity, defineEntity, p } from '@mikro-orm/core';
 import { Event } from '../events/event.entity.js';
-import { type FormDefinition, emptyDefinition } from './form-definition.js';
+import type { FormDefinition } from './form-definition.js';
 
 /**
  * An event's registration form, in its own table rather than a JSON column on `event`: the form is
@@ -10,25 +10,18 @@ import { type FormDefinition, emptyDefinition } from './form-definition.js';
  * so that old answers are not mistaken for answers to a new question. One row per event, created on
  * the first save; an event without one has the built-in fields only.
  */
-export class RegistrationForm {
-  id!: number;
-  event!: Event;
-  definition: FormDefinition = emptyDefinition();
-  /** Keys of fields once in the form and removed since: their answers may still be stored. */
-  retiredKeys: string[] = [];
-  createdAt: Date = new Date();
-  updatedAt: Date = new Date();
-}
-
-export const RegistrationFormSchema = new EntitySchema<RegistrationForm>({
-  class: RegistrationForm,
+export const RegistrationForm = defineEntity({
+  name: 'RegistrationForm',
   tableName: 'registration_form',
   properties: {
-    id: { type: 'integer', primary: true, autoincrement: true },
-    event: { kind: 'm:1', entity: () => Event, deleteRule: 'cascade', unique: 'registration_form_event_unique' },
-    definition: { type: 'json' },
-    retiredKeys: { type: 'json' },
-    createdAt: { type: 'datetime' },
-    updatedAt: { type: 'datetime' },
+    id: p.integer().primary().autoincrement(),
+    event: () => p.manyToOne(Event).deleteRule('cascade').unique('registration_form_event_unique'),
+    definition: p.json<FormDefinition>(),
+    /** Keys of fields once in the form and removed since: their answers may still be stored. */
+    retiredKeys: p.json<string[]>(),
+    createdAt: p.datetime(),
+    updatedAt: p.datetime(),
   },
 });
+
+export type RegistrationForm = InferEntity<typeof RegistrationForm>;

@@ -1,5 +1,5 @@
 import type { Event } from '../events/event.entity.js';
-import { breakouts } from '../events/event.service.js';
+import { breakouts } from '../events/event-rules.js';
 import { type Translate, translator } from '../i18n/i18n.js';
 import { type BuiltInKey, type FormDefinition, customFields } from './form-definition.js';
 import type { ResolvedField } from './fields/field-type.js';

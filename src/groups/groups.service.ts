@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Event, EventSession } from '../events/event.entity.js';
-import { breakouts } from '../events/event.service.js';
+import { breakouts } from '../events/event-rules.js';
 import { AppError } from '../errors.js';
 import { loadDefinition } from '../forms/form.service.js';
 import { groupPreferences } from '../forms/group-preferences.js';

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { buildCalendar, sessionUid } from '../calendar/ics.js';
 import type { Event, EventSession } from '../events/event.entity.js';
-import { plenaries } from '../events/event.service.js';
-import { type FieldError, ValidationError } from '../errors.js';
+import { plenaries } from '../events/event-rules.js';
+import type { ChangeAnnouncer } from '../events/event.service.js';
 import { Registration } from '../registrations/registration.entity.js';
 import { type MailContent, describer, mailLocale, renderMail } from './mail.render.js';
 import type { CalendarMethod, MailKind } from './outbox.entity.js';
@@ -51,7 +51,11 @@ function calendarFor(
   });
 }
 
-function footer(event: Event, settings: MailSettings, t: (key: string, params?: Record<string, string>) => string) {
+export function footer(
+  event: Event,
+  settings: MailSettings,
+  t: (key: string, params?: Record<string, string>) => string,
+) {
   const sender = senderOf(event, settings);
   return [
     t('mail.footer', { organiser: sender.fromName, event: event.title }),
@@ -59,7 +63,7 @@ function footer(event: Event, settings: MailSettings, t: (key: string, params?: 
   ].join(' ');
 }
 
-function mailFor(
+export function mailFor(
   event: Event,
   registration: Registration,
   kind: MailKind,
@@ -82,7 +86,7 @@ function mailFor(
   };
 }
 
-const manageUrl = (settings: MailSettings, registration: Registration) =>
+export const manageUrl = (settings: MailSettings, registration: Registration) =>
   `${settings.publicUrl}/r/${registration.token}`;
 
 /**
@@ -209,6 +213,12 @@ export interface InviteWatch {
   queueChanges(em: EntityManager, cause?: string): Promise<number>;
 }
 
+/** The events floor's ChangeAnnouncer: attendees hear of a change of times or places through their invites. */
+export const announceByMail =
+  (settings: MailSettings): ChangeAnnouncer =>
+  (em, event) =>
+    watchInvites(em, event, settings);
+
 /**
  * Takes note of every confirmed attendee's invite before a change of the programme. Afterwards,
  * an attendee whose invite has a session with a new time or place (or a new session) gets an
@@ -325,91 +335,4 @@ export async function attendeesConcerned(
   const where: Record<string, unknown> = { event: event.id, status: 'confirmed' };
   if (session && session.kind === 'breakout') where.group = session.id;
   return em.count(Registration, where);
-}
-
-export interface OrganiserMessage {
-  subject: string;
-  body: string;
-  /** Registration statuses to write to (at least one). */
-  statuses: string[];
-  /** Structure type keys; empty: every type. */
-  structureTypes: string[];
-  /** Breakout group ids; empty: whatever the group. */
-  groups: number[];
-  /** Identifies this sending (from the form), so posting it twice queues it once. */
-  batch: string;
-}
-
-/** Queues the organiser's message to every registration the filters select, in one transaction; returns how many. */
-export async function queueOrganiserMessage(
-  em: EntityManager,
-  event: Event,
-  message: OrganiserMessage,
-  settings: MailSettings,
-): Promise<number> {
-  const errors = validateOrganiserMessage(event, message);
-  if (errors.length) throw new ValidationError(errors);
-  return em.transactional((tx) =>
-    queueMessageTo(tx, event, { ...message, subject: message.subject.trim(), body: message.body.trim() }, settings),
-  );
-}
-
-async function queueMessageTo(
-  em: EntityManager,
-  event: Event,
-  message: OrganiserMessage,
-  settings: MailSettings,
-): Promise<number> {
-  const where: Record<string, unknown> = { event: event.id, status: { $in: message.statuses } };
-  if (message.structureTypes.length) where.structureType = { $in: message.structureTypes };
-  if (message.groups.length) where.group = { $in: message.groups };
-  const recipients = await em.find(Registration, where, { orderBy: { id: 'asc' } });
-  const paragraphs = message.body
-    .split(/\r?\n\s*\r?\n/)
-    .map((p) => p.trim())
-    .filter(Boolean);
-  const mails = recipients.map((registration) => {
-    const locale = mailLocale(registration.locale);
-    const t = describer(event, locale).t;
-    const content: MailContent = {
-      locale,
-      subject: message.subject,
-      greeting: t('mail.greeting', { name: registration.firstName }),
-      paragraphs,
-      details: [],
-      programme: [],
-      action: { label: t('mail.viewLink'), url: manageUrl(settings, registration) },
-      notes: [],
-      footer: footer(event, settings, t),
-    };
-    return mailFor(event, registration, 'message', `message:${message.batch}:registration:${registration.id}`, content);
-  });
-  await enqueue(em, mails, settings);
-  return mails.length;
-}
-
-const MESSAGE_STATUSES = ['confirmed', 'waitlisted', 'cancelled'];
-
-/** The organiser's message must have a subject and a text, and filters that exist in this event. */
-export function validateOrganiserMessage(event: Event, message: OrganiserMessage): FieldError[] {
-  const errors: FieldError[] = [];
-  if (!message.subject.trim()) errors.push({ field: 'subject', code: 'required' });
-  else if (message.subject.length > 200) errors.push({ field: 'subject', code: 'too_long', params: { max: 200 } });
-  else if (/[\r\n]/.test(message.subject)) errors.push({ field: 'subject', code: 'control_characters' });
-  if (!message.body.trim()) errors.push({ field: 'body', code: 'required' });
-  else if (message.body.length > 20000) errors.push({ field: 'body', code: 'too_long', params: { max: 20000 } });
-  if (!message.statuses.length) errors.push({ field: 'statuses', code: 'choose_one' });
-  else if (message.statuses.some((s) => !MESSAGE_STATUSES.includes(s)))
-    errors.push({ field: 'statuses', code: 'choice' });
-  if (message.structureTypes.some((key) => !event.structureTypes.some((t) => t.key === key)))
-    errors.push({ field: 'structureTypes', code: 'choice' });
-  const groups = new Set(
-    event.sessions
-      .getItems()
-      .filter((s) => s.kind === 'breakout')
-      .map((s) => s.id),
-  );
-  if (message.groups.some((id) => !groups.has(id))) errors.push({ field: 'groups', code: 'choice' });
-  if (!/^[A-Za-z0-9_-]{8,64}$/.test(message.batch)) errors.push({ field: 'batch', code: 'format' });
-  return errors;
 }

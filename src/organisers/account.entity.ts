@@ -1,52 +1,40 @@
-import { EntitySchema } from '@mikro-orm/core';
+import { type InferEntity, defineEntity, p } from '@mikro-orm/core';
 import { Organiser } from './organiser.entity.js';
 
 /** A password-reset (or team invitation) link: only the token's SHA-256 is kept; it works once, until it expires. */
-export class PasswordReset {
-  id!: number;
-  organiser!: Organiser;
-  tokenHash!: string;
-  expiresAt!: Date;
-  usedAt: Date | null = null;
-  createdAt: Date = new Date();
-}
-
-export const PasswordResetSchema = new EntitySchema<PasswordReset>({
-  class: PasswordReset,
+export const PasswordReset = defineEntity({
+  name: 'PasswordReset',
   tableName: 'password_reset',
   properties: {
-    id: { type: 'integer', primary: true, autoincrement: true },
-    organiser: { kind: 'm:1', entity: () => Organiser, deleteRule: 'cascade' },
-    tokenHash: { type: 'string', length: 64, unique: true },
-    expiresAt: { type: 'datetime' },
-    usedAt: { type: 'datetime', nullable: true },
-    createdAt: { type: 'datetime' },
+    id: p.integer().primary().autoincrement(),
+    organiser: () => p.manyToOne(Organiser).deleteRule('cascade'),
+    tokenHash: p.string().length(64).unique(),
+    expiresAt: p.datetime(),
+    usedAt: p.datetime().nullable(),
+    createdAt: p.datetime(),
   },
 });
+
+export type PasswordReset = InferEntity<typeof PasswordReset>;
 
 /**
  * A failed sign-in, kept for the throttling window only. Stored in the database (not in memory)
  * so that every instance counts the same failures.
  */
-export class LoginFailure {
-  id!: number;
-  /** The email as typed, lower-cased: an unknown account is throttled like a known one. */
-  emailKey!: string;
-  ip!: string;
-  createdAt: Date = new Date();
-}
-
-export const LoginFailureSchema = new EntitySchema<LoginFailure>({
-  class: LoginFailure,
+export const LoginFailure = defineEntity({
+  name: 'LoginFailure',
   tableName: 'login_failure',
   indexes: [
     { properties: ['emailKey', 'createdAt'], name: 'login_failure_email_index' },
     { properties: ['ip', 'createdAt'], name: 'login_failure_ip_index' },
   ],
   properties: {
-    id: { type: 'integer', primary: true, autoincrement: true },
-    emailKey: { type: 'string', length: 254 },
-    ip: { type: 'string', length: 64 },
-    createdAt: { type: 'datetime' },
+    id: p.integer().primary().autoincrement(),
+    /** The email as typed, lower-cased: an unknown account is throttled like a known one. */
+    emailKey: p.string().length(254),
+    ip: p.string().length(64),
+    createdAt: p.datetime(),
   },
 });
+
+export type LoginFailure = InferEntity<typeof LoginFailure>;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { adoptOwnerlessEvents } from '../access/access.service.js';
+import type { EntityManager } from '@mikro-orm/core';
 import { ValidationError } from '../errors.js';
+import type { Organiser } from './organiser.entity.js';
 import { authenticate, countOrganisers, createOrganiser } from './organiser.service.js';
 import { sessionOrganiser } from './guards.js';
 import { clearLoginFailures, loginRetryAfter, recordLoginFailure } from './login-throttle.js';
@@ -14,7 +15,12 @@ function safeNext(next: unknown): string {
     : '/admin';
 }
 
-export default async function authRoutes(app: FastifyInstance) {
+export interface AuthRouteDeps {
+  /** After the first organiser of an install signed up (the access floor gives them what has no owner). */
+  onFirstOrganiser(em: EntityManager, organiser: Organiser): Promise<void>;
+}
+
+export default async function authRoutes(app: FastifyInstance, deps: AuthRouteDeps) {
   app.get('/setup', async (request, reply) => {
     if ((await countOrganisers(request.em)) > 0) return reply.redirect('/admin/login', 303);
     return reply.page('admin/setup', { values: {} });
@@ -28,7 +34,7 @@ export default async function authRoutes(app: FastifyInstance) {
         throw new ValidationError([{ field: 'passwordConfirmation', code: 'password_mismatch' }]);
       const organiser = await createOrganiser(request.em, { email, name, password });
       // The first organiser of an install owns what is already there (the demo event, say).
-      await adoptOwnerlessEvents(request.em, [organiser.id]);
+      await deps.onFirstOrganiser(request.em, organiser);
       request.session.set('organiserId', organiser.id);
       request.session.set('signedInAt', Date.now());
       return reply.redirect('/admin', 303);

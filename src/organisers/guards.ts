@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authorizeEventRoute } from '../access/event-access.js';
 import { AppError } from '../errors.js';
 import { SESSION_LIFETIME_SECONDS } from '../plugins/security.js';
 import { Organiser } from './organiser.entity.js';
@@ -28,7 +27,7 @@ export async function requireOrganiser(request: FastifyRequest, reply: FastifyRe
     const next = encodeURIComponent(request.url);
     return reply.redirect(`/admin/login?next=${next}`, 303);
   }
-  await authorizeEventRoute(request);
+  await request.server.authorizeEventRoute(request);
 }
 
 /** onRequest hook of the API: `Authorization: Bearer <token>` (organiser's account page or the CLI), then the event role. */
@@ -38,7 +37,7 @@ export async function requireApiToken(request: FastifyRequest) {
   const organiser = match ? await organiserForToken(request.em, match[1]) : null;
   if (!organiser) throw new AppError(401, 'unauthorised');
   request.organiser = organiser;
-  await authorizeEventRoute(request);
+  await request.server.authorizeEventRoute(request);
 }
 
 /**

@@ -2,16 +2,11 @@ import type { EntityManager } from '@mikro-orm/core';
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError, type FieldError, ValidationError } from '../errors.js';
 import { ApiToken, Organiser } from './organiser.entity.js';
+import { isEmail } from '../shared/email.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { checkSingleLine } from '../shared/text.js';
 
 export const MIN_PASSWORD_LENGTH = 10;
-const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
-
-export function isEmail(value: string): boolean {
-  return value.length <= 254 && EMAIL_PATTERN.test(value);
-}
-
 export interface NewOrganiser {
   email: string;
   name?: string;

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { authorizeEventRoute } from '../access/event-access.js';
 import { auditAction, recordAudit } from '../audit/audit.service.js';
 
 function registrationOf(request: FastifyRequest, route: string): number | null {
@@ -19,6 +20,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route of the service (method and pattern), for the route-walking access test and docs. */
     routeTable: { method: string; url: string }[];
+    /**
+     * Checks the signed-in organiser's role on the event a route is about (src/access/event-access.ts);
+     * the organiser guards call it, so organisers/ does not import access/.
+     */
+    authorizeEventRoute(request: FastifyRequest): Promise<void>;
   }
 }
 
@@ -26,6 +32,7 @@ export default fp(
   async function access(app: FastifyInstance) {
     const routeTable: { method: string; url: string }[] = [];
     app.decorate('routeTable', routeTable);
+    app.decorate('authorizeEventRoute', authorizeEventRoute);
     app.addHook('onRoute', (route) => {
       for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
     });

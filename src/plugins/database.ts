@@ -17,7 +17,7 @@ declare module 'fastify' {
 export default fp(
   async function database(app: FastifyInstance, opts: { orm: Orm; closeOrm: boolean }) {
     app.decorate('orm', opts.orm);
-    // Forked on first use: a page served from the cache (src/events/event-cache.ts) never needs one.
+    // Forked on first use: a page served from the cache (src/registrations/event-cache.ts) never needs one.
     app.decorateRequest('forkedEm', null);
     app.decorateRequest('em', {
       getter(this: FastifyRequest) {

@@ -84,8 +84,8 @@ export default fp(
   async function errors(app: FastifyInstance) {
     app.setErrorHandler(async (error: FastifyError, request, reply) => {
       // A page path whose ids do not parse names no page: 404, as for an id that names nothing.
-    const unknownPath = error.validationContext === 'params' && !isApiRequest(request);
-    const problem = unknownPath ? NOT_FOUND : toProblem(error);
+      const unknownPath = error.validationContext === 'params' && !isApiRequest(request);
+      const problem = unknownPath ? NOT_FOUND : toProblem(error);
       if (problem.status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
       else request.log.info({ code: problem.code, url: request.url }, 'request refused');
       return sendProblem(request, reply, problem);

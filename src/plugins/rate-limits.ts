@@ -29,7 +29,9 @@ export default fp(
     app.addHook('onRoute', (route) => {
       for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
         const policy = route.config?.policy;
-        const max = policy ? policy.rateLimit && opts.config.rateLimits[policy.rateLimit] : limits[`${method} ${route.url}`];
+        const max = policy
+          ? policy.rateLimit && opts.config.rateLimits[policy.rateLimit]
+          : limits[`${method} ${route.url}`];
         if (max)
           route.config = {
             ...(route.config as object),

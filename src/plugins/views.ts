@@ -15,7 +15,7 @@ declare module 'fastify' {
   interface FastifyReply {
     /** Renders `views/<template>.eta` inside the layout with what every page needs. */
     page(template: string, data?: Record<string, unknown>, status?: number): Promise<FastifyReply>;
-    /** The HTML that `page` would send, without sending it (for the public page cache, src/events/event-cache.ts). */
+    /** The HTML that `page` would send, without sending it (for the public page cache, src/registrations/event-cache.ts). */
     pageHtml(template: string, data?: Record<string, unknown>): Promise<string>;
   }
 }

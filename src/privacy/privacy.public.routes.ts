@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { RETENTION_MONTHS } from '../events/event.service.js';
+import { RETENTION_MONTHS } from '../events/event-rules.js';
 
 /** The public page on personal data: what is kept, why, who sees it, how long, and people's rights. */
 export default async function privacyPublicRoutes(app: FastifyInstance) {

@@ -2,7 +2,7 @@ import { type EntityManager, UniqueConstraintViolationException } from '@mikro-o
 import { randomUUID } from 'node:crypto';
 import { Event } from '../events/event.entity.js';
 import { AppError, type FieldError, ValidationError, notFound } from '../errors.js';
-import { isEmail } from '../organisers/organiser.service.js';
+import { isEmail } from '../shared/email.js';
 import { dateFromDatabase } from '../shared/db-values.js';
 import { takeSeatEvenIfFull } from '../seats/seats.js';
 import { checkSingleLine } from '../shared/text.js';

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { buildCalendar } from '../calendar/ics.js';
-import { publicEventSnapshot, sendCachedPage, withCurrentSeats } from '../events/event-cache.js';
-import { plenaries, registrationWindow } from '../events/event.service.js';
+import { publicEventSnapshot, sendCachedPage, withCurrentSeats } from './event-cache.js';
+import { plenaries, registrationWindow } from '../events/event-rules.js';
 import { structureTypeLabel } from '../events/structure-types.js';
 import { AppError, ValidationError } from '../errors.js';
 import { answerRows, formValuesFromAnswers } from '../forms/answers.js';
@@ -20,7 +20,7 @@ type TokenParams = { token: string };
 
 export default async function registrationPublicRoutes(app: FastifyInstance, opts: { config: Config }) {
   app.get<{ Params: SlugParams }>('/e/:slug/register', async (request, reply) => {
-    // The page everyone opens when the link goes out: rendered once per language and kept briefly (src/events/event-cache.ts).
+    // The page everyone opens when the link goes out: rendered once per language and kept briefly (src/registrations/event-cache.ts).
     const { event, definition } = await publicEventSnapshot(app.orm, request.params.slug);
     return sendCachedPage(
       reply,

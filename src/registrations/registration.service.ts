@@ -1,7 +1,7 @@
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { randomBytes } from 'node:crypto';
 import { Event } from '../events/event.entity.js';
-import { registrationWindow } from '../events/event.service.js';
+import { registrationWindow } from '../events/event-rules.js';
 import { AppError, ValidationError, notFound } from '../errors.js';
 import { storedAnswers } from '../forms/answers.js';
 import type { FormDefinition } from '../forms/form-definition.js';
@@ -25,7 +25,7 @@ export interface RegisterOptions {
   mail?: MailSettings;
   /** Runs in the registration's transaction once it is written (idempotency.service.ts stores its replayable outcome). */
   inTransaction?: (tx: EntityManager, registration: Registration) => Promise<void>;
-  /** The event's form definition when the caller has it already (the public page's cache, src/events/event-cache.ts). */
+  /** The event's form definition when the caller has it already (the public page's cache, src/registrations/event-cache.ts). */
   definition?: FormDefinition;
 }
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { publicCacheChanged } from '../events/event-cache.js';
+import { publicCacheChanged } from '../registrations/event-cache.js';
 import { Registration } from '../registrations/registration.entity.js';
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { loadDemo } from '../../src/events/demo.js';
+import { loadDemo } from '../../src/demo.js';
 import { buildTestApp } from '../support/app.js';
 import { launchChromium } from '../support/chromium.js';
 import { parseCalendar } from '../support/ical.js';

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { Event } from '../../src/events/event.entity.js';
-import { FreshCache } from '../../src/events/event-cache.js';
+import { FreshCache } from '../../src/registrations/event-cache.js';
 import { updateSession } from '../../src/events/event.service.js';
 import { saveDefinition } from '../../src/forms/form.service.js';
 import { walkIn } from '../../src/registrations/check-in.service.js';

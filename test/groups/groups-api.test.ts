@@ -1,6 +1,6 @@
 import t from 'tap';
-import { breakouts, plenaries } from '../../src/events/event.service.js';
-import { loadDemo } from '../../src/events/demo.js';
+import { breakouts, plenaries } from '../../src/events/event-rules.js';
+import { loadDemo } from '../../src/demo.js';
 import { OutboxMessage } from '../../src/mail/outbox.entity.js';
 import { Registration } from '../../src/registrations/registration.entity.js';
 import { createApiToken, createOrganiser } from '../../src/organisers/organiser.service.js';

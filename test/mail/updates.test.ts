@@ -1,5 +1,6 @@
 import t from 'tap';
 import { findEvent, updateEvent } from '../../src/events/event.service.js';
+import { announceByMail } from '../../src/mail/notifications.js';
 import { OutboxMessage } from '../../src/mail/outbox.entity.js';
 import { createMailTransport, drainOutbox } from '../../src/mail/outbox.worker.js';
 import { createApiToken, createOrganiser } from '../../src/organisers/organiser.service.js';
@@ -312,12 +313,17 @@ t.test('the change and its emails commit together: a failure while queueing leav
   const loaded = await findEvent(fork, event.id);
   // Settings that make writing the invites throw (no valid URL for the UIDs), after the change was flushed.
   const broken = { ...app.mail.settings, publicUrl: 'not a url' };
-  await t.rejects(updateEvent(fork, loaded, { venue: 'Ailleurs' }, { mail: broken }));
+  await t.rejects(updateEvent(fork, loaded, { venue: 'Ailleurs' }, { announce: announceByMail(broken) }));
   const reloaded = await findEvent(em(), event.id);
   t.equal(reloaded.venue, 'Maison Pour Tous', 'the change was rolled back with the emails');
   t.equal(reloaded.sequence, 0);
   t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'update' }), 0);
-  await updateEvent(em(), await findEvent(em(), event.id), { venue: 'Ailleurs' }, { mail: app.mail.settings });
+  await updateEvent(
+    em(),
+    await findEvent(em(), event.id),
+    { venue: 'Ailleurs' },
+    { announce: announceByMail(app.mail.settings) },
+  );
   t.equal(
     await em().count(OutboxMessage, { event: event.id, kind: 'update' }),
     3,

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Event } from '../../src/events/event.entity.js';
 import { adoptOwnerlessEvents } from '../../src/access/access.service.js';
-import { type EventInput, createEvent } from '../../src/events/event.service.js';
+import type { EventInput } from '../../src/events/event-rules.js';
+import { createEvent } from '../../src/events/event.service.js';
 
 const HOUR = 3600_000;
 

@@ -1,4 +1,4 @@
-import { isEmail } from '../../organisers/organiser.service.js';
+import { isEmail } from '../../shared/email.js';
 import { type FieldType, parseText, textAttrs, textDisplay } from './field-type.js';
 
 const MAX = 254;

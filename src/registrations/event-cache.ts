@@ -5,8 +5,8 @@ import type { Orm } from '../db/orm.js';
 import { notFound } from '../errors.js';
 import type { FormDefinition } from '../forms/form-definition.js';
 import { ensureSessions, loadDefinition } from '../forms/form.service.js';
-import type { Event } from './event.entity.js';
-import { findEventBySlug } from './event.service.js';
+import type { Event } from '../events/event.entity.js';
+import { findEventBySlug } from '../events/event.service.js';
 
 /**
  * Short-lived copies of what the public registration page needs, so that the crowd opening the

@@ -1,4 +1,5 @@
-import type { EventRole } from './event-member.entity.js';
+/** A team member's role on one event, from most to least rights. */
+export type EventRole = 'owner' | 'organiser' | 'viewer';
 
 /**
  * What a route declares about itself, in its `config.policy`: who may call it, which event it is

@@ -1,11 +1,12 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { adoptOwnerlessEvents } from '../access/access.service.js';
-import { zonedLocalToUtc } from '../shared/time.js';
-import type { DefinitionInput } from '../forms/form-rules.js';
-import { saveDefinition } from '../forms/form.service.js';
-import type { Event } from './event.entity.js';
-import { type EventInput, createEvent, findEventBySlug } from './event.service.js';
-import { DEFAULT_STRUCTURE_TYPES } from './structure-types.js';
+import { adoptOwnerlessEvents } from './access/access.service.js';
+import { zonedLocalToUtc } from './shared/time.js';
+import type { DefinitionInput } from './forms/form-rules.js';
+import { saveDefinition } from './forms/form.service.js';
+import type { Event } from './events/event.entity.js';
+import type { EventInput } from './events/event-rules.js';
+import { createEvent, findEventBySlug } from './events/event.service.js';
+import { DEFAULT_STRUCTURE_TYPES } from './events/structure-types.js';
 
 export const DEMO_SLUG = 'atelier-de-la-solidarite';
 

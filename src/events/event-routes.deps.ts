@@ -1,0 +1,21 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { Organiser } from '../organisers/organiser.entity.js';
+import type { Event, EventSession } from './event.entity.js';
+import type { ChangeAnnouncer } from './event.service.js';
+
+/**
+ * What the event pages and the event API need from the floors above events/ (access, registrations,
+ * mail). src/app.ts passes them in as the route plugins' options, so events/ imports none of those.
+ */
+export interface EventRouteDeps {
+  /** The ids of the events this organiser is on the team of. */
+  memberEventIds(em: EntityManager, organiserId: number): Promise<number[]>;
+  /** Makes the organiser who created the event its owner. */
+  makeOwner(em: EntityManager, event: Event, organiser: Organiser): Promise<unknown>;
+  /** The event's registrations counted by status, for its page. */
+  countByStatus(em: EntityManager, event: Event): Promise<Record<string, number>>;
+  /** How many attendees a change of this session (or of the whole event) would notify. */
+  attendeesConcerned(em: EntityManager, event: Event, session?: EventSession | null): Promise<number>;
+  /** Tells the attendees of a change of times or places (unless the organiser says not to). */
+  announceChanges: ChangeAnnouncer;
+}
