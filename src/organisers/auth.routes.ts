@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { adoptOwnerlessEvents } from '../access/access.service.js';
 import { ValidationError } from '../errors.js';
 import { authenticate, countOrganisers, createOrganiser } from './organiser.service.js';
-import { sessionOrganiser } from './guards.js';
+import { endSessions, sessionOrganiser, startSession } from './guards.js';
 import { clearLoginFailures, loginRetryAfter, recordLoginFailure } from './login-throttle.js';
 
 type Body = Record<string, string | undefined>;
@@ -43,8 +43,7 @@ export default async function authRoutes(app: FastifyInstance) {
       const organiser = await createOrganiser(request.em, { email, name, password });
       // The first organiser of an install owns what is already there (the demo event, say).
       await adoptOwnerlessEvents(request.em, [organiser.id]);
-      request.session.set('organiserId', organiser.id);
-      request.session.set('signedInAt', Date.now());
+      startSession(request, organiser);
       return reply.redirect('/admin', 303);
     } catch (error) {
       if (error instanceof ValidationError)
@@ -75,13 +74,13 @@ export default async function authRoutes(app: FastifyInstance) {
     }
     await clearLoginFailures(request.em, email);
     request.session.regenerate?.();
-    request.session.set('organiserId', organiser.id);
-    request.session.set('signedInAt', Date.now());
+    startSession(request, organiser);
     return reply.redirect(next(nextPath), 303);
   });
 
   app.post('/admin/logout', { preHandler: app.csrfProtection }, async (request, reply) => {
-    request.session.delete();
+    // On the server too: the account's session generation moves on, so a copied cookie stops working.
+    await endSessions(request);
     return reply.redirect('/', 303);
   });
 }

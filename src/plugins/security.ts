@@ -10,6 +10,8 @@ declare module '@fastify/secure-session' {
   interface SessionData {
     organiserId: number;
     signedInAt: number;
+    /** The organiser's session generation when this session started (src/organisers/guards.ts). */
+    sessionGeneration: number;
     lang: string;
   }
 }
