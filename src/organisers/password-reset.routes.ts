@@ -22,8 +22,9 @@ export default async function passwordResetRoutes(app: FastifyInstance) {
       if (token) {
         const t = request.t;
         const link = `${app.mail.settings.publicUrl}/admin/password-reset/${token}`;
-        // A mail server that is down must not tell, by a different answer, that this account exists.
-        await sendAccountMail(
+        // Sent after the answer, never awaited: neither a slow or down mail server nor the SMTP
+        // round trip may tell, by a later or different answer, that this account exists.
+        void sendAccountMail(
           app.mail,
           organiser.email,
           t('account.reset.mailSubject'),
