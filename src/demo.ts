@@ -142,8 +142,8 @@ export function demoFormInput(): DefinitionInput {
 }
 
 /**
- * Loads the demo event once, with its form; running it again returns the same event. Every
- * organiser already there owns it; with none yet, the first one (/setup) will.
+ * Loads the demo event once, with its form; running it again returns the same event. The first
+ * organiser of the install owns it; with none yet, the first one (/setup) will.
  */
 export async function loadDemo(em: EntityManager, now = new Date()): Promise<Event> {
   const existing = await findEventBySlug(em, DEMO_SLUG);

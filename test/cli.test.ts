@@ -4,15 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
+import { teamOf } from '../src/access/access.service.js';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/orm.js';
+import { Event } from '../src/events/event.entity.js';
 
 const run = promisify(execFile);
 const dataDir = mkdtempSync(join(tmpdir(), 'atelier-cli-'));
 const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: join(dataDir, 'cli.sqlite'), LOG_LEVEL: 'silent' };
 
 async function cli(...args: string[]) {
+  return cliIn(env, ...args);
+}
+
+async function cliIn(env: NodeJS.ProcessEnv, ...args: string[]) {
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
       env,
@@ -64,6 +70,27 @@ t.test('create an organiser, a token that works on the API, and the demo event',
     (await app.inject({ method: 'GET', url: `/e/${demo.slug}/register` })).statusCode,
     200,
     'open for registration',
+  );
+});
+
+t.test('with several organisers, the demo event is owned by the first one only', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'atelier-cli-'));
+  const here = { ...env, DATA_DIR: dir, DATABASE_URL: join(dir, 'cli.sqlite') };
+  for (const email of ['premiere@alisee.fr', 'deuxieme@alisee.fr', 'troisieme@alisee.fr']) {
+    const created = await cliIn(here, 'create-organiser', '--email', email, '--password', 'mot-de-passe-long');
+    t.equal(created.code, 0, created.stderr);
+  }
+  const demo = await cliIn(here, 'demo');
+  t.equal(demo.code, 0, demo.stderr);
+  const orm = await openDatabase(loadConfig(here).database);
+  t.teardown(() => orm.close(true));
+  const em = orm.em.fork();
+  const event = await em.findOneOrFail(Event, { slug: demo.stdout });
+  const team = await teamOf(em, event);
+  t.same(
+    team.map((m) => [m.organiser.email, m.role]),
+    [['premiere@alisee.fr', 'owner']],
+    'the first organiser owns it; the others are not on its team',
   );
 });
 

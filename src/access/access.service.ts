@@ -45,11 +45,14 @@ export async function grantRole(
 }
 
 /**
- * Makes these organisers (by default: every organiser there is) owners of every event that has no
- * owner yet: the first sign-up, the demo event.
+ * Makes these organisers (by default: the first organiser of the install, the oldest account) owners
+ * of every event that has no owner yet: the first sign-up, the demo event. Nobody else gets a role
+ * they were not given.
  */
 export async function adoptOwnerlessEvents(em: EntityManager, organiserIds?: number[]): Promise<void> {
-  organiserIds ??= (await em.find(Organiser, {}, { fields: ['id'] })).map((o) => o.id);
+  organiserIds ??= (
+    await em.find(Organiser, {}, { fields: ['id'], orderBy: { createdAt: 'asc', id: 'asc' }, limit: 1 })
+  ).map((o) => o.id);
   if (organiserIds.length === 0) return;
   const owned = await em.find(EventMember, { role: 'owner' }, { fields: ['event'] });
   const ownedIds = new Set(owned.map((m) => m.event.id));

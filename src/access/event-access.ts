@@ -21,9 +21,10 @@ declare module 'fastify' {
 }
 
 const EVENT_ROUTE = /^\/(?:admin|api\/v1)\/events\/:id(?:[/.]|$)/;
-// Organiser pages that only show a form to change something: a viewer has no use for them.
+// Organiser pages that only show a form to change something (the form builder's preview is one of
+// its pages, its form posts back to the builder): a viewer has no use for them.
 const EDITING_PAGE =
-  /\/(?:edit|new|delete|cancel|copy|erase)$|^\/admin\/events\/:id\/form(?:$|\/(?:fields|sections|builtins)\/)/;
+  /\/(?:edit|new|delete|cancel|copy|erase)$|^\/admin\/events\/:id\/form(?:$|\/preview$|\/(?:fields|sections|builtins)\/)/;
 
 /** The id in the path, or null when it is not one (the route then answers 400 or 404 itself: no event has it). */
 function readId(raw: unknown): number | null {

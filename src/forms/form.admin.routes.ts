@@ -191,13 +191,17 @@ export default async function formAdminRoutes(app: FastifyInstance) {
 
   app.get<{ Params: IdParams }>('/admin/events/:id/form/copy', async (request, reply) => {
     const e = await event(request);
-    return reply.page('admin/form-copy', { event: e, sources: await copySources(request.em, e), values: {} });
+    return reply.page('admin/form-copy', {
+      event: e,
+      sources: await copySources(request.em, e, request.organiser!.id),
+      values: {},
+    });
   });
 
   app.post<{ Params: IdParams; Body: FormBody }>('/admin/events/:id/form/copy', async (request, reply) => {
     const e = await event(request);
     try {
-      await copyForm(request.em, e, Number(str(request.body, 'from')));
+      await copyForm(request.em, e, Number(str(request.body, 'from')), request.organiser!.id);
       return reply.redirect(`${base(e)}?copied=1`, 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
@@ -212,7 +216,7 @@ export default async function formAdminRoutes(app: FastifyInstance) {
         'admin/form-copy',
         {
           event: e,
-          sources: await copySources(request.em, e),
+          sources: await copySources(request.em, e, request.organiser!.id),
           values: request.body ?? {},
           errors,
           labelFor: (name: string) => labels.get(name) ?? request.t('formBuilder.copy.from'),

@@ -1,4 +1,5 @@
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { memberEventIds, roleAllows, roleOn } from '../access/access.service.js';
 import { Event } from '../events/event.entity.js';
 import { AppError, ValidationError } from '../errors.js';
 import { type Translate, translator } from '../i18n/i18n.js';
@@ -82,20 +83,36 @@ export async function changeDefinition(
   return saveDefinition(em, event, change(await loadDefinition(em, event)));
 }
 
-/** Another event's form, for the copy page: the workshop is annual. */
-export async function copyForm(em: EntityManager, target: Event, sourceId: number): Promise<FormDefinition> {
+/**
+ * Another event's form, for the copy page: the workshop is annual. Only from an event the organiser
+ * is on the team of (any role): someone else's event answers as an unknown one, a 404.
+ */
+export async function copyForm(
+  em: EntityManager,
+  target: Event,
+  sourceId: number,
+  organiserId: number,
+): Promise<FormDefinition> {
   if (sourceId === target.id) throw new AppError(400, 'copy_same_event', [{ field: 'from', code: 'copy_same_event' }]);
-  const source = Number.isSafeInteger(sourceId) ? await em.findOne(Event, { id: sourceId }) : null;
-  if (!source) throw new ValidationError([{ field: 'from', code: 'choice' }]);
+  if (!Number.isSafeInteger(sourceId)) throw new ValidationError([{ field: 'from', code: 'choice' }]);
+  const source = roleAllows(await roleOn(em, organiserId, sourceId), 'viewer')
+    ? await em.findOne(Event, { id: sourceId })
+    : null;
+  if (!source) throw new AppError(404, 'not_found', [{ field: 'from', code: 'choice' }]);
   const definition = await loadDefinition(em, source);
   return saveDefinition(em, target, definition);
 }
 
-/** Events whose form can be copied into `event`: the others that have a designed form, latest first. */
-export async function copySources(em: EntityManager, event: Event): Promise<Event[]> {
+/**
+ * Events whose form this organiser can copy into `event`: the others they are on the team of (any
+ * role) that have a designed form, latest first.
+ */
+export async function copySources(em: EntityManager, event: Event, organiserId: number): Promise<Event[]> {
+  const mine = (await memberEventIds(em, organiserId)).filter((id) => id !== event.id);
+  if (mine.length === 0) return [];
   const forms = await em.find(
     RegistrationForm,
-    { event: { $ne: event.id } },
+    { event: { $in: mine } },
     { populate: ['event'], orderBy: { event: { startsAt: 'desc' } } },
   );
   return forms

@@ -1,4 +1,6 @@
-import { memberEventIds } from '../access/access.service.js';
+import type { EntityManager } from '@mikro-orm/core';
+import { memberEventIds, roleAllows } from '../access/access.service.js';
+import { type EventRole, EventMember } from '../access/event-member.entity.js';
 import type { FastifyInstance } from 'fastify';
 import nodemailer from 'nodemailer';
 import { randomBytes } from 'node:crypto';
@@ -7,8 +9,9 @@ import { breakouts } from '../events/event-rules.js';
 import { findEvent } from '../events/event.service.js';
 import { ValidationError } from '../errors.js';
 import { organiserPages } from '../organisers/guards.js';
+import { hidePrivateLinks } from '../registrations/private-link.js';
 import { type OrganiserMessage, queueOrganiserMessage } from './organiser-message.js';
-import type { OutboxStatus } from './outbox.entity.js';
+import type { OutboxMessage, OutboxStatus } from './outbox.entity.js';
 import { OUTBOX_STATUSES, countOutbox, findOutboxMessage, listOutbox, resendFailed } from './outbox.service.js';
 import { mailOptions } from './outbox.worker.js';
 
@@ -33,6 +36,27 @@ function readMessageForm(body: FormBody): OrganiserMessage {
   };
 }
 
+/**
+ * The message as this role may see it: a viewer gets it with the attendee's private link masked
+ * (the link changes or cancels the registration, which a viewer may not do).
+ */
+function forRole(message: OutboxMessage, role: EventRole | null): OutboxMessage {
+  if (roleAllows(role, 'organiser')) return message;
+  return {
+    ...message,
+    text: hidePrivateLinks(message.text),
+    html: hidePrivateLinks(message.html),
+    ics: message.ics === null ? null : hidePrivateLinks(message.ics),
+  };
+}
+
+/** Whether this organiser may change things on each event (resend, write): organiser or owner. */
+async function changeableEvents(em: EntityManager, organiserId: number): Promise<(eventId: number) => boolean> {
+  const rows = await em.find(EventMember, { organiser: organiserId, role: { $in: ['organiser', 'owner'] } });
+  const ids = new Set(rows.map((row) => row.event.id));
+  return (eventId: number) => ids.has(eventId);
+}
+
 const newBatch = () => randomBytes(16).toString('base64url');
 
 /** Organiser pages of the outbox: what went out or will, failures and resending, and messages to attendees. */
@@ -52,6 +76,7 @@ export default async function mailAdminRoutes(app: FastifyInstance) {
     const { items, total } = await listOutbox(request.em, { status, eventIds });
     return reply.page('admin/emails', {
       event: null,
+      canChange: await changeableEvents(request.em, request.organiser!.id),
       items,
       total,
       status,
@@ -67,8 +92,10 @@ export default async function mailAdminRoutes(app: FastifyInstance) {
     const event = await findEvent(request.em, Number(request.params.id));
     const status = statusOf(request.query);
     const { items, total } = await listOutbox(request.em, { event, status });
+    const canChange = roleAllows(request.eventRole, 'organiser');
     return reply.page('admin/emails', {
       event,
+      canChange: () => canChange,
       items,
       total,
       status,
@@ -82,14 +109,14 @@ export default async function mailAdminRoutes(app: FastifyInstance) {
 
   app.get<{ Params: MessageParams }>('/admin/emails/:messageId', async (request, reply) => {
     const message = await findOutboxMessage(request.em, Number(request.params.messageId));
-    return reply.page('admin/email', { message, event: message.event });
+    return reply.page('admin/email', { message: forRole(message, request.eventRole), event: message.event });
   });
 
   /** The message exactly as it is (or would be) sent, to open in a mail program. */
   app.get<{ Params: MessageParams }>('/admin/emails/:messageId/message.eml', async (request, reply) => {
     const message = await findOutboxMessage(request.em, Number(request.params.messageId));
     const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
-    const info = await composer.sendMail(mailOptions(message));
+    const info = await composer.sendMail(mailOptions(forRole(message, request.eventRole)));
     return reply
       .type('message/rfc822')
       .header('Content-Disposition', `attachment; filename="message-${message.id}.eml"`)

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError, notFound } from '../errors.js';
 import { changePassword, revokeToken, tokensOf } from './account.service.js';
-import { organiserPages } from './guards.js';
+import { organiserPages, startSession } from './guards.js';
 import { createApiToken } from './organiser.service.js';
 import { singleLineProblem } from '../shared/text.js';
 
@@ -33,7 +33,7 @@ export default async function accountAdminRoutes(app: FastifyInstance) {
       const now = new Date();
       await changePassword(request.em, request.organiser!, currentPassword, password, passwordConfirmation, now);
       // This browser stays signed in; every other session of the account ends.
-      request.session.set('signedInAt', now.getTime());
+      startSession(request, request.organiser!, now.getTime());
       return reply.redirect('/admin/account?saved=1', 303);
     } catch (error) {
       if (error instanceof ValidationError) return accountPage(request, reply, { errors: error.details }, 400);

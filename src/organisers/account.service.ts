@@ -25,6 +25,7 @@ function checkNewPassword(password: string, confirmation: string): void {
 async function setPassword(em: EntityManager, organiser: Organiser, password: string, now: Date): Promise<void> {
   organiser.passwordHash = await hashPassword(password);
   organiser.passwordChangedAt = now;
+  organiser.sessionGeneration += 1;
   await em.flush();
 }
 

@@ -3,16 +3,29 @@ import type { EntityManager } from '@mikro-orm/core';
 import { ValidationError } from '../errors.js';
 import type { Organiser } from './organiser.entity.js';
 import { authenticate, countOrganisers, createOrganiser } from './organiser.service.js';
-import { sessionOrganiser } from './guards.js';
+import { endSessions, sessionOrganiser, startSession } from './guards.js';
 import { clearLoginFailures, loginRetryAfter, recordLoginFailure } from './login-throttle.js';
 
 type Body = Record<string, string | undefined>;
 
-/** Only a local path may follow login, never another site. */
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\')
-    ? next
-    : '/admin';
+/**
+ * Only a path of this site may follow login, never another site: `next` is resolved against the
+ * public address, kept only when it stays on the same origin, and re-serialised (so tabs, line
+ * breaks and non-ASCII characters, which browsers drop or encode, cannot smuggle anything through
+ * nor break the Location header). Anything else goes to /admin.
+ */
+export function safeNext(next: unknown, publicUrl: string): string {
+  if (typeof next !== 'string' || !next.startsWith('/')) return '/admin';
+  try {
+    const base = new URL(publicUrl);
+    const url = new URL(next, base);
+    if (url.origin !== base.origin) return '/admin';
+    const path = url.pathname + url.search;
+    // A pathname such as `//evil.example` (from `/.//evil.example`) would leave the site once sent.
+    return path.startsWith('/') && !path.startsWith('//') && !path.includes('\\') ? path : '/admin';
+  } catch {
+    return '/admin';
+  }
 }
 
 export interface AuthRouteDeps {
@@ -21,6 +34,7 @@ export interface AuthRouteDeps {
 }
 
 export default async function authRoutes(app: FastifyInstance, deps: AuthRouteDeps) {
+  const next = (value: unknown) => safeNext(value, app.mail.settings.publicUrl);
   app.get('/setup', async (request, reply) => {
     if ((await countOrganisers(request.em)) > 0) return reply.redirect('/admin/login', 303);
     return reply.page('admin/setup', { values: {} });
@@ -35,8 +49,7 @@ export default async function authRoutes(app: FastifyInstance, deps: AuthRouteDe
       const organiser = await createOrganiser(request.em, { email, name, password });
       // The first organiser of an install owns what is already there (the demo event, say).
       await deps.onFirstOrganiser(request.em, organiser);
-      request.session.set('organiserId', organiser.id);
-      request.session.set('signedInAt', Date.now());
+      startSession(request, organiser);
       return reply.redirect('/admin', 303);
     } catch (error) {
       if (error instanceof ValidationError)
@@ -47,33 +60,33 @@ export default async function authRoutes(app: FastifyInstance, deps: AuthRouteDe
 
   app.get<{ Querystring: { next?: string } }>('/admin/login', async (request, reply) => {
     if ((await countOrganisers(request.em)) === 0) return reply.redirect('/setup', 303);
-    if (await sessionOrganiser(request)) return reply.redirect(safeNext(request.query.next), 303);
-    return reply.page('admin/login', { values: {}, next: safeNext(request.query.next) });
+    if (await sessionOrganiser(request)) return reply.redirect(next(request.query.next), 303);
+    return reply.page('admin/login', { values: {}, next: next(request.query.next) });
   });
 
   app.post<{ Body: Body }>('/admin/login', { preHandler: app.csrfProtection }, async (request, reply) => {
-    const { email = '', password = '', next } = request.body ?? {};
+    const { email = '', password = '', next: nextPath } = request.body ?? {};
     const retryAfter = await loginRetryAfter(request.em, email, request.ip);
     if (retryAfter > 0) {
       const minutes = Math.ceil(retryAfter / 60);
       return reply
         .header('Retry-After', String(retryAfter))
-        .page('admin/login', { values: { email }, next: safeNext(next), throttled: minutes }, 429);
+        .page('admin/login', { values: { email }, next: next(nextPath), throttled: minutes }, 429);
     }
     const organiser = await authenticate(request.em, email, password);
     if (!organiser) {
       await recordLoginFailure(request.em, email, request.ip);
-      return reply.page('admin/login', { values: { email }, next: safeNext(next), failed: true }, 401);
+      return reply.page('admin/login', { values: { email }, next: next(nextPath), failed: true }, 401);
     }
     await clearLoginFailures(request.em, email);
     request.session.regenerate?.();
-    request.session.set('organiserId', organiser.id);
-    request.session.set('signedInAt', Date.now());
-    return reply.redirect(safeNext(next), 303);
+    startSession(request, organiser);
+    return reply.redirect(next(nextPath), 303);
   });
 
   app.post('/admin/logout', { preHandler: app.csrfProtection }, async (request, reply) => {
-    request.session.delete();
+    // On the server too: the account's session generation moves on, so a copied cookie stops working.
+    await endSessions(request);
     return reply.redirect('/', 303);
   });
 }

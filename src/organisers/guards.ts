@@ -13,8 +13,28 @@ export async function sessionOrganiser(request: FastifyRequest): Promise<Organis
   const signedInAt = request.session.get('signedInAt');
   if (!id || !signedInAt || Date.now() - signedInAt > SESSION_LIFETIME_SECONDS * 1000) return null;
   const organiser = await request.em.findOne(Organiser, { id });
-  if (organiser?.passwordChangedAt && signedInAt < organiser.passwordChangedAt.getTime()) return null;
+  if (!organiser) return null;
+  if (organiser.passwordChangedAt && signedInAt < organiser.passwordChangedAt.getTime()) return null;
+  // Logged out (or password changed) since this session began: a copy of its cookie is worth nothing.
+  if ((request.session.get('sessionGeneration') ?? 0) !== organiser.sessionGeneration) return null;
   return organiser;
+}
+
+/** Signs this browser in as the organiser, in the account's current session generation. */
+export function startSession(request: FastifyRequest, organiser: Organiser, at = Date.now()): void {
+  request.session.set('organiserId', organiser.id);
+  request.session.set('signedInAt', at);
+  request.session.set('sessionGeneration', organiser.sessionGeneration);
+}
+
+/** Ends every session of the account, this one and any copy of its cookie included. */
+export async function endSessions(request: FastifyRequest): Promise<void> {
+  const organiser = await sessionOrganiser(request);
+  if (organiser) {
+    organiser.sessionGeneration += 1;
+    await request.em.flush();
+  }
+  request.session.delete();
 }
 
 /**

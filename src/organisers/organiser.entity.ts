@@ -1,4 +1,4 @@
-import { EntitySchema } from '@mikro-orm/core';
+import { EntitySchema, type Opt } from '@mikro-orm/core';
 
 export class Organiser {
   id!: number;
@@ -7,6 +7,11 @@ export class Organiser {
   passwordHash!: string;
   /** Sessions started before this are no longer valid (a password change signs out other browsers). */
   passwordChangedAt: Date | null = null;
+  /**
+   * Bumped at logout and on a password change; a session holds the value it started with, so once
+   * bumped, every copy of an older session cookie stops working.
+   */
+  sessionGeneration: Opt<number> = 0;
   createdAt: Date = new Date();
 }
 
@@ -18,6 +23,7 @@ export const OrganiserSchema = new EntitySchema<Organiser>({
     name: { type: 'string', length: 200 },
     passwordHash: { type: 'string', length: 300 },
     passwordChangedAt: { type: 'datetime', nullable: true },
+    sessionGeneration: { type: 'integer', default: 0 },
     createdAt: { type: 'datetime' },
   },
 });

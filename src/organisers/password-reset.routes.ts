@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ValidationError } from '../errors.js';
 import { sendAccountMail } from './account-mail.js';
 import { completePasswordReset, findPasswordReset, issuePasswordReset } from './account.service.js';
+import { startSession } from './guards.js';
 import { Organiser } from './organiser.entity.js';
 
 type Body = Record<string, string | undefined>;
@@ -21,8 +22,9 @@ export default async function passwordResetRoutes(app: FastifyInstance) {
       if (token) {
         const t = request.t;
         const link = `${app.mail.settings.publicUrl}/admin/password-reset/${token}`;
-        // A mail server that is down must not tell, by a different answer, that this account exists.
-        await sendAccountMail(
+        // Sent after the answer, never awaited: neither a slow or down mail server nor the SMTP
+        // round trip may tell, by a later or different answer, that this account exists.
+        void sendAccountMail(
           app.mail,
           organiser.email,
           t('account.reset.mailSubject'),
@@ -49,8 +51,7 @@ export default async function passwordResetRoutes(app: FastifyInstance) {
         const organiser = await completePasswordReset(request.em, request.params.token, password, passwordConfirmation);
         if (!organiser) return reply.page('admin/password-reset', { invalid: true }, 404);
         request.session.regenerate?.();
-        request.session.set('organiserId', organiser.id);
-        request.session.set('signedInAt', Date.now());
+        startSession(request, organiser);
         return reply.redirect('/admin', 303);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;

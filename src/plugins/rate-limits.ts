@@ -14,6 +14,8 @@ export function limitedRoutes(config: Config): Record<string, number> {
     'POST /e/:slug/private-link': config.rateLimits.register,
     'POST /api/v1/events/:id/registrations': config.rateLimits.apiRegister,
     'POST /admin/login': config.rateLimits.login,
+    // Each request may send an email: limited as login is, so it cannot be used to flood an inbox.
+    'POST /admin/password-reset': config.rateLimits.login,
   };
 }
 

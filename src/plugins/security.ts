@@ -10,6 +10,8 @@ declare module '@fastify/secure-session' {
   interface SessionData {
     organiserId: number;
     signedInAt: number;
+    /** The organiser's session generation when this session started (src/organisers/guards.ts). */
+    sessionGeneration: number;
     lang: string;
     /** The one-time notice for the next organiser page (src/shared/page-door.ts). */
     notice: { key: string; params?: Record<string, string | number> } | undefined;

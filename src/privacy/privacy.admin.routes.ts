@@ -3,7 +3,7 @@ import { findEvent } from '../events/event.service.js';
 import { notFound } from '../errors.js';
 import { organiserPages } from '../organisers/guards.js';
 import { Registration } from '../registrations/registration.entity.js';
-import { erasePerson, exportPerson } from './privacy.service.js';
+import { erasePerson, exportForRole, exportPerson } from './privacy.service.js';
 
 type RegistrationParams = { id: string; registrationId: string };
 
@@ -25,7 +25,7 @@ export default async function privacyAdminRoutes(app: FastifyInstance) {
     '/admin/events/:id/registrations/:registrationId/personal-data',
     async (request, reply) => {
       const { event, registration } = await findPerson(request);
-      const data = await exportPerson(request.em, event, registration.id);
+      const data = exportForRole(await exportPerson(request.em, event, registration.id), request.eventRole);
       return reply
         .header('Content-Disposition', `attachment; filename="personal-data-${event.id}-${registration.id}.json"`)
         .header('Cache-Control', 'no-store')

@@ -5,7 +5,7 @@ import { notFound } from '../errors.js';
 import { requireApiToken } from '../organisers/guards.js';
 import { Registration } from '../registrations/registration.entity.js';
 import { IdParams, errorResponses } from '../shared/api-schemas.js';
-import { erasePerson, exportPerson } from './privacy.service.js';
+import { erasePerson, exportForRole, exportPerson } from './privacy.service.js';
 
 /** A person's access and erasure requests through the API, by registration id. */
 export default async function privacyApiRoutes(fastify: FastifyInstance) {
@@ -43,7 +43,7 @@ export default async function privacyApiRoutes(fastify: FastifyInstance) {
     },
     async (request) => {
       const registration = await findRegistration(request.em, request.params.id);
-      return exportPerson(request.em, registration.event, registration.id);
+      return exportForRole(await exportPerson(request.em, registration.event, registration.id), request.eventRole);
     },
   );
 

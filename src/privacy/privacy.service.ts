@@ -1,3 +1,6 @@
+import { roleAllows } from '../access/access.service.js';
+import type { EventRole } from '../access/event-member.entity.js';
+import { hidePrivateLinks } from '../registrations/private-link.js';
 import type { EntityManager } from '@mikro-orm/core';
 import { DateTime } from 'luxon';
 import { readdirSync, rmSync } from 'node:fs';
@@ -207,6 +210,23 @@ export async function exportPerson(em: EntityManager, event: Event, registration
 }
 
 export type PersonalDataExport = Awaited<ReturnType<typeof exportPerson>>;
+
+/**
+ * The export as a viewer may read it: the emails' private links masked (with the link, anyone can
+ * change or cancel the registration, which a viewer may not).
+ */
+export function exportForRole(data: PersonalDataExport, role: EventRole | null): PersonalDataExport {
+  if (roleAllows(role, 'organiser')) return data;
+  return {
+    ...data,
+    emails: data.emails.map((m) => ({
+      ...m,
+      text: hidePrivateLinks(m.text),
+      html: hidePrivateLinks(m.html),
+      calendar: m.calendar === null ? null : hidePrivateLinks(m.calendar),
+    })),
+  };
+}
 
 export interface EraseOptions extends PurgeOptions {
   /** The organiser who erased them (logged as an id). */

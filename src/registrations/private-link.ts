@@ -97,3 +97,12 @@ async function queuePrivateLinkMail(
     settings,
   );
 }
+
+/**
+ * The text with every private link (/r/<token>) masked, for whoever may read registrations but not
+ * change them (viewers): with the link, anyone can change or cancel the registration. Calendar
+ * lines are unfolded first, so a link split across two lines is masked whole.
+ */
+export function hidePrivateLinks(text: string): string {
+  return text.replace(/\r?\n[ \t]/g, '').replace(/\/r\/[A-Za-z0-9_-]{16,}/g, '/r/…');
+}

@@ -1,3 +1,4 @@
+import { roleAllows } from '../access/access.service.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
@@ -45,7 +46,8 @@ const RegistrationResponse = Type.Object(
     groupId: Type.Union([Type.Integer(), Type.Null()]),
     answers: Type.Record(Type.String(), Type.Unknown()),
     locale: Type.String(),
-    manageUrl: Type.String(),
+    /** The attendee's private link: only for tokens of roles that may change registrations (not viewers). */
+    manageUrl: Type.Optional(Type.String()),
     createdAt: Type.String(),
     updatedAt: Type.String(),
   },
@@ -53,7 +55,8 @@ const RegistrationResponse = Type.Object(
 );
 export { RegistrationResponse };
 
-export function registrationJson(r: Registration, publicUrl: string) {
+/** `withLink`: whether the caller may change registrations, and so may hold the attendee's private link. */
+export function registrationJson(r: Registration, publicUrl: string, withLink = true) {
   return {
     id: r.id,
     eventId: r.event.id,
@@ -66,7 +69,7 @@ export function registrationJson(r: Registration, publicUrl: string) {
     groupId: r.group?.id ?? null,
     answers: exportAnswers(r.answers),
     locale: r.locale,
-    manageUrl: `${publicUrl}/r/${r.token}`,
+    ...(withLink ? { manageUrl: `${publicUrl}/r/${r.token}` } : {}),
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   };
@@ -156,7 +159,9 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
     async (request) => {
       const event = await findEvent(request.em, request.params.id);
       const { items, total } = await listRegistrations(request.em, event, request.query);
-      return { items: items.map((r) => registrationJson(r, opts.config.publicUrl)), total };
+      // A viewer reads the list but must not get the links that change (or cancel) a registration.
+      const withLink = roleAllows(request.eventRole, 'organiser');
+      return { items: items.map((r) => registrationJson(r, opts.config.publicUrl, withLink)), total };
     },
   );
 }

@@ -11,12 +11,18 @@ import { formView } from '../forms/render.js';
 import { resolveForm } from '../forms/resolve.js';
 import { cancel, checkSubmission, findByToken, register, updateAnswers } from './registration.service.js';
 import { NONCE_FIELD, issueFormNonce, readFormNonce, spamReason } from './form-nonce.js';
-import { registerOnce } from './idempotency.service.js';
+import { registerOnce, requestHash } from './idempotency.service.js';
 import { emailPrivateLink } from './private-link.js';
 import { Registration } from './registration.entity.js';
 
 type SlugParams = { slug: string };
 type TokenParams = { token: string };
+
+/** What the person sent, without the CSRF token (not theirs, and it may differ on a resend). */
+function submittedAnswers(values: Record<string, unknown>): Record<string, unknown> {
+  const { _csrf: _ignored, ...answers } = values;
+  return answers;
+}
 
 export default async function registrationPublicRoutes(app: FastifyInstance, opts: { config: Config }) {
   app.get<{ Params: SlugParams }>('/e/:slug/register', async (request, reply) => {
@@ -61,10 +67,14 @@ export default async function registrationPublicRoutes(app: FastifyInstance, opt
           request.log.info({ reason: spam, event: event.id }, 'registration refused as spam');
           return reply.page('public/registration-refused', { event }, 400);
         }
-        // A second submit of the same rendered form (double click, retry, back and resend) lands on the first one's page.
+        // A second submit of the same rendered form with the same answers (double click, retry, back
+        // and resend) lands on the first one's page. The key is bound to the answers: the same form
+        // sent again for someone else (a shared computer, back and change the name) is a new
+        // registration, never a look at the first person's private page.
+        const bodyHash = requestHash(submittedAnswers(values));
         const outcome = await registerOnce(
           request.em,
-          { scope: `form:${event.id}`, key: nonce.id, requestHash: '' },
+          { scope: `form:${event.id}`, key: `${nonce.id}.${bodyHash}`, requestHash: bodyHash },
           () => ({ status: 303, body: null }),
           (inTransaction) => register(request.em, event, values, { ...options, inTransaction }),
         );

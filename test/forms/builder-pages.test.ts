@@ -1,7 +1,12 @@
 import t from 'tap';
-import { loadDefinition } from '../../src/forms/form.service.js';
+import { grantRole } from '../../src/access/access.service.js';
+import { EventMember } from '../../src/access/event-member.entity.js';
+import { Event } from '../../src/events/event.entity.js';
+import { loadDefinition, saveDefinition } from '../../src/forms/form.service.js';
+import { Organiser } from '../../src/organisers/organiser.entity.js';
+import { createOrganiser } from '../../src/organisers/organiser.service.js';
 import { Registration } from '../../src/registrations/registration.entity.js';
-import { Browser, buildTestApp, signedInOrganiser, textOf } from '../support/app.js';
+import { Browser, ORGANISER, buildTestApp, signedInOrganiser, textOf } from '../support/app.js';
 import { attendee, openEvent } from '../support/events.js';
 
 const { app, orm } = await buildTestApp(t);
@@ -396,4 +401,57 @@ t.test('a form is copied from another event', async (t) => {
     "Quartier : La condition de « Quartier » attend la réponse « travailleur-social », qui n'existe pas (ou plus) dans « Type de structure ».",
   );
   t.same((await loadDefinition(em(), other.id)).sections, [], 'nothing copied');
+});
+
+t.test("the copy page lists and copies only the forms of the organiser's own events", async (t) => {
+  // Another organiser's events: one published, one still a draft, both with a designed form.
+  const stranger = await createOrganiser(em(), {
+    email: 'autre@ailleurs.fr',
+    name: 'Autre',
+    password: 'mot-de-passe-autre',
+  });
+  const theirs = [];
+  for (const [title, status] of [
+    ['Réunion confidentielle', 'published'],
+    ['Brouillon confidentiel', 'draft'],
+  ] as const) {
+    const e = await openEvent(em(), { title, status });
+    await em().nativeDelete(EventMember, { event: e.id });
+    await grantRole(em(), await em().findOneOrFail(Event, e.id), stranger, 'owner');
+    await saveDefinition(em(), e, {
+      ...(await loadDefinition(em(), e.id)),
+      sections: [{ id: 's1', title: 'Questions secrètes', intro: '', fields: [] }],
+    });
+    theirs.push(e);
+  }
+  // An event of theirs that the organiser may read: a viewer may copy its form.
+  const shared = await openEvent(em(), { title: 'Atelier partagé' });
+  await em().nativeDelete(EventMember, { event: shared.id });
+  await grantRole(em(), await em().findOneOrFail(Event, shared.id), stranger, 'owner');
+  const me = await em().findOneOrFail(Organiser, { email: ORGANISER.email });
+  await grantRole(em(), await em().findOneOrFail(Event, shared.id), me, 'viewer');
+  await saveDefinition(em(), shared, {
+    ...(await loadDefinition(em(), shared.id)),
+    sections: [{ id: 's1', title: 'Repas partagé', intro: '', fields: [] }],
+  });
+
+  const target = await openEvent(em(), { title: 'Atelier 2027' });
+  const copy = `/admin/events/${target.id}/form/copy`;
+  const page = await organiser.get(copy);
+  t.equal(page.statusCode, 200);
+  for (const e of theirs) {
+    t.notMatch(page.body, `<option value="${e.id}"`, `${e.title}: not offered`);
+    t.notMatch(textOf(page.body), e.title);
+  }
+  t.match(page.body, `<option value="${shared.id}"`, 'an event where the organiser is a viewer is offered');
+
+  for (const e of theirs) {
+    const stolen = await organiser.submit(copy, copy, { from: String(e.id) });
+    t.equal(stolen.statusCode, 404, `${e.title}: cannot be copied`);
+    t.notMatch(textOf(stolen.body), 'Questions secrètes');
+  }
+  t.same((await loadDefinition(em(), target.id)).sections, [], 'nothing copied');
+  const allowed = await organiser.submit(copy, copy, { from: String(shared.id) });
+  t.equal(allowed.statusCode, 303);
+  t.equal((await loadDefinition(em(), target.id)).sections[0].title, 'Repas partagé');
 });

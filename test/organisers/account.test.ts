@@ -96,7 +96,10 @@ t.test('a forgotten password is reset through a single-use, expiring link', asyn
   const unknown = await anonymous.submit('/admin/password-reset', '/admin/password-reset', {
     email: 'personne@nulle-part.fr',
   });
+  const before = smtp.received.length;
   const known = await anonymous.submit('/admin/password-reset', '/admin/password-reset', { email: ORGANISER.email });
+  // The email leaves after the answer (no SMTP round trip inside the request).
+  await smtp.waitFor(before + 1);
   t.equal(unknown.statusCode, 200);
   t.equal(
     textOf(known.body),
@@ -129,6 +132,7 @@ t.test('a forgotten password is reset through a single-use, expiring link', asyn
 
   await orm.em.fork().nativeUpdate(PasswordReset, {}, { createdAt: new Date(Date.now() - 2 * 3600_000) });
   await anonymous.submit('/admin/password-reset', '/admin/password-reset', { email: ORGANISER.email });
+  await smtp.waitFor(before + 2);
   const expiring = new URL(
     /https?:\/\/\S+\/admin\/password-reset\/\S+/.exec(smtp.to(ORGANISER.email)[1].parsed.text ?? '')![0],
   ).pathname;

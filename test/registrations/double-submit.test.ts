@@ -73,6 +73,33 @@ t.test(
   },
 );
 
+t.test('the same rendered form sent for two people: each is registered, neither sees the other', async (t) => {
+  const event = await openEvent(em());
+  const browser = new Browser(app);
+  const page = (await browser.get(`/e/${event.slug}/register`)).body;
+  const form = { _csrf: csrfFrom(page), _form: formNonceFrom(page)! };
+  const first = await browser.post(`/e/${event.slug}/register`, { ...form, ...attendee(41) });
+  // Back, another name, send: the same nonce with another body.
+  const second = await browser.post(`/e/${event.slug}/register`, { ...form, ...attendee(42) });
+  t.equal(first.statusCode, 303);
+  t.equal(second.statusCode, 303);
+  t.not(second.headers.location, first.headers.location, "not the first person's private page");
+  const secondPage = await browser.get(String(second.headers.location));
+  t.match(secondPage.body, attendee(42).email, 'the second person lands on their own page');
+  t.notMatch(secondPage.body, attendee(41).email, "nothing of the first person's");
+  t.same(
+    (await em().find(Registration, { event: event.id }, { orderBy: { id: 'asc' } })).map((r) => r.email),
+    [attendee(41).email, attendee(42).email],
+    'both registered',
+  );
+  // The same body again under that nonce is still a replay, whichever of the two it is.
+  const again = await browser.post(`/e/${event.slug}/register`, { ...form, ...attendee(41) });
+  t.equal(again.headers.location, first.headers.location);
+  const again2 = await browser.post(`/e/${event.slug}/register`, { ...form, ...attendee(42) });
+  t.equal(again2.headers.location, second.headers.location);
+  t.same(await stored(event.id), { registrations: 2, emails: 2 });
+});
+
 function apiRegister(eventId: number, body: unknown, key?: string) {
   return fetch(`${url}/api/v1/events/${eventId}/registrations`, {
     method: 'POST',

@@ -25,6 +25,8 @@ export async function freePort(): Promise<number> {
 export class TestSmtpServer {
   readonly received: ReceivedMail[] = [];
   refuseRecipients: { code: number; message: string } | null = null;
+  /** While set, the server holds every RCPT TO until it resolves: a mail server that is slow to answer. */
+  hold: Promise<void> | null = null;
   private waiters: { count: number; resolve: () => void }[] = [];
 
   private constructor(
@@ -38,7 +40,8 @@ export class TestSmtpServer {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
-      onRcptTo(_address, _session, callback) {
+      async onRcptTo(_address, _session, callback) {
+        if (self?.hold) await self.hold;
         const refusal = self?.refuseRecipients;
         if (refusal) return callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
         callback();
