@@ -1,23 +1,34 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Event } from '../events/event.entity.js';
-import type { FormBody } from '../shared/form-body.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { onEvent } from '../access/route-policy.js';
+import { AppError, ValidationError, notFound } from '../errors.js';
 import { findEvent } from '../events/event.service.js';
-import { AppError, type FieldError, ValidationError, notFound } from '../errors.js';
 import { organiserPages } from '../organisers/guards.js';
+import { IdParams, RowId } from '../shared/api-schemas.js';
+import { FormBodySchema, formText } from '../shared/form-body.js';
+import { saveOrReshow } from '../shared/page-door.js';
 import { checkSubmission } from './answers.js';
-import { FIELD_TYPES } from './fields/index.js';
-import { shownRanks } from './fields/group-preference.js';
+import { fieldFormValues, readFieldForm } from './form-builder.form.js';
 import {
-  type FormDefinition,
-  type FormField,
-  type BUILT_IN_KEYS,
-  FIELD_TYPE_NAMES,
-  type FieldTypeName,
-  isBuiltInKey,
-} from './form-definition.js';
-import { fieldFormValues, optionRows, readFieldForm, str } from './form-builder.form.js';
+  builderPage,
+  builderRefusal,
+  builtInPage,
+  copyPage,
+  direction,
+  fieldPage,
+  fieldPath,
+  fieldTypePage,
+  formBase,
+  isFieldType,
+  newFieldPlace,
+  newFieldValues,
+  pageErrors,
+  sectionInput,
+  sectionPage,
+} from './form-builder.page.js';
+import { isBuiltInKey } from './form-definition.js';
 import {
-  type Direction,
   addField,
   addSection,
   findField,
@@ -30,170 +41,48 @@ import {
   updateField,
   updateSection,
 } from './form-edits.js';
-import {
-  changeDefinition,
-  copyForm,
-  copySources,
-  ensureSessions,
-  loadDefinition,
-  saveDefinition,
-} from './form.service.js';
-import { conditionHint, formView } from './render.js';
-import { type ResolvedForm, resolveForm } from './resolve.js';
+import { changeDefinition, copyForm, ensureSessions, loadDefinition, saveDefinition } from './form.service.js';
+import { formView } from './render.js';
+import { resolveForm } from './resolve.js';
 
-type IdParams = { id: string };
-type KeyParams = { id: string; key: string };
-type SectionParams = { id: string; sectionId: string };
+const params = IdParams;
+const KeyParams = Type.Object({ id: RowId, key: Type.String({ maxLength: 200 }) });
+const SectionParams = Type.Object({ id: RowId, sectionId: Type.String({ maxLength: 200 }) });
+const NewFieldQuery = Type.Object({
+  section: Type.Optional(Type.String({ maxLength: 200 })),
+  type: Type.Optional(Type.String({ maxLength: 200 })),
+});
+const body = FormBodySchema;
 
-const direction = (body: FormBody | undefined): Direction => (str(body, 'direction') === 'up' ? 'up' : 'down');
+// Every builder page changes the form, or only shows a form to change it: organisers, not viewers.
+const organiser = onEvent('organiser');
 
-/** Errors of a whole definition, shown on one field's page: its own beside its settings, the others' with their label. */
-function pageErrors(details: FieldError[], prefix: string | null, t: FastifyRequest['t']) {
-  const labels = new Map<string, string>();
-  const errors = details.map((error) => {
-    if (prefix && error.field.startsWith(`${prefix}.`)) {
-      const name = error.field.slice(prefix.length + 1).split('.')[0];
-      labels.set(name, t(`formBuilder.settings.${name}`));
-      return { ...error, field: name };
-    }
-    if (!prefix || !error.field.startsWith('sections.')) {
-      labels.set(error.field, t(`formBuilder.settings.${error.field.split('.')[0]}`));
-      return error;
-    }
-    const name = `other.${error.params?.fieldKey ?? error.field}`;
-    labels.set(name, String(error.params?.field ?? t('formBuilder.title')));
-    return { ...error, field: name };
-  });
-  return {
-    errors,
-    labelFor: (name: string) => labels.get(name) ?? name,
-    anchorFor: (name: string) => (name.startsWith('other.') ? 'main' : `field-${name}`),
-  };
-}
-
-/** Where a field sits in the definition, as the rules name it (`sections.1.fields.0`). */
-function fieldPath(definition: FormDefinition, key: string): string {
-  for (let s = 0; s < definition.sections.length; s++) {
-    const f = definition.sections[s].fields.findIndex((field) => field.key === key);
-    if (f >= 0) return `sections.${s}.fields.${f}`;
-  }
-  throw notFound();
-}
-
-/** The earlier fields a condition can look at, with their answers as checkboxes. */
-function conditionTriggers(resolved: ResolvedForm, before: number, selected: string[], t: FastifyRequest['t']) {
-  return resolved.fields.slice(0, before).flatMap((field) => {
-    const type = FIELD_TYPES[field.type];
-    if (!type.conditionOptions || (type.available && !type.available(field))) return [];
-    const options = type.conditionOptions(field, t).map((o) => ({
-      value: `${field.key}:${o.key}`,
-      label: o.label,
-      checked: selected.includes(`${field.key}:${o.key}`),
-    }));
-    return options.length ? [{ key: field.key, label: field.label, options }] : [];
-  });
-}
-
-export default async function formAdminRoutes(app: FastifyInstance) {
+/** The form builder's pages; what each page shows is built in form-builder.page.ts. */
+export default async function formAdminRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   organiserPages(app);
 
-  const event = (request: FastifyRequest<{ Params: IdParams }>) => findEvent(request.em, Number(request.params.id));
-  const base = (e: Event) => `/admin/events/${e.id}/form`;
-
-  /** The builder's main page: the built-in fields, then the sections and their questions, each with its buttons. */
-  async function builderPage(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    e: Event,
-    extra: { errors?: FieldError[]; notice?: string } = {},
-    status = 200,
-  ) {
-    const t = request.t;
-    await ensureSessions(e);
-    const definition = await loadDefinition(request.em, e);
-    const resolved = resolveForm(definition, e, t);
-    const sections = definition.sections.map((section) => ({
-      ...section,
-      fields: section.fields.map((field) => {
-        const r = resolved.byKey.get(field.key)!;
-        const warning =
-          field.type === 'group_preference' && shownRanks(r) < (field.ranks ?? 1)
-            ? t(shownRanks(r) === 0 ? 'formBuilder.noGroups' : 'formBuilder.fewGroups', { count: shownRanks(r) })
-            : '';
-        return {
-          ...field,
-          typeName: t(`formBuilder.types.${field.type}`),
-          hint: conditionHint(resolved, r, t),
-          warning,
-        };
-      }),
-    }));
-    const errors = (extra.errors ?? []).map((error) => ({
-      ...error,
-      field: String(error.params?.fieldKey ?? error.field),
-    }));
-    return reply.page(
-      'admin/form-builder',
-      {
-        event: e,
-        builtIns: resolved.fields.filter((f) => f.builtIn),
-        sections,
-        notice: extra.notice,
-        errors,
-        labelFor: (name: string) => resolved.byKey.get(name)?.label ?? t('formBuilder.title'),
-        anchorFor: (name: string) => (resolved.byKey.has(name) ? `q-${name}` : 'main'),
-      },
-      status,
-    );
-  }
-
-  /** Runs a builder change from the main page; a refused change shows the main page again with the reasons. */
-  async function change(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    e: Event,
-    apply: (d: FormDefinition) => ReturnType<typeof moveField>,
-    anchor = '',
-  ) {
-    try {
-      await changeDefinition(request.em, e, apply);
-      return reply.redirect(`${base(e)}?saved=1${anchor}`, 303);
-    } catch (error) {
-      if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
-      return builderPage(
-        request,
-        reply,
-        e,
-        { errors: error.details.length ? error.details : [{ field: 'form', code: error.code }] },
-        error.statusCode,
-      );
-    }
-  }
-
-  app.get<{ Params: IdParams; Querystring: { saved?: string; copied?: string } }>(
-    '/admin/events/:id/form',
-    async (request, reply) => {
-      const notice = request.query.copied
-        ? 'formBuilder.copied'
-        : request.query.saved
-          ? 'formBuilder.saved'
-          : undefined;
-      return builderPage(request, reply, await event(request), { notice });
-    },
+  app.get('/admin/events/:id/form', { config: organiser, schema: { params } }, async (request, reply) =>
+    builderPage(request, reply, await findEvent(request.em, request.params.id)),
   );
 
   // Preview: the form exactly as attendees see it; sending it checks the answers and stores nothing.
-  app.get<{ Params: IdParams }>('/admin/events/:id/form/preview', async (request, reply) => {
-    const e = await event(request);
-    await ensureSessions(e);
-    const resolved = resolveForm(await loadDefinition(request.em, e), e, request.t);
-    return reply.page('admin/form-preview', { event: e, form: formView(resolved, {}, [], request.t) });
-  });
-
-  app.post<{ Params: IdParams; Body: Record<string, unknown> }>(
+  app.get(
     '/admin/events/:id/form/preview',
+    { config: onEvent('viewer'), schema: { params } },
     async (request, reply) => {
-      const e = await event(request);
+      const e = await findEvent(request.em, request.params.id);
+      await ensureSessions(e);
+      const resolved = resolveForm(await loadDefinition(request.em, e), e, request.t);
+      return reply.page('admin/form-preview', { event: e, form: formView(resolved, {}, [], request.t) });
+    },
+  );
+
+  app.post(
+    '/admin/events/:id/form/preview',
+    { config: organiser, schema: { params, body } },
+    async (request, reply) => {
+      const e = await findEvent(request.em, request.params.id);
       await ensureSessions(e);
       const resolved = resolveForm(await loadDefinition(request.em, e), e, request.t);
       const values = request.body ?? {};
@@ -207,353 +96,273 @@ export default async function formAdminRoutes(app: FastifyInstance) {
   );
 
   // Built-in fields: label and help only.
-  app.get<{ Params: KeyParams }>('/admin/events/:id/form/builtins/:key', async (request, reply) => {
-    const e = await event(request);
-    if (!isBuiltInKey(request.params.key)) throw notFound();
-    const definition = await loadDefinition(request.em, e);
-    const override = definition.builtIns[request.params.key] ?? {};
-    return reply.page('admin/form-builtin', {
-      event: e,
-      ...builtInDefaults(request, e, request.params.key),
-      values: { label: override.label ?? '', help: override.help ?? '' },
-    });
-  });
+  app.get(
+    '/admin/events/:id/form/builtins/:key',
+    { config: organiser, schema: { params: KeyParams } },
+    async (request, reply) => {
+      const e = await findEvent(request.em, request.params.id);
+      const key = request.params.key;
+      if (!isBuiltInKey(key)) throw notFound();
+      const override = (await loadDefinition(request.em, e)).builtIns[key] ?? {};
+      return builtInPage(request, reply, e, key, { label: override.label ?? '', help: override.help ?? '' });
+    },
+  );
 
-  function builtInDefaults(request: FastifyRequest, e: Event, key: (typeof BUILT_IN_KEYS)[number]) {
-    const defaults = resolveForm({ builtIns: {}, sections: [] }, e, request.t).byKey.get(key)!;
-    return { key, defaultLabel: defaults.label, defaultHelp: defaults.help ?? '' };
-  }
-
-  app.post<{ Params: KeyParams; Body: FormBody }>('/admin/events/:id/form/builtins/:key', async (request, reply) => {
-    const e = await event(request);
-    const key = request.params.key;
-    if (!isBuiltInKey(key)) throw notFound();
-    const input = { label: str(request.body, 'label'), help: str(request.body, 'help') };
-    try {
-      await changeDefinition(request.em, e, (d) => updateBuiltIn(d, key, input));
-      return reply.redirect(`${base(e)}?saved=1#q-${key}`, 303);
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      const errors = error.details.map((d) => ({ ...d, field: d.field.split('.').pop() ?? d.field }));
-      return reply.page(
-        'admin/form-builtin',
-        {
-          event: e,
-          ...builtInDefaults(request, e, key),
-          values: input,
-          errors,
-          labelFor: (name: string) => request.t(`formBuilder.settings.${name}`),
+  app.post(
+    '/admin/events/:id/form/builtins/:key',
+    { config: organiser, schema: { params: KeyParams, body } },
+    async (request, reply) => {
+      const e = await findEvent(request.em, request.params.id);
+      const key = request.params.key;
+      if (!isBuiltInKey(key)) throw notFound();
+      const input = { label: formText(request.body, 'label'), help: formText(request.body, 'help') };
+      return saveOrReshow(
+        reply,
+        async () => {
+          await changeDefinition(request.em, e, (d) => updateBuiltIn(d, key, input));
+          return { url: `${formBase(e)}#q-${key}`, notice: 'builtInSaved' };
         },
-        400,
+        (error) => builtInPage(request, reply, e, key, input, error),
       );
-    }
-  });
+    },
+  );
 
   // Sections.
-  app.get<{ Params: IdParams }>('/admin/events/:id/form/sections/new', async (request, reply) => {
-    return reply.page('admin/form-section', { event: await event(request), section: null, values: {} });
-  });
+  app.get('/admin/events/:id/form/sections/new', { config: organiser, schema: { params } }, async (request, reply) =>
+    sectionPage(request, reply, await findEvent(request.em, request.params.id), null, {}),
+  );
 
-  const sectionInput = (body: FormBody | undefined) => ({ title: str(body, 'title'), intro: str(body, 'intro') });
-  const sectionErrors = (details: FieldError[]) =>
-    details.map((d) => ({ ...d, field: d.field.split('.').pop() ?? d.field }));
-
-  app.post<{ Params: IdParams; Body: FormBody }>('/admin/events/:id/form/sections', async (request, reply) => {
-    const e = await event(request);
-    const input = sectionInput(request.body);
-    try {
-      const saved = await changeDefinition(request.em, e, (d) => addSection(d, input));
-      return reply.redirect(`${base(e)}?saved=1#section-${saved.sections.at(-1)!.id}`, 303);
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      return reply.page(
-        'admin/form-section',
-        {
-          event: e,
-          section: null,
-          values: input,
-          errors: sectionErrors(error.details),
-          labelFor: (n: string) => request.t(`formBuilder.settings.${n}`),
-        },
-        400,
-      );
-    }
-  });
-
-  app.get<{ Params: SectionParams }>('/admin/events/:id/form/sections/:sectionId', async (request, reply) => {
-    const e = await event(request);
-    const section = findSection(await loadDefinition(request.em, e), request.params.sectionId);
-    return reply.page('admin/form-section', {
-      event: e,
-      section,
-      values: { title: section.title, intro: section.intro },
-    });
-  });
-
-  app.post<{ Params: SectionParams; Body: FormBody }>(
-    '/admin/events/:id/form/sections/:sectionId',
+  app.post(
+    '/admin/events/:id/form/sections',
+    { config: organiser, schema: { params, body } },
     async (request, reply) => {
-      const e = await event(request);
+      const e = await findEvent(request.em, request.params.id);
+      const input = sectionInput(request.body);
+      return saveOrReshow(
+        reply,
+        async () => {
+          const saved = await changeDefinition(request.em, e, (d) => addSection(d, input));
+          return { url: `${formBase(e)}#section-${saved.sections.at(-1)!.id}`, notice: 'sectionAdded' };
+        },
+        (error) => sectionPage(request, reply, e, null, input, error),
+      );
+    },
+  );
+
+  app.get(
+    '/admin/events/:id/form/sections/:sectionId',
+    { config: organiser, schema: { params: SectionParams } },
+    async (request, reply) => {
+      const e = await findEvent(request.em, request.params.id);
+      const section = findSection(await loadDefinition(request.em, e), request.params.sectionId);
+      return sectionPage(request, reply, e, section, { title: section.title, intro: section.intro });
+    },
+  );
+
+  app.post(
+    '/admin/events/:id/form/sections/:sectionId',
+    { config: organiser, schema: { params: SectionParams, body } },
+    async (request, reply) => {
+      const e = await findEvent(request.em, request.params.id);
       const section = findSection(await loadDefinition(request.em, e), request.params.sectionId);
       const input = sectionInput(request.body);
-      try {
-        await changeDefinition(request.em, e, (d) => updateSection(d, section.id, input));
-        return reply.redirect(`${base(e)}?saved=1#section-${section.id}`, 303);
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        return reply.page(
-          'admin/form-section',
-          {
-            event: e,
-            section,
-            values: input,
-            errors: sectionErrors(error.details),
-            labelFor: (n: string) => request.t(`formBuilder.settings.${n}`),
-          },
-          400,
-        );
-      }
-    },
-  );
-
-  app.post<{ Params: SectionParams; Body: FormBody }>(
-    '/admin/events/:id/form/sections/:sectionId/move',
-    async (request, reply) => {
-      const e = await event(request);
-      return change(
-        request,
+      return saveOrReshow(
         reply,
-        e,
-        (d) => moveSection(d, request.params.sectionId, direction(request.body)),
-        `#section-${request.params.sectionId}`,
+        async () => {
+          await changeDefinition(request.em, e, (d) => updateSection(d, section.id, input));
+          return { url: `${formBase(e)}#section-${section.id}`, notice: 'sectionSaved' };
+        },
+        (error) => sectionPage(request, reply, e, section, input, error),
       );
     },
   );
 
-  app.post<{ Params: SectionParams }>('/admin/events/:id/form/sections/:sectionId/delete', async (request, reply) => {
-    const e = await event(request);
-    return change(request, reply, e, (d) => removeSection(d, request.params.sectionId));
-  });
+  app.post(
+    '/admin/events/:id/form/sections/:sectionId/move',
+    { config: organiser, schema: { params: SectionParams, body } },
+    async (request, reply) => {
+      const e = await findEvent(request.em, request.params.id);
+      const { sectionId } = request.params;
+      return saveOrReshow(
+        reply,
+        async () => {
+          await changeDefinition(request.em, e, (d) => moveSection(d, sectionId, direction(request.body)));
+          return { url: `${formBase(e)}#section-${sectionId}`, notice: 'sectionMoved' };
+        },
+        (error) => builderRefusal(request, reply, e, error),
+      );
+    },
+  );
+
+  app.post(
+    '/admin/events/:id/form/sections/:sectionId/delete',
+    { config: organiser, schema: { params: SectionParams, body } },
+    async (request, reply) => {
+      const e = await findEvent(request.em, request.params.id);
+      return saveOrReshow(
+        reply,
+        async () => {
+          await changeDefinition(request.em, e, (d) => removeSection(d, request.params.sectionId));
+          return { url: formBase(e), notice: 'sectionDeleted' };
+        },
+        (error) => builderRefusal(request, reply, e, error),
+      );
+    },
+  );
 
   // Fields: a page to choose the type, then a page per field.
-  async function fieldPage(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    e: Event,
-    options: {
-      field: FormField | null;
-      type: FieldTypeName;
-      sectionId: string | null;
-      values: FormBody;
-      errors?: ReturnType<typeof pageErrors>;
-      saved?: boolean;
-    },
-    status = 200,
-  ) {
-    const t = request.t;
-    await ensureSessions(e);
-    const definition = await loadDefinition(request.em, e);
-    const resolved = resolveForm(definition, e, t);
-    let before: number;
-    if (options.field) before = resolved.fields.findIndex((f) => f.key === options.field!.key);
-    else {
-      const section = options.sectionId
-        ? resolved.sections.find((s) => s.id === options.sectionId)
-        : [...resolved.sections].reverse().find((s) => s.id !== null);
-      const last = section?.fields.at(-1);
-      before = last
-        ? resolved.fields.indexOf(last) + 1
-        : resolved.fields.findIndex((f) => f.key === 'structureType') + 1;
-    }
-    const selected = [options.values.condition ?? []].flat();
-    const type = FIELD_TYPES[options.type];
-    return reply.page(
-      'admin/form-field',
-      {
-        // Not `type` nor `options`: the /partials/field include reads those names.
-        event: e,
-        field: options.field,
-        fieldType: options.type,
-        typeName: t(`formBuilder.types.${options.type}`),
-        settings: [...type.settings],
-        sectionId: options.sectionId,
-        values: options.values,
-        optionRows: optionRows(options.values),
-        triggers: conditionTriggers(resolved, before, selected, t),
-        groupCount: groupCount(e),
-        errors: options.errors?.errors ?? [],
-        labelFor: options.errors?.labelFor,
-        anchorFor: options.errors?.anchorFor,
-        saved: options.saved ?? false,
-      },
-      status,
-    );
-  }
-
-  const groupCount = (e: Event) => e.sessions.getItems().filter((s) => s.kind === 'breakout').length;
-
-  app.get<{ Params: IdParams; Querystring: { section?: string; type?: string } }>(
+  app.get(
     '/admin/events/:id/form/fields/new',
+    { config: organiser, schema: { params, querystring: NewFieldQuery } },
     async (request, reply) => {
-      const e = await event(request);
+      const e = await findEvent(request.em, request.params.id);
       const sectionId = request.query.section || null;
       if (sectionId) findSection(await loadDefinition(request.em, e), sectionId);
-      const type = request.query.type as FieldTypeName;
-      if (!type || !(FIELD_TYPE_NAMES as readonly string[]).includes(type)) {
-        return reply.page(
-          'admin/form-field-type',
-          {
-            event: e,
-            sectionId,
-            types: FIELD_TYPE_NAMES.map((name) => ({
-              name,
-              label: request.t(`formBuilder.types.${name}`),
-              help: request.t(`formBuilder.typeHelp.${name}`),
-            })),
-            errors: type ? [{ field: 'type', code: 'choose_one' }] : [],
-            labelFor: () => request.t('formBuilder.chooseType'),
-            anchorFor: () => 'field-type-0',
-          },
-          type ? 400 : 200,
-        );
-      }
-      const defaults = { ...FIELD_TYPES[type].defaults, type } as Partial<FormField>;
-      return fieldPage(request, reply, e, { field: null, type, sectionId, values: fieldFormValues(defaults) });
+      const type = request.query.type;
+      if (!isFieldType(type)) return fieldTypePage(request, reply, e, sectionId, type);
+      return fieldPage(request, reply, e, { field: null, type, sectionId, values: newFieldValues(type) });
     },
   );
 
-  app.post<{ Params: IdParams; Body: FormBody }>('/admin/events/:id/form/fields', async (request, reply) => {
-    const e = await event(request);
-    const body = request.body ?? {};
-    const type = str(body, 'type') as FieldTypeName;
-    if (!(FIELD_TYPE_NAMES as readonly string[]).includes(type)) throw new AppError(400, 'bad_request');
+  app.post('/admin/events/:id/form/fields', { config: organiser, schema: { params, body } }, async (request, reply) => {
+    const e = await findEvent(request.em, request.params.id);
+    const posted = request.body ?? {};
+    const type = formText(posted, 'type');
+    if (!isFieldType(type)) throw new AppError(400, 'bad_request');
     const definition = await loadDefinition(request.em, e);
-    const sectionId = str(body, 'section') || null;
-    const sectionIndex = sectionId
-      ? definition.sections.indexOf(findSection(definition, sectionId))
-      : Math.max(definition.sections.length - 1, 0);
-    const prefix = `sections.${sectionIndex}.fields.${definition.sections[sectionIndex]?.fields.length ?? 0}`;
-    const { input, errors } = readFieldForm(body, type);
-    try {
-      if (errors.length) throw new ValidationError(errors);
-      const saved = await saveDefinition(request.em, e, addField(definition, sectionId, input));
-      const key = saved.sections[sectionIndex].fields.at(-1)!.key;
-      return reply.redirect(
-        str(body, 'then') === 'stay' ? `${base(e)}/fields/${key}?saved=1` : `${base(e)}?saved=1#q-${key}`,
-        303,
-      );
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      return fieldPage(
-        request,
-        reply,
-        e,
-        { field: null, type, sectionId, values: body, errors: pageErrors(error.details, prefix, request.t) },
-        400,
-      );
-    }
+    const sectionId = formText(posted, 'section') || null;
+    const { sectionIndex, prefix } = newFieldPlace(definition, sectionId);
+    const { input, errors } = readFieldForm(posted, type);
+    return saveOrReshow(
+      reply,
+      async () => {
+        if (errors.length) throw new ValidationError(errors);
+        const saved = await saveDefinition(request.em, e, addField(definition, sectionId, input));
+        const key = saved.sections[sectionIndex].fields.at(-1)!.key;
+        const url = formText(posted, 'then') === 'stay' ? `${formBase(e)}/fields/${key}` : `${formBase(e)}#q-${key}`;
+        return { url, notice: 'questionAdded' };
+      },
+      (error) =>
+        fieldPage(
+          request,
+          reply,
+          e,
+          { field: null, type, sectionId, values: posted, errors: pageErrors(error.details, prefix, request.t) },
+          error.statusCode,
+        ),
+    );
   });
 
-  app.get<{ Params: KeyParams; Querystring: { saved?: string } }>(
+  app.get(
     '/admin/events/:id/form/fields/:key',
+    { config: organiser, schema: { params: KeyParams } },
     async (request, reply) => {
-      const e = await event(request);
+      const e = await findEvent(request.em, request.params.id);
       const field = findField(await loadDefinition(request.em, e), request.params.key);
       return fieldPage(request, reply, e, {
         field,
         type: field.type,
         sectionId: null,
         values: fieldFormValues(field),
-        saved: request.query.saved === '1',
       });
     },
   );
 
-  app.post<{ Params: KeyParams; Body: FormBody }>('/admin/events/:id/form/fields/:key', async (request, reply) => {
-    const e = await event(request);
-    const body = request.body ?? {};
-    const definition = await loadDefinition(request.em, e);
-    const field = findField(definition, request.params.key);
-    const { input, errors } = readFieldForm(body, field.type);
-    try {
-      if (errors.length) throw new ValidationError(errors);
-      await saveDefinition(request.em, e, updateField(definition, field.key, input));
-      return reply.redirect(
-        str(body, 'then') === 'stay' ? `${base(e)}/fields/${field.key}?saved=1` : `${base(e)}?saved=1#q-${field.key}`,
-        303,
-      );
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      return fieldPage(
-        request,
+  app.post(
+    '/admin/events/:id/form/fields/:key',
+    { config: organiser, schema: { params: KeyParams, body } },
+    async (request, reply) => {
+      const e = await findEvent(request.em, request.params.id);
+      const posted = request.body ?? {};
+      const definition = await loadDefinition(request.em, e);
+      const field = findField(definition, request.params.key);
+      const { input, errors } = readFieldForm(posted, field.type);
+      return saveOrReshow(
         reply,
-        e,
-        {
-          field,
-          type: field.type,
-          sectionId: null,
-          values: body,
-          errors: pageErrors(error.details, fieldPath(definition, field.key), request.t),
+        async () => {
+          if (errors.length) throw new ValidationError(errors);
+          await saveDefinition(request.em, e, updateField(definition, field.key, input));
+          const stay = formText(posted, 'then') === 'stay';
+          return {
+            url: stay ? `${formBase(e)}/fields/${field.key}` : `${formBase(e)}#q-${field.key}`,
+            notice: 'questionSaved',
+          };
         },
-        400,
+        (error) =>
+          fieldPage(
+            request,
+            reply,
+            e,
+            {
+              field,
+              type: field.type,
+              sectionId: null,
+              values: posted,
+              errors: pageErrors(error.details, fieldPath(definition, field.key), request.t),
+            },
+            error.statusCode,
+          ),
       );
-    }
-  });
+    },
+  );
 
-  app.post<{ Params: KeyParams; Body: FormBody }>('/admin/events/:id/form/fields/:key/move', async (request, reply) => {
-    const e = await event(request);
-    return change(
-      request,
-      reply,
-      e,
-      (d) => moveField(d, request.params.key, direction(request.body)),
-      `#q-${request.params.key}`,
-    );
-  });
+  app.post(
+    '/admin/events/:id/form/fields/:key/move',
+    { config: organiser, schema: { params: KeyParams, body } },
+    async (request, reply) => {
+      const e = await findEvent(request.em, request.params.id);
+      const { key } = request.params;
+      return saveOrReshow(
+        reply,
+        async () => {
+          await changeDefinition(request.em, e, (d) => moveField(d, key, direction(request.body)));
+          return { url: `${formBase(e)}#q-${key}`, notice: 'questionMoved' };
+        },
+        (error) => builderRefusal(request, reply, e, error),
+      );
+    },
+  );
 
-  app.get<{ Params: KeyParams }>('/admin/events/:id/form/fields/:key/delete', async (request, reply) => {
-    const e = await event(request);
-    const field = findField(await loadDefinition(request.em, e), request.params.key);
-    return reply.page('admin/form-field-delete', { event: e, field });
-  });
+  app.get(
+    '/admin/events/:id/form/fields/:key/delete',
+    { config: organiser, schema: { params: KeyParams } },
+    async (request, reply) => {
+      const e = await findEvent(request.em, request.params.id);
+      const field = findField(await loadDefinition(request.em, e), request.params.key);
+      return reply.page('admin/form-field-delete', { event: e, field });
+    },
+  );
 
-  app.post<{ Params: KeyParams }>('/admin/events/:id/form/fields/:key/delete', async (request, reply) => {
-    const e = await event(request);
-    return change(request, reply, e, (d) => removeField(d, request.params.key));
-  });
+  app.post(
+    '/admin/events/:id/form/fields/:key/delete',
+    { config: organiser, schema: { params: KeyParams, body } },
+    async (request, reply) => {
+      const e = await findEvent(request.em, request.params.id);
+      return saveOrReshow(
+        reply,
+        async () => {
+          await changeDefinition(request.em, e, (d) => removeField(d, request.params.key));
+          return { url: formBase(e), notice: 'questionDeleted' };
+        },
+        (error) => builderRefusal(request, reply, e, error),
+      );
+    },
+  );
 
   // Copy another event's form.
-  app.get<{ Params: IdParams }>('/admin/events/:id/form/copy', async (request, reply) => {
-    const e = await event(request);
-    return reply.page('admin/form-copy', { event: e, sources: await copySources(request.em, e), values: {} });
-  });
+  app.get('/admin/events/:id/form/copy', { config: organiser, schema: { params } }, async (request, reply) =>
+    copyPage(request, reply, await findEvent(request.em, request.params.id), {}),
+  );
 
-  app.post<{ Params: IdParams; Body: FormBody }>('/admin/events/:id/form/copy', async (request, reply) => {
-    const e = await event(request);
-    try {
-      await copyForm(request.em, e, Number(str(request.body, 'from')));
-      return reply.redirect(`${base(e)}?copied=1`, 303);
-    } catch (error) {
-      if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
-      const labels = new Map<string, string>();
-      const errors = error.details.map((d) => {
-        if (d.field === 'from') return d;
-        const name = `other.${d.params?.fieldKey ?? d.field}`;
-        labels.set(name, String(d.params?.field ?? request.t('formBuilder.title')));
-        return { ...d, field: name };
-      });
-      return reply.page(
-        'admin/form-copy',
-        {
-          event: e,
-          sources: await copySources(request.em, e),
-          values: request.body ?? {},
-          errors,
-          labelFor: (name: string) => labels.get(name) ?? request.t('formBuilder.copy.from'),
-          anchorFor: (name: string) => (name === 'from' ? 'field-from' : 'main'),
-        },
-        error.statusCode,
-      );
-    }
+  app.post('/admin/events/:id/form/copy', { config: organiser, schema: { params, body } }, async (request, reply) => {
+    const e = await findEvent(request.em, request.params.id);
+    return saveOrReshow(
+      reply,
+      async () => {
+        await copyForm(request.em, e, Number(formText(request.body, 'from')));
+        return { url: formBase(e), notice: 'formCopied' };
+      },
+      (error) => copyPage(request, reply, e, request.body ?? {}, error),
+    );
   });
 }
