@@ -1,11 +1,19 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import { adoptOwnerlessEvents } from '../access/access.service.js';
+import { publicRoute } from '../access/route-policy.js';
 import { ValidationError } from '../errors.js';
 import { authenticate, countOrganisers, createOrganiser } from './organiser.service.js';
 import { sessionOrganiser } from './guards.js';
 import { clearLoginFailures, loginRetryAfter, recordLoginFailure } from './login-throttle.js';
 
-type Body = Record<string, string | undefined>;
+const text = () => Type.Optional(Type.String({ maxLength: 2000 }));
+// The fields the handlers read, as text; other names (the CSRF token) as in FormBodySchema.
+const others = { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) };
+const SetupBody = Type.Object({ email: text(), name: text(), password: text(), passwordConfirmation: text() }, others);
+const LoginBody = Type.Object({ email: text(), password: text(), next: text() }, others);
+const LoginQuery = Type.Object({ next: text() });
 
 /** Only a local path may follow login, never another site. */
 function safeNext(next: unknown): string {
@@ -14,13 +22,18 @@ function safeNext(next: unknown): string {
     : '/admin';
 }
 
-export default async function authRoutes(app: FastifyInstance) {
-  app.get('/setup', async (request, reply) => {
+export default async function authRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const csrf = { preHandler: app.csrfProtection };
+  const setup = { config: publicRoute(), schema: { body: SetupBody }, ...csrf };
+  const login = { config: publicRoute({ rateLimit: 'login' }), schema: { body: LoginBody }, ...csrf };
+
+  app.get('/setup', { config: publicRoute() }, async (request, reply) => {
     if ((await countOrganisers(request.em)) > 0) return reply.redirect('/admin/login', 303);
     return reply.page('admin/setup', { values: {} });
   });
 
-  app.post<{ Body: Body }>('/setup', { preHandler: app.csrfProtection }, async (request, reply) => {
+  app.post('/setup', setup, async (request, reply) => {
     if ((await countOrganisers(request.em)) > 0) return reply.redirect('/admin/login', 303);
     const { email = '', name = '', password = '', passwordConfirmation = '' } = request.body ?? {};
     try {
@@ -39,13 +52,13 @@ export default async function authRoutes(app: FastifyInstance) {
     }
   });
 
-  app.get<{ Querystring: { next?: string } }>('/admin/login', async (request, reply) => {
+  app.get('/admin/login', { config: publicRoute(), schema: { querystring: LoginQuery } }, async (request, reply) => {
     if ((await countOrganisers(request.em)) === 0) return reply.redirect('/setup', 303);
     if (await sessionOrganiser(request)) return reply.redirect(safeNext(request.query.next), 303);
     return reply.page('admin/login', { values: {}, next: safeNext(request.query.next) });
   });
 
-  app.post<{ Body: Body }>('/admin/login', { preHandler: app.csrfProtection }, async (request, reply) => {
+  app.post('/admin/login', login, async (request, reply) => {
     const { email = '', password = '', next } = request.body ?? {};
     const retryAfter = await loginRetryAfter(request.em, email, request.ip);
     if (retryAfter > 0) {
@@ -66,7 +79,7 @@ export default async function authRoutes(app: FastifyInstance) {
     return reply.redirect(safeNext(next), 303);
   });
 
-  app.post('/admin/logout', { preHandler: app.csrfProtection }, async (request, reply) => {
+  app.post('/admin/logout', { config: publicRoute(), ...csrf }, async (request, reply) => {
     request.session.delete();
     return reply.redirect('/', 303);
   });
