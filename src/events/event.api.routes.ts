@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { grantRole, memberEventIds } from '../access/access.service.js';
+import { onEvent, signedIn } from '../access/route-policy.js';
 import { requireApiToken } from '../organisers/guards.js';
 import { IdParams, errorResponses } from '../shared/api-schemas.js';
 import { EventCreateBody, EventPatchBody, eventInputFromBody, eventJson } from './event.schemas.js';
@@ -18,6 +19,7 @@ export default async function eventApiRoutes(fastify: FastifyInstance, opts: { c
   app.post(
     '/api/v1/events',
     {
+      config: signedIn(),
       schema: {
         tags,
         security,
@@ -36,6 +38,7 @@ export default async function eventApiRoutes(fastify: FastifyInstance, opts: { c
   app.get(
     '/api/v1/events',
     {
+      config: signedIn(),
       schema: {
         tags,
         security,
@@ -55,6 +58,7 @@ export default async function eventApiRoutes(fastify: FastifyInstance, opts: { c
   app.get(
     '/api/v1/events/:id',
     {
+      config: onEvent('viewer'),
       schema: {
         tags,
         security,
@@ -69,6 +73,7 @@ export default async function eventApiRoutes(fastify: FastifyInstance, opts: { c
   app.patch(
     '/api/v1/events/:id',
     {
+      config: onEvent('organiser'),
       schema: {
         tags,
         security,
