@@ -30,7 +30,11 @@ t.test('an organiser builds a form with a conditional question through the build
   await page.getByLabel("Texte d'introduction").fill('Un déjeuner est offert par le CCAS.');
   await page.getByRole('button', { name: 'Enregistrer' }).click();
   await page.waitForURL(/\/form#/);
-  t.match(await page.getByRole('status').innerText(), 'La section est ajoutée au formulaire.', 'the builder says so');
+  t.match(
+    await page.locator('.notice-done').innerText(),
+    'La section est ajoutée au formulaire.',
+    'the builder says so',
+  );
 
   // A yes/no question: choose the type, then fill in its page.
   await page.getByRole('link', { name: /^Ajouter une question/ }).click();
