@@ -12,7 +12,6 @@ import type { EventRouteDeps } from './events/event-routes.deps.js';
 import { EventResponse } from './events/event.schemas.js';
 import formAdminRoutes from './forms/form.admin.routes.js';
 import formApiRoutes from './forms/form.api.routes.js';
-import formFieldAdminRoutes from './forms/form-fields.admin.routes.js';
 import mailAdminRoutes from './mail/mail.admin.routes.js';
 import { announceByMail, attendeesConcerned } from './mail/notifications.js';
 import accountAdminRoutes from './organisers/account.admin.routes.js';
@@ -140,7 +139,6 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(eventAdminRoutes, eventDeps);
   await app.register(registrationAdminRoutes);
   await app.register(formAdminRoutes);
-  await app.register(formFieldAdminRoutes);
   await app.register(mailAdminRoutes);
   await app.register(checkInAdminRoutes);
   await app.register(reportAdminRoutes);

@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
+import { onEvent, signedIn } from '../shared/route-policy.js';
 import { requireApiToken } from '../organisers/guards.js';
 import { IdParams, errorResponses } from '../shared/api-schemas.js';
 import { EventCreateBody, EventPatchBody, eventInputFromBody, eventJson } from './event.schemas.js';
@@ -19,6 +20,7 @@ export default async function eventApiRoutes(fastify: FastifyInstance, opts: Eve
   app.post(
     '/api/v1/events',
     {
+      config: signedIn(),
       schema: {
         tags,
         security,
@@ -37,6 +39,7 @@ export default async function eventApiRoutes(fastify: FastifyInstance, opts: Eve
   app.get(
     '/api/v1/events',
     {
+      config: signedIn(),
       schema: {
         tags,
         security,
@@ -58,6 +61,7 @@ export default async function eventApiRoutes(fastify: FastifyInstance, opts: Eve
   app.get(
     '/api/v1/events/:id',
     {
+      config: onEvent('viewer'),
       schema: {
         tags,
         security,
@@ -72,6 +76,7 @@ export default async function eventApiRoutes(fastify: FastifyInstance, opts: Eve
   app.patch(
     '/api/v1/events/:id',
     {
+      config: onEvent('organiser'),
       schema: {
         tags,
         security,

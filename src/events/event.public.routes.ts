@@ -1,4 +1,7 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { publicRoute } from '../shared/route-policy.js';
 import type { Config } from '../config.js';
 import { buildCalendar } from '../calendar/ics.js';
 import { notFound } from '../errors.js';
@@ -20,13 +23,18 @@ export function calendarFileName(event: Event): string {
   return `${event.slug}.ics`;
 }
 
-export default async function eventPublicRoutes(app: FastifyInstance, opts: { config: Config }) {
-  app.get('/', async (request, reply) => {
+const params = Type.Object({ slug: Type.String({ maxLength: 200 }) });
+
+export default async function eventPublicRoutes(fastify: FastifyInstance, opts: { config: Config }) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const config = publicRoute();
+
+  app.get('/', { config }, async (request, reply) => {
     const events = (await listEvents(request.em, { status: 'published' })).filter((e) => e.endsAt > new Date());
     return reply.page('public/home', { events, needsSetup: false });
   });
 
-  app.get<{ Params: { slug: string } }>('/e/:slug', async (request, reply) => {
+  app.get('/e/:slug', { config, schema: { params } }, async (request, reply) => {
     const event = await publicEvent(request, request.params.slug);
     return reply.page('public/event', {
       event,
@@ -36,7 +44,7 @@ export default async function eventPublicRoutes(app: FastifyInstance, opts: { co
     });
   });
 
-  app.get<{ Params: { slug: string } }>('/e/:slug/event.ics', async (request, reply) => {
+  app.get('/e/:slug/event.ics', { config, schema: { params } }, async (request, reply) => {
     const event = await publicEvent(request, request.params.slug);
     return reply
       .type('text/calendar; charset=utf-8')

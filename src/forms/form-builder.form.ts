@@ -1,28 +1,11 @@
 import type { FieldError } from '../errors.js';
-import type { FormBody } from '../shared/form-body.js';
+import { type FormBody, formList, formText } from '../shared/form-body.js';
 import { FIELD_TYPES } from './fields/index.js';
 import type { FieldTypeName, FormField } from './form-definition.js';
 import type { FieldInput } from './form-rules.js';
 
-/** What the builder's field page posts, read into the same input the API takes; unreadable numbers become errors. */
-
-/** A posted value as text: the first of repeated values; anything but text (a JSON body's objects) reads as empty. */
-export const str = (body: FormBody | undefined, key: string): string => {
-  const value: unknown = body?.[key];
-  const first = Array.isArray(value) ? value[0] : value;
-  return typeof first === 'string' ? first.trim() : '';
-};
-
-const list = (body: FormBody, key: string): string[] => {
-  const value: unknown = body[key];
-  return (Array.isArray(value) ? value : [value])
-    .filter((v): v is string => typeof v === 'string')
-    .map((v) => v.trim())
-    .filter(Boolean);
-};
-
 function numberField(body: FormBody, key: string, errors: FieldError[], integer: boolean): number | null {
-  const raw = str(body, key).replace(',', '.');
+  const raw = formText(body, key).replace(',', '.');
   if (!raw) return null;
   const value = Number(raw);
   if (!Number.isFinite(value) || (integer && !Number.isInteger(value))) {
@@ -40,14 +23,14 @@ export function readOptions(body: FormBody): { key: string | null; label: string
   const rows: { key: string | null; label: string; position: number; index: number }[] = [];
   for (let index = 0; index < 200; index++) {
     if (!(`option.${index}.label` in body)) continue;
-    const label = str(body, `option.${index}.label`);
-    const key = str(body, `option.${index}.key`);
-    if (str(body, `option.${index}.remove`) || (!label && !key)) continue;
-    const position = Number(str(body, `option.${index}.position`));
+    const label = formText(body, `option.${index}.label`);
+    const key = formText(body, `option.${index}.key`);
+    if (formText(body, `option.${index}.remove`) || (!label && !key)) continue;
+    const position = Number(formText(body, `option.${index}.position`));
     rows.push({
       key: key || null,
       label,
-      position: str(body, `option.${index}.position`) && Number.isFinite(position) ? position : 1000 + index,
+      position: formText(body, `option.${index}.position`) && Number.isFinite(position) ? position : 1000 + index,
       index,
     });
   }
@@ -56,7 +39,7 @@ export function readOptions(body: FormBody): { key: string | null; label: string
 
 /** The condition checkboxes post "fieldKey:answerKey"; all must be answers of one field. */
 function readCondition(body: FormBody, errors: FieldError[]): FieldInput['condition'] {
-  const picked = list(body, 'condition')
+  const picked = formList(body, 'condition')
     .map((v) => v.split(':'))
     .filter((parts) => parts.length === 2 && parts[0] && parts[1]);
   if (!picked.length) return null;
@@ -68,12 +51,13 @@ function readCondition(body: FormBody, errors: FieldError[]): FieldInput['condit
   return { field: picked[0][0], values: picked.map(([, value]) => value) };
 }
 
+/** What the builder's field page posts, read into the same input the API takes; unreadable numbers become errors. */
 export function readFieldForm(body: FormBody, type: FieldTypeName): { input: FieldInput; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const settings = new Set(FIELD_TYPES[type].settings);
-  const input: FieldInput = { type, label: str(body, 'label'), help: str(body, 'help') };
-  if (settings.has('required')) input.required = str(body, 'required') !== '';
-  if (settings.has('placeholder')) input.placeholder = str(body, 'placeholder');
+  const input: FieldInput = { type, label: formText(body, 'label'), help: formText(body, 'help') };
+  if (settings.has('required')) input.required = formText(body, 'required') !== '';
+  if (settings.has('placeholder')) input.placeholder = formText(body, 'placeholder');
   if (settings.has('length')) {
     input.minLength = numberField(body, 'minLength', errors, true);
     input.maxLength = numberField(body, 'maxLength', errors, true);
@@ -86,8 +70,8 @@ export function readFieldForm(body: FormBody, type: FieldTypeName): { input: Fie
     input.minSelections = numberField(body, 'minSelections', errors, true);
     input.maxSelections = numberField(body, 'maxSelections', errors, true);
   }
-  if (settings.has('display')) input.display = str(body, 'display') === 'select' ? 'select' : 'radio';
-  if (settings.has('text')) input.text = str(body, 'text');
+  if (settings.has('display')) input.display = formText(body, 'display') === 'select' ? 'select' : 'radio';
+  if (settings.has('text')) input.text = formText(body, 'text');
   if (settings.has('ranks')) input.ranks = numberField(body, 'ranks', errors, true) ?? 1;
   if (settings.has('options')) input.options = readOptions(body);
   input.condition = readCondition(body, errors);

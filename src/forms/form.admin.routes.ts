@@ -1,53 +1,89 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Event } from '../events/event.entity.js';
-import type { FormBody } from '../shared/form-body.js';
-import { AppError, type FieldError, ValidationError, notFound } from '../errors.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { onEvent } from '../shared/route-policy.js';
+import { AppError, ValidationError, notFound } from '../errors.js';
+import { findEvent } from '../events/event.service.js';
 import { organiserPages } from '../organisers/guards.js';
+import { IdParams, RowId } from '../shared/api-schemas.js';
+import { FormBodySchema, formText } from '../shared/form-body.js';
+import { saveOrReshow } from '../shared/page-door.js';
 import { checkSubmission } from './answers.js';
-import { type BUILT_IN_KEYS, isBuiltInKey } from './form-definition.js';
+import { fieldFormValues, readFieldForm } from './form-builder.form.js';
 import {
-  type IdParams,
-  type KeyParams,
-  type SectionParams,
-  base,
   builderPage,
-  change,
+  builderRefusal,
+  builtInPage,
+  copyPage,
   direction,
-  event,
-} from './form-builder.pages.js';
-import { str } from './form-builder.form.js';
-import { addSection, findSection, moveSection, removeSection, updateBuiltIn, updateSection } from './form-edits.js';
-import { changeDefinition, copyForm, copySources, ensureSessions, loadDefinition } from './form.service.js';
+  fieldPage,
+  fieldPath,
+  fieldTypePage,
+  formBase,
+  isFieldType,
+  newFieldPlace,
+  newFieldValues,
+  pageErrors,
+  sectionInput,
+  sectionPage,
+} from './form-builder.page.js';
+import { isBuiltInKey } from './form-definition.js';
+import {
+  addField,
+  addSection,
+  findField,
+  findSection,
+  moveField,
+  moveSection,
+  removeField,
+  removeSection,
+  updateBuiltIn,
+  updateField,
+  updateSection,
+} from './form-edits.js';
+import { changeDefinition, copyForm, ensureSessions, loadDefinition, saveDefinition } from './form.service.js';
 import { formView } from './render.js';
 import { resolveForm } from './resolve.js';
 
-export default async function formAdminRoutes(app: FastifyInstance) {
+const params = IdParams;
+const KeyParams = Type.Object({ id: RowId, key: Type.String({ maxLength: 200 }) });
+const SectionParams = Type.Object({ id: RowId, sectionId: Type.String({ maxLength: 200 }) });
+const NewFieldQuery = Type.Object({
+  section: Type.Optional(Type.String({ maxLength: 200 })),
+  type: Type.Optional(Type.String({ maxLength: 200 })),
+});
+const body = FormBodySchema;
+
+// Every builder page changes the form, or only shows a form to change it: organisers, not viewers.
+const organiser = onEvent('organiser');
+
+/** The form builder's pages; what each page shows is built in form-builder.page.ts. */
+export default async function formAdminRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   organiserPages(app);
 
-  app.get<{ Params: IdParams; Querystring: { saved?: string; copied?: string } }>(
-    '/admin/events/:id/form',
-    async (request, reply) => {
-      const notice = request.query.copied
-        ? 'formBuilder.copied'
-        : request.query.saved
-          ? 'formBuilder.saved'
-          : undefined;
-      return builderPage(request, reply, await event(request), { notice });
-    },
+  app.get('/admin/events/:id/form', { config: organiser, schema: { params } }, async (request, reply) =>
+    builderPage(request, reply, await findEvent(request.em, request.params.id)),
   );
 
   // Preview: the form exactly as attendees see it; sending it checks the answers and stores nothing.
-  app.get<{ Params: IdParams }>('/admin/events/:id/form/preview', async (request, reply) => {
-    const e = await event(request);
-    await ensureSessions(e);
-    const resolved = resolveForm(await loadDefinition(request.em, e), e, request.t);
-    return reply.page('admin/form-preview', { event: e, form: formView(resolved, {}, [], request.t) });
-  });
-
-  app.post<{ Params: IdParams; Body: Record<string, unknown> }>(
+  app.get(
     '/admin/events/:id/form/preview',
+    // Its form posts back to the builder: a viewer has no use for it.
+    { config: organiser, schema: { params } },
     async (request, reply) => {
-      const e = await event(request);
+      const e = await findEvent(request.em, request.params.id);
+      await ensureSessions(e);
+      const resolved = resolveForm(await loadDefinition(request.em, e), e, request.t);
+      return reply.page('admin/form-preview', { event: e, form: formView(resolved, {}, [], request.t) });
+    },
+  );
+
+  app.post(
+    '/admin/events/:id/form/preview',
+    { config: organiser, schema: { params, body } },
+    async (request, reply) => {
+      const e = await findEvent(request.em, request.params.id);
       await ensureSessions(e);
       const resolved = resolveForm(await loadDefinition(request.em, e), e, request.t);
       const values = request.body ?? {};
@@ -61,169 +97,273 @@ export default async function formAdminRoutes(app: FastifyInstance) {
   );
 
   // Built-in fields: label and help only.
-  app.get<{ Params: KeyParams }>('/admin/events/:id/form/builtins/:key', async (request, reply) => {
-    const e = await event(request);
-    if (!isBuiltInKey(request.params.key)) throw notFound();
-    const definition = await loadDefinition(request.em, e);
-    const override = definition.builtIns[request.params.key] ?? {};
-    return reply.page('admin/form-builtin', {
-      event: e,
-      ...builtInDefaults(request, e, request.params.key),
-      values: { label: override.label ?? '', help: override.help ?? '' },
-    });
-  });
+  app.get(
+    '/admin/events/:id/form/builtins/:key',
+    { config: organiser, schema: { params: KeyParams } },
+    async (request, reply) => {
+      const e = await findEvent(request.em, request.params.id);
+      const key = request.params.key;
+      if (!isBuiltInKey(key)) throw notFound();
+      const override = (await loadDefinition(request.em, e)).builtIns[key] ?? {};
+      return builtInPage(request, reply, e, key, { label: override.label ?? '', help: override.help ?? '' });
+    },
+  );
 
-  function builtInDefaults(request: FastifyRequest, e: Event, key: (typeof BUILT_IN_KEYS)[number]) {
-    const defaults = resolveForm({ builtIns: {}, sections: [] }, e, request.t).byKey.get(key)!;
-    return { key, defaultLabel: defaults.label, defaultHelp: defaults.help ?? '' };
-  }
-
-  app.post<{ Params: KeyParams; Body: FormBody }>('/admin/events/:id/form/builtins/:key', async (request, reply) => {
-    const e = await event(request);
-    const key = request.params.key;
-    if (!isBuiltInKey(key)) throw notFound();
-    const input = { label: str(request.body, 'label'), help: str(request.body, 'help') };
-    try {
-      await changeDefinition(request.em, e, (d) => updateBuiltIn(d, key, input));
-      return reply.redirect(`${base(e)}?saved=1#q-${key}`, 303);
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      const errors = error.details.map((d) => ({ ...d, field: d.field.split('.').pop() ?? d.field }));
-      return reply.page(
-        'admin/form-builtin',
-        {
-          event: e,
-          ...builtInDefaults(request, e, key),
-          values: input,
-          errors,
-          labelFor: (name: string) => request.t(`formBuilder.settings.${name}`),
+  app.post(
+    '/admin/events/:id/form/builtins/:key',
+    { config: organiser, schema: { params: KeyParams, body } },
+    async (request, reply) => {
+      const e = await findEvent(request.em, request.params.id);
+      const key = request.params.key;
+      if (!isBuiltInKey(key)) throw notFound();
+      const input = { label: formText(request.body, 'label'), help: formText(request.body, 'help') };
+      return saveOrReshow(
+        reply,
+        async () => {
+          await changeDefinition(request.em, e, (d) => updateBuiltIn(d, key, input));
+          return { url: `${formBase(e)}#q-${key}`, notice: 'builtInSaved' };
         },
-        400,
+        (error) => builtInPage(request, reply, e, key, input, error),
       );
-    }
-  });
+    },
+  );
 
   // Sections.
-  app.get<{ Params: IdParams }>('/admin/events/:id/form/sections/new', async (request, reply) => {
-    return reply.page('admin/form-section', { event: await event(request), section: null, values: {} });
-  });
+  app.get('/admin/events/:id/form/sections/new', { config: organiser, schema: { params } }, async (request, reply) =>
+    sectionPage(request, reply, await findEvent(request.em, request.params.id), null, {}),
+  );
 
-  const sectionInput = (body: FormBody | undefined) => ({ title: str(body, 'title'), intro: str(body, 'intro') });
-  const sectionErrors = (details: FieldError[]) =>
-    details.map((d) => ({ ...d, field: d.field.split('.').pop() ?? d.field }));
-
-  app.post<{ Params: IdParams; Body: FormBody }>('/admin/events/:id/form/sections', async (request, reply) => {
-    const e = await event(request);
-    const input = sectionInput(request.body);
-    try {
-      const saved = await changeDefinition(request.em, e, (d) => addSection(d, input));
-      return reply.redirect(`${base(e)}?saved=1#section-${saved.sections.at(-1)!.id}`, 303);
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      return reply.page(
-        'admin/form-section',
-        {
-          event: e,
-          section: null,
-          values: input,
-          errors: sectionErrors(error.details),
-          labelFor: (n: string) => request.t(`formBuilder.settings.${n}`),
-        },
-        400,
-      );
-    }
-  });
-
-  app.get<{ Params: SectionParams }>('/admin/events/:id/form/sections/:sectionId', async (request, reply) => {
-    const e = await event(request);
-    const section = findSection(await loadDefinition(request.em, e), request.params.sectionId);
-    return reply.page('admin/form-section', {
-      event: e,
-      section,
-      values: { title: section.title, intro: section.intro },
-    });
-  });
-
-  app.post<{ Params: SectionParams; Body: FormBody }>(
-    '/admin/events/:id/form/sections/:sectionId',
+  app.post(
+    '/admin/events/:id/form/sections',
+    { config: organiser, schema: { params, body } },
     async (request, reply) => {
-      const e = await event(request);
+      const e = await findEvent(request.em, request.params.id);
+      const input = sectionInput(request.body);
+      return saveOrReshow(
+        reply,
+        async () => {
+          const saved = await changeDefinition(request.em, e, (d) => addSection(d, input));
+          return { url: `${formBase(e)}#section-${saved.sections.at(-1)!.id}`, notice: 'sectionAdded' };
+        },
+        (error) => sectionPage(request, reply, e, null, input, error),
+      );
+    },
+  );
+
+  app.get(
+    '/admin/events/:id/form/sections/:sectionId',
+    { config: organiser, schema: { params: SectionParams } },
+    async (request, reply) => {
+      const e = await findEvent(request.em, request.params.id);
+      const section = findSection(await loadDefinition(request.em, e), request.params.sectionId);
+      return sectionPage(request, reply, e, section, { title: section.title, intro: section.intro });
+    },
+  );
+
+  app.post(
+    '/admin/events/:id/form/sections/:sectionId',
+    { config: organiser, schema: { params: SectionParams, body } },
+    async (request, reply) => {
+      const e = await findEvent(request.em, request.params.id);
       const section = findSection(await loadDefinition(request.em, e), request.params.sectionId);
       const input = sectionInput(request.body);
-      try {
-        await changeDefinition(request.em, e, (d) => updateSection(d, section.id, input));
-        return reply.redirect(`${base(e)}?saved=1#section-${section.id}`, 303);
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        return reply.page(
-          'admin/form-section',
-          {
-            event: e,
-            section,
-            values: input,
-            errors: sectionErrors(error.details),
-            labelFor: (n: string) => request.t(`formBuilder.settings.${n}`),
-          },
-          400,
-        );
-      }
-    },
-  );
-
-  app.post<{ Params: SectionParams; Body: FormBody }>(
-    '/admin/events/:id/form/sections/:sectionId/move',
-    async (request, reply) => {
-      const e = await event(request);
-      return change(
-        request,
+      return saveOrReshow(
         reply,
-        e,
-        (d) => moveSection(d, request.params.sectionId, direction(request.body)),
-        `#section-${request.params.sectionId}`,
+        async () => {
+          await changeDefinition(request.em, e, (d) => updateSection(d, section.id, input));
+          return { url: `${formBase(e)}#section-${section.id}`, notice: 'sectionSaved' };
+        },
+        (error) => sectionPage(request, reply, e, section, input, error),
       );
     },
   );
 
-  app.post<{ Params: SectionParams }>('/admin/events/:id/form/sections/:sectionId/delete', async (request, reply) => {
-    const e = await event(request);
-    return change(request, reply, e, (d) => removeSection(d, request.params.sectionId));
-  });
-
-  app.get<{ Params: IdParams }>('/admin/events/:id/form/copy', async (request, reply) => {
-    const e = await event(request);
-    return reply.page('admin/form-copy', {
-      event: e,
-      sources: await copySources(request.em, e, request.organiser!.id),
-      values: {},
-    });
-  });
-
-  app.post<{ Params: IdParams; Body: FormBody }>('/admin/events/:id/form/copy', async (request, reply) => {
-    const e = await event(request);
-    try {
-      await copyForm(request.em, e, Number(str(request.body, 'from')), request.organiser!.id);
-      return reply.redirect(`${base(e)}?copied=1`, 303);
-    } catch (error) {
-      if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
-      const labels = new Map<string, string>();
-      const errors = error.details.map((d) => {
-        if (d.field === 'from') return d;
-        const name = `other.${d.params?.fieldKey ?? d.field}`;
-        labels.set(name, String(d.params?.field ?? request.t('formBuilder.title')));
-        return { ...d, field: name };
-      });
-      return reply.page(
-        'admin/form-copy',
-        {
-          event: e,
-          sources: await copySources(request.em, e, request.organiser!.id),
-          values: request.body ?? {},
-          errors,
-          labelFor: (name: string) => labels.get(name) ?? request.t('formBuilder.copy.from'),
-          anchorFor: (name: string) => (name === 'from' ? 'field-from' : 'main'),
+  app.post(
+    '/admin/events/:id/form/sections/:sectionId/move',
+    { config: organiser, schema: { params: SectionParams, body } },
+    async (request, reply) => {
+      const e = await findEvent(request.em, request.params.id);
+      const { sectionId } = request.params;
+      return saveOrReshow(
+        reply,
+        async () => {
+          await changeDefinition(request.em, e, (d) => moveSection(d, sectionId, direction(request.body)));
+          return { url: `${formBase(e)}#section-${sectionId}`, notice: 'sectionMoved' };
         },
-        error.statusCode,
+        (error) => builderRefusal(request, reply, e, error),
       );
-    }
+    },
+  );
+
+  app.post(
+    '/admin/events/:id/form/sections/:sectionId/delete',
+    { config: organiser, schema: { params: SectionParams, body } },
+    async (request, reply) => {
+      const e = await findEvent(request.em, request.params.id);
+      return saveOrReshow(
+        reply,
+        async () => {
+          await changeDefinition(request.em, e, (d) => removeSection(d, request.params.sectionId));
+          return { url: formBase(e), notice: 'sectionDeleted' };
+        },
+        (error) => builderRefusal(request, reply, e, error),
+      );
+    },
+  );
+
+  // Fields: a page to choose the type, then a page per field.
+  app.get(
+    '/admin/events/:id/form/fields/new',
+    { config: organiser, schema: { params, querystring: NewFieldQuery } },
+    async (request, reply) => {
+      const e = await findEvent(request.em, request.params.id);
+      const sectionId = request.query.section || null;
+      if (sectionId) findSection(await loadDefinition(request.em, e), sectionId);
+      const type = request.query.type;
+      if (!isFieldType(type)) return fieldTypePage(request, reply, e, sectionId, type);
+      return fieldPage(request, reply, e, { field: null, type, sectionId, values: newFieldValues(type) });
+    },
+  );
+
+  app.post('/admin/events/:id/form/fields', { config: organiser, schema: { params, body } }, async (request, reply) => {
+    const e = await findEvent(request.em, request.params.id);
+    const posted = request.body ?? {};
+    const type = formText(posted, 'type');
+    if (!isFieldType(type)) throw new AppError(400, 'bad_request');
+    const definition = await loadDefinition(request.em, e);
+    const sectionId = formText(posted, 'section') || null;
+    const { sectionIndex, prefix } = newFieldPlace(definition, sectionId);
+    const { input, errors } = readFieldForm(posted, type);
+    return saveOrReshow(
+      reply,
+      async () => {
+        if (errors.length) throw new ValidationError(errors);
+        const saved = await saveDefinition(request.em, e, addField(definition, sectionId, input));
+        const key = saved.sections[sectionIndex].fields.at(-1)!.key;
+        const url = formText(posted, 'then') === 'stay' ? `${formBase(e)}/fields/${key}` : `${formBase(e)}#q-${key}`;
+        return { url, notice: 'questionAdded' };
+      },
+      (error) =>
+        fieldPage(
+          request,
+          reply,
+          e,
+          { field: null, type, sectionId, values: posted, errors: pageErrors(error.details, prefix, request.t) },
+          error.statusCode,
+        ),
+    );
+  });
+
+  app.get(
+    '/admin/events/:id/form/fields/:key',
+    { config: organiser, schema: { params: KeyParams } },
+    async (request, reply) => {
+      const e = await findEvent(request.em, request.params.id);
+      const field = findField(await loadDefinition(request.em, e), request.params.key);
+      return fieldPage(request, reply, e, {
+        field,
+        type: field.type,
+        sectionId: null,
+        values: fieldFormValues(field),
+      });
+    },
+  );
+
+  app.post(
+    '/admin/events/:id/form/fields/:key',
+    { config: organiser, schema: { params: KeyParams, body } },
+    async (request, reply) => {
+      const e = await findEvent(request.em, request.params.id);
+      const posted = request.body ?? {};
+      const definition = await loadDefinition(request.em, e);
+      const field = findField(definition, request.params.key);
+      const { input, errors } = readFieldForm(posted, field.type);
+      return saveOrReshow(
+        reply,
+        async () => {
+          if (errors.length) throw new ValidationError(errors);
+          await saveDefinition(request.em, e, updateField(definition, field.key, input));
+          const stay = formText(posted, 'then') === 'stay';
+          return {
+            url: stay ? `${formBase(e)}/fields/${field.key}` : `${formBase(e)}#q-${field.key}`,
+            notice: 'questionSaved',
+          };
+        },
+        (error) =>
+          fieldPage(
+            request,
+            reply,
+            e,
+            {
+              field,
+              type: field.type,
+              sectionId: null,
+              values: posted,
+              errors: pageErrors(error.details, fieldPath(definition, field.key), request.t),
+            },
+            error.statusCode,
+          ),
+      );
+    },
+  );
+
+  app.post(
+    '/admin/events/:id/form/fields/:key/move',
+    { config: organiser, schema: { params: KeyParams, body } },
+    async (request, reply) => {
+      const e = await findEvent(request.em, request.params.id);
+      const { key } = request.params;
+      return saveOrReshow(
+        reply,
+        async () => {
+          await changeDefinition(request.em, e, (d) => moveField(d, key, direction(request.body)));
+          return { url: `${formBase(e)}#q-${key}`, notice: 'questionMoved' };
+        },
+        (error) => builderRefusal(request, reply, e, error),
+      );
+    },
+  );
+
+  app.get(
+    '/admin/events/:id/form/fields/:key/delete',
+    { config: organiser, schema: { params: KeyParams } },
+    async (request, reply) => {
+      const e = await findEvent(request.em, request.params.id);
+      const field = findField(await loadDefinition(request.em, e), request.params.key);
+      return reply.page('admin/form-field-delete', { event: e, field });
+    },
+  );
+
+  app.post(
+    '/admin/events/:id/form/fields/:key/delete',
+    { config: organiser, schema: { params: KeyParams, body } },
+    async (request, reply) => {
+      const e = await findEvent(request.em, request.params.id);
+      return saveOrReshow(
+        reply,
+        async () => {
+          await changeDefinition(request.em, e, (d) => removeField(d, request.params.key));
+          return { url: formBase(e), notice: 'questionDeleted' };
+        },
+        (error) => builderRefusal(request, reply, e, error),
+      );
+    },
+  );
+
+  // Copy another event's form.
+  app.get('/admin/events/:id/form/copy', { config: organiser, schema: { params } }, async (request, reply) =>
+    copyPage(request, reply, await findEvent(request.em, request.params.id), {}),
+  );
+
+  app.post('/admin/events/:id/form/copy', { config: organiser, schema: { params, body } }, async (request, reply) => {
+    const e = await findEvent(request.em, request.params.id);
+    return saveOrReshow(
+      reply,
+      async () => {
+        await copyForm(request.em, e, Number(formText(request.body, 'from')), request.organiser!.id);
+        return { url: formBase(e), notice: 'formCopied' };
+      },
+      (error) => copyPage(request, reply, e, request.body ?? {}, error),
+    );
   });
 }

@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { onEvent } from '../shared/route-policy.js';
 import { findEvent } from '../events/event.service.js';
 import { requireApiToken } from '../organisers/guards.js';
 import { IdParams, errorResponses } from '../shared/api-schemas.js';
@@ -16,6 +17,7 @@ export default async function formApiRoutes(fastify: FastifyInstance) {
   app.get(
     '/api/v1/events/:id/form',
     {
+      config: onEvent('viewer'),
       schema: {
         tags,
         security,
@@ -33,6 +35,7 @@ export default async function formApiRoutes(fastify: FastifyInstance) {
   app.put(
     '/api/v1/events/:id/form',
     {
+      config: onEvent('organiser'),
       schema: {
         tags,
         security,

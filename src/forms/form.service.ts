@@ -93,7 +93,7 @@ export async function copyForm(
   sourceId: number,
   organiserId: number,
 ): Promise<FormDefinition> {
-  if (sourceId === target.id) throw new AppError(400, 'copy_same_event', [{ field: 'from', code: 'copy_same_event' }]);
+  if (sourceId === target.id) throw new ValidationError([{ field: 'from', code: 'copy_same_event' }]);
   if (!Number.isSafeInteger(sourceId)) throw new ValidationError([{ field: 'from', code: 'choice' }]);
   const source = roleAllows(await roleOn(em, organiserId, sourceId), 'viewer')
     ? await em.findOne(Event, { id: sourceId })

@@ -1,14 +1,22 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ValidationError, notFound } from '../errors.js';
+import { Type } from 'typebox';
+import { signedIn } from '../shared/route-policy.js';
+import { notFound } from '../errors.js';
+import { RowId } from '../shared/api-schemas.js';
+import { FormBodySchema, formRawText, formText } from '../shared/form-body.js';
+import { redirectWithNotice, saveOrReshow } from '../shared/page-door.js';
 import { changePassword, revokeToken, tokensOf } from './account.service.js';
 import { organiserPages, startSession } from './guards.js';
 import { createApiToken } from './organiser.service.js';
 import { singleLineProblem } from '../shared/text.js';
 
-type Body = Record<string, string | undefined>;
+const body = FormBodySchema;
+const TokenParams = Type.Object({ tokenId: RowId });
 
 /** An organiser's own account: password, and the API tokens other systems use on their behalf. */
-export default async function accountAdminRoutes(app: FastifyInstance) {
+export default async function accountAdminRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   organiserPages(app);
 
   const accountPage = async (
@@ -23,26 +31,28 @@ export default async function accountAdminRoutes(app: FastifyInstance) {
       status,
     );
 
-  app.get<{ Querystring: { saved?: string; revoked?: string } }>('/admin/account', async (request, reply) =>
-    accountPage(request, reply, { saved: request.query.saved === '1', revoked: request.query.revoked === '1' }),
-  );
+  app.get('/admin/account', { config: signedIn() }, async (request, reply) => accountPage(request, reply));
 
-  app.post<{ Body: Body }>('/admin/account/password', async (request, reply) => {
-    const { currentPassword = '', password = '', passwordConfirmation = '' } = request.body ?? {};
-    try {
-      const now = new Date();
-      await changePassword(request.em, request.organiser!, currentPassword, password, passwordConfirmation, now);
-      // This browser stays signed in; every other session of the account ends.
-      startSession(request, request.organiser!, now.getTime());
-      return reply.redirect('/admin/account?saved=1', 303);
-    } catch (error) {
-      if (error instanceof ValidationError) return accountPage(request, reply, { errors: error.details }, 400);
-      throw error;
-    }
+  app.post('/admin/account/password', { config: signedIn(), schema: { body } }, async (request, reply) => {
+    // Passwords as typed: spaces are part of them.
+    const currentPassword = formRawText(request.body, 'currentPassword');
+    const password = formRawText(request.body, 'password');
+    const passwordConfirmation = formRawText(request.body, 'passwordConfirmation');
+    return saveOrReshow(
+      reply,
+      async () => {
+        const now = new Date();
+        await changePassword(request.em, request.organiser!, currentPassword, password, passwordConfirmation, now);
+        // This browser stays signed in; every other session of the account ends.
+        startSession(request, request.organiser!, now.getTime());
+        return { url: '/admin/account', notice: 'passwordChanged' };
+      },
+      (error) => accountPage(request, reply, { errors: error.details }, 400),
+    );
   });
 
-  app.post<{ Body: Body }>('/admin/account/tokens', async (request, reply) => {
-    const label = (request.body?.label ?? '').trim().slice(0, 200);
+  app.post('/admin/account/tokens', { config: signedIn(), schema: { body } }, async (request, reply) => {
+    const label = formText(request.body, 'label').slice(0, 200);
     if (!label) return accountPage(request, reply, { errors: [{ field: 'label', code: 'required' }] }, 400);
     const labelProblem = singleLineProblem(label);
     if (labelProblem) return accountPage(request, reply, { errors: [{ field: 'label', code: labelProblem }] }, 400);
@@ -51,8 +61,12 @@ export default async function accountAdminRoutes(app: FastifyInstance) {
     return accountPage(request, reply, { newToken: { label, token } });
   });
 
-  app.post<{ Params: { tokenId: string } }>('/admin/account/tokens/:tokenId/revoke', async (request, reply) => {
-    if (!(await revokeToken(request.em, request.organiser!, Number(request.params.tokenId)))) throw notFound();
-    return reply.redirect('/admin/account?revoked=1', 303);
-  });
+  app.post(
+    '/admin/account/tokens/:tokenId/revoke',
+    { config: signedIn(), schema: { params: TokenParams, body } },
+    async (request, reply) => {
+      if (!(await revokeToken(request.em, request.organiser!, request.params.tokenId))) throw notFound();
+      return redirectWithNotice(reply, '/admin/account', 'tokenRevoked');
+    },
+  );
 }

@@ -1,12 +1,20 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { EntityManager } from '@mikro-orm/core';
+import { Type } from 'typebox';
+import { publicRoute } from '../shared/route-policy.js';
 import { ValidationError } from '../errors.js';
 import type { Organiser } from './organiser.entity.js';
 import { authenticate, countOrganisers, createOrganiser } from './organiser.service.js';
 import { endSessions, sessionOrganiser, startSession } from './guards.js';
 import { clearLoginFailures, loginRetryAfter, recordLoginFailure } from './login-throttle.js';
 
-type Body = Record<string, string | undefined>;
+const text = () => Type.Optional(Type.String({ maxLength: 2000 }));
+// The fields the handlers read, as text; other names (the CSRF token) as in FormBodySchema.
+const others = { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) };
+const SetupBody = Type.Object({ email: text(), name: text(), password: text(), passwordConfirmation: text() }, others);
+const LoginBody = Type.Object({ email: text(), password: text(), next: text() }, others);
+const LoginQuery = Type.Object({ next: text() });
 
 /**
  * Only a path of this site may follow login, never another site: `next` is resolved against the
@@ -33,14 +41,19 @@ export interface AuthRouteDeps {
   onFirstOrganiser(em: EntityManager, organiser: Organiser): Promise<void>;
 }
 
-export default async function authRoutes(app: FastifyInstance, deps: AuthRouteDeps) {
+export default async function authRoutes(fastify: FastifyInstance, deps: AuthRouteDeps) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const next = (value: unknown) => safeNext(value, app.mail.settings.publicUrl);
-  app.get('/setup', async (request, reply) => {
+  const csrf = { preHandler: app.csrfProtection };
+  const setup = { config: publicRoute(), schema: { body: SetupBody }, ...csrf };
+  const login = { config: publicRoute({ rateLimit: 'login' }), schema: { body: LoginBody }, ...csrf };
+
+  app.get('/setup', { config: publicRoute() }, async (request, reply) => {
     if ((await countOrganisers(request.em)) > 0) return reply.redirect('/admin/login', 303);
     return reply.page('admin/setup', { values: {} });
   });
 
-  app.post<{ Body: Body }>('/setup', { preHandler: app.csrfProtection }, async (request, reply) => {
+  app.post('/setup', setup, async (request, reply) => {
     if ((await countOrganisers(request.em)) > 0) return reply.redirect('/admin/login', 303);
     const { email = '', name = '', password = '', passwordConfirmation = '' } = request.body ?? {};
     try {
@@ -58,13 +71,13 @@ export default async function authRoutes(app: FastifyInstance, deps: AuthRouteDe
     }
   });
 
-  app.get<{ Querystring: { next?: string } }>('/admin/login', async (request, reply) => {
+  app.get('/admin/login', { config: publicRoute(), schema: { querystring: LoginQuery } }, async (request, reply) => {
     if ((await countOrganisers(request.em)) === 0) return reply.redirect('/setup', 303);
     if (await sessionOrganiser(request)) return reply.redirect(next(request.query.next), 303);
     return reply.page('admin/login', { values: {}, next: next(request.query.next) });
   });
 
-  app.post<{ Body: Body }>('/admin/login', { preHandler: app.csrfProtection }, async (request, reply) => {
+  app.post('/admin/login', login, async (request, reply) => {
     const { email = '', password = '', next: nextPath } = request.body ?? {};
     const retryAfter = await loginRetryAfter(request.em, email, request.ip);
     if (retryAfter > 0) {
@@ -84,7 +97,7 @@ export default async function authRoutes(app: FastifyInstance, deps: AuthRouteDe
     return reply.redirect(next(nextPath), 303);
   });
 
-  app.post('/admin/logout', { preHandler: app.csrfProtection }, async (request, reply) => {
+  app.post('/admin/logout', { config: publicRoute(), ...csrf }, async (request, reply) => {
     // On the server too: the account's session generation moves on, so a copied cookie stops working.
     await endSessions(request);
     return reply.redirect('/', 303);

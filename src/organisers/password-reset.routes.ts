@@ -1,20 +1,36 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { publicRoute } from '../shared/route-policy.js';
 import { ValidationError } from '../errors.js';
 import { sendAccountMail } from './account-mail.js';
 import { completePasswordReset, findPasswordReset, issuePasswordReset } from './account.service.js';
+import { redirectWithNotice } from '../shared/page-door.js';
 import { startSession } from './guards.js';
 import { Organiser } from './organiser.entity.js';
 
-type Body = Record<string, string | undefined>;
-type TokenParams = { token: string };
+const text = () => Type.Optional(Type.String({ maxLength: 2000 }));
+// The fields the handlers read, as text; other names (the CSRF token) as in FormBodySchema.
+const others = { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) };
+const params = Type.Object({ token: Type.String({ maxLength: 200 }) });
 
 /** "Forgotten password": a single-use link by email, valid for an hour. */
-export default async function passwordResetRoutes(app: FastifyInstance) {
-  app.get('/admin/password-reset', async (_request, reply) =>
+export default async function passwordResetRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const config = publicRoute();
+  const csrf = { preHandler: app.csrfProtection };
+  const ask = { config, schema: { body: Type.Object({ email: text() }, others) }, ...csrf };
+  const choose = {
+    config,
+    schema: { params, body: Type.Object({ password: text(), passwordConfirmation: text() }, others) },
+    ...csrf,
+  };
+
+  app.get('/admin/password-reset', { config }, async (_request, reply) =>
     reply.page('admin/password-reset-request', { values: {}, sent: false }),
   );
 
-  app.post<{ Body: Body }>('/admin/password-reset', { preHandler: app.csrfProtection }, async (request, reply) => {
+  app.post('/admin/password-reset', ask, async (request, reply) => {
     const email = (request.body?.email ?? '').trim().toLowerCase();
     const organiser = email ? await request.em.findOne(Organiser, { email }) : null;
     if (organiser) {
@@ -36,32 +52,28 @@ export default async function passwordResetRoutes(app: FastifyInstance) {
     return reply.page('admin/password-reset-request', { values: { email }, sent: true });
   });
 
-  app.get<{ Params: TokenParams }>('/admin/password-reset/:token', async (request, reply) => {
+  app.get('/admin/password-reset/:token', { config, schema: { params } }, async (request, reply) => {
     const reset = await findPasswordReset(request.em, request.params.token);
     if (!reset) return reply.page('admin/password-reset', { invalid: true }, 404);
     return reply.page('admin/password-reset', { invalid: false, email: reset.organiser.email });
   });
 
-  app.post<{ Params: TokenParams; Body: Body }>(
-    '/admin/password-reset/:token',
-    { preHandler: app.csrfProtection },
-    async (request, reply) => {
-      const { password = '', passwordConfirmation = '' } = request.body ?? {};
-      try {
-        const organiser = await completePasswordReset(request.em, request.params.token, password, passwordConfirmation);
-        if (!organiser) return reply.page('admin/password-reset', { invalid: true }, 404);
-        request.session.regenerate?.();
-        startSession(request, organiser);
-        return reply.redirect('/admin', 303);
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        const reset = await findPasswordReset(request.em, request.params.token);
-        return reply.page(
-          'admin/password-reset',
-          { invalid: !reset, email: reset?.organiser.email, errors: error.details },
-          400,
-        );
-      }
-    },
-  );
+  app.post('/admin/password-reset/:token', choose, async (request, reply) => {
+    const { password = '', passwordConfirmation = '' } = request.body ?? {};
+    try {
+      const organiser = await completePasswordReset(request.em, request.params.token, password, passwordConfirmation);
+      if (!organiser) return reply.page('admin/password-reset', { invalid: true }, 404);
+      request.session.regenerate?.();
+      startSession(request, organiser);
+      return redirectWithNotice(reply, '/admin', 'passwordReset');
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      const reset = await findPasswordReset(request.em, request.params.token);
+      return reply.page(
+        'admin/password-reset',
+        { invalid: !reset, email: reset?.organiser.email, errors: error.details },
+        400,
+      );
+    }
+  });
 }

@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { onEventRow } from '../shared/route-policy.js';
 import { notFound } from '../errors.js';
 import { requireApiToken } from '../organisers/guards.js';
 import { Registration } from '../registrations/registration.entity.js';
@@ -23,6 +24,7 @@ export default async function privacyApiRoutes(fastify: FastifyInstance) {
   app.get(
     '/api/v1/registrations/:id/personal-data',
     {
+      config: onEventRow('registration', 'viewer', 'id', { audit: 'exported' }),
       schema: {
         tags,
         security,
@@ -50,6 +52,7 @@ export default async function privacyApiRoutes(fastify: FastifyInstance) {
   app.delete(
     '/api/v1/registrations/:id',
     {
+      config: onEventRow('registration', 'organiser', 'id'),
       schema: {
         tags,
         security,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { publicRoute } from '../shared/route-policy.js';
 import type { Config } from '../config.js';
 import { pendingMigrations } from '../db/orm.js';
 
@@ -6,7 +7,7 @@ export default async function systemRoutes(app: FastifyInstance, opts: { config:
   const database = opts.config.database.kind;
 
   // Liveness: the process answers and its database too.
-  app.get('/healthz', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/healthz', { config: publicRoute(), schema: { hide: true } }, async (request, reply) => {
     try {
       await request.em.getConnection().execute('select 1');
       return { status: 'ok', database };
@@ -17,7 +18,7 @@ export default async function systemRoutes(app: FastifyInstance, opts: { config:
   });
 
   // Readiness: also refuses traffic while the schema is behind the code (migrations pending).
-  app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/readyz', { config: publicRoute(), schema: { hide: true } }, async (request, reply) => {
     try {
       const pending = await pendingMigrations(app.orm);
       if (pending > 0) return reply.code(503).send({ status: 'migrations_pending', database, pending });
@@ -28,7 +29,7 @@ export default async function systemRoutes(app: FastifyInstance, opts: { config:
     }
   });
 
-  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => {
+  app.get('/api/v1/openapi.json', { config: publicRoute(), schema: { hide: true } }, async () => {
     const document = app.swagger() as { paths?: Record<string, unknown> };
     const paths = Object.fromEntries(
       Object.entries(document.paths ?? {}).filter(

@@ -48,6 +48,7 @@ t.test('an owner invites a viewer and an organiser by email; each gets a link to
   t.match(invitation.parsed.text ?? '', 'Organisatrice', 'says who added them');
   const team = await owner.get(`${eventUrl}/team`);
   t.match(textOf(team.body), 'lecteur@ccas-angers.fr');
+  t.match(textOf(team.body), 'Compte créé : une invitation a été envoyée', 'the team page says the invitation left');
   t.equal((await viewer.get(eventUrl)).statusCode, 200, 'the invited viewer is signed in and sees the event');
 });
 
@@ -116,9 +117,12 @@ t.test('the owner changes roles and removes people, but an event keeps one owner
   t.equal(leave.statusCode, 400, 'the last owner cannot leave');
   const promote = await owner.submit(`${eventUrl}/team`, `${eventUrl}/team/${ids[1]}`, { role: 'organiser' });
   t.equal(promote.statusCode, 303);
-  t.match(textOf((await owner.get(`${eventUrl}/team`)).body), 'Organisateur');
+  const promoted = textOf((await owner.get(`${eventUrl}/team`)).body);
+  t.match(promoted, 'Organisateur');
+  t.match(promoted, 'Le rôle est changé.', 'the team page says so');
   const removed = await owner.submit(`${eventUrl}/team`, `${eventUrl}/team/${ids[1]}/remove`, {});
   t.equal(removed.statusCode, 303);
+  t.match(textOf((await owner.get(`${eventUrl}/team`)).body), "La personne est retirée de l'équipe.");
   const former = new Browser(app);
   await former.submit('/admin/login', '/admin/login', {
     email: 'lecteur@ccas-angers.fr',

@@ -29,7 +29,12 @@ t.test('an organiser builds a form with a conditional question through the build
   await page.getByLabel('Titre').fill('Repas');
   await page.getByLabel("Texte d'introduction").fill('Un déjeuner est offert par le CCAS.');
   await page.getByRole('button', { name: 'Enregistrer' }).click();
-  await page.waitForURL(/\/form\?saved=1/);
+  await page.waitForURL(/\/form#/);
+  t.match(
+    await page.locator('.notice-done').innerText(),
+    'La section est ajoutée au formulaire.',
+    'the builder says so',
+  );
 
   // A yes/no question: choose the type, then fill in its page.
   await page.getByRole('link', { name: /^Ajouter une question/ }).click();
@@ -38,7 +43,7 @@ t.test('an organiser builds a form with a conditional question through the build
   await page.getByLabel('Question', { exact: false }).first().fill(LUNCH);
   await page.getByLabel('Réponse obligatoire').check();
   await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
-  await page.waitForURL(/\/form\?saved=1/);
+  await page.waitForURL(/\/form#/);
 
   // A long text shown only when lunch is "yes".
   await page.getByRole('link', { name: /^Ajouter une question/ }).click();
@@ -48,7 +53,7 @@ t.test('an organiser builds a form with a conditional question through the build
   await page.getByText("Condition d'affichage").click();
   await page.getByRole('group', { name: LUNCH }).getByLabel('Oui').check();
   await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
-  await page.waitForURL(/\/form\?saved=1/);
+  await page.waitForURL(/\/form#/);
 
   const builder = await page.locator('main').innerText();
   t.match(builder, DIET);

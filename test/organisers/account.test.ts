@@ -81,7 +81,9 @@ t.test('changing the password keeps this browser signed in and signs out the oth
     passwordConfirmation: 'nouveau-mot-de-passe',
   });
   t.equal(changed.statusCode, 303);
-  t.equal((await first.get('/admin/account')).statusCode, 200, 'this browser is still signed in');
+  const after = await first.get('/admin/account');
+  t.equal(after.statusCode, 200, 'this browser is still signed in');
+  t.match(textOf(after.body), 'Mot de passe changé.', 'and the account page says so');
   t.equal((await elsewhere.get('/admin')).statusCode, 303, 'the other session has ended');
   t.equal(
     (await login(app, ORGANISER.email, ORGANISER.password)).response.statusCode,
@@ -123,7 +125,9 @@ t.test('a forgotten password is reset through a single-use, expiring link', asyn
     passwordConfirmation: 'mot-de-passe-retrouve',
   });
   t.equal(reset.statusCode, 303);
-  t.equal((await anonymous.get('/admin')).statusCode, 200, 'signed in with the new password');
+  const signedIn = await anonymous.get('/admin');
+  t.equal(signedIn.statusCode, 200, 'signed in with the new password');
+  t.match(textOf(signedIn.body), 'Votre mot de passe est choisi', 'the page says what happened');
   const reused = await new Browser(app).get(link);
   t.equal(reused.statusCode, 404, 'the link works once');
   t.match(textOf(reused.body), 'déjà servi ou il a expiré');
@@ -158,6 +162,7 @@ t.test('API tokens are created on the account page, shown once, and revoked ther
   t.equal((await stranger.get('/admin/account')).statusCode, 303, '(not an organiser)');
   const revoked = await browser.submit('/admin/account', `/admin/account/tokens/${tokenId}/revoke`, {});
   t.equal(revoked.statusCode, 303);
+  t.match(textOf((await browser.get('/admin/account')).body), 'Jeton révoqué', 'the account page says so');
   t.equal((await app.inject({ url: '/api/v1/events', headers: auth })).statusCode, 401, 'a revoked token is refused');
   t.match(textOf((await browser.get('/admin/account')).body), 'Révoqué');
   t.equal(
