@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { Event } from '../events/event.entity.js';
+import { type EventInput, persistNewEvent } from '../events/event.service.js';
 import { AppError, ValidationError } from '../errors.js';
 import { Organiser } from '../organisers/organiser.entity.js';
 import { EVENT_ROLES, type EventRole, EventMember } from './event-member.entity.js';
@@ -42,6 +43,17 @@ export async function grantRole(
   const member = em.create(EventMember, { event, organiser, role, createdAt: new Date() });
   await em.flush();
   return member;
+}
+
+/**
+ * Creates an event whose owner is the organiser creating it: the event, its sessions and the owner's
+ * place in the team are written in one flush, so one transaction; no event is ever left without owner.
+ */
+export async function createOwnedEvent(em: EntityManager, input: EventInput, owner: Organiser): Promise<Event> {
+  const event = await persistNewEvent(em, input);
+  em.create(EventMember, { event, organiser: owner, role: 'owner', createdAt: new Date() });
+  await em.flush();
+  return event;
 }
 
 /**

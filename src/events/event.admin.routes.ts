@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { grantRole, memberEventIds } from '../access/access.service.js';
+import { createOwnedEvent, memberEventIds } from '../access/access.service.js';
 import { onEvent, signedIn } from '../access/route-policy.js';
 import { ValidationError } from '../errors.js';
 import { attendeesConcerned } from '../mail/notifications.js';
@@ -21,7 +21,6 @@ import {
   RETENTION_MONTHS,
   addSession,
   breakouts,
-  createEvent,
   findEvent,
   findSession,
   listEvents,
@@ -66,8 +65,7 @@ export default async function eventAdminRoutes(fastify: FastifyInstance) {
       reply,
       async () => {
         if (errors.length) throw new ValidationError(errors);
-        const event = await createEvent(request.em, input);
-        await grantRole(request.em, event, request.organiser!, 'owner');
+        const event = await createOwnedEvent(request.em, input, request.organiser!);
         return { url: `/admin/events/${event.id}`, notice: 'eventCreated' };
       },
       (error) => reply.page('admin/event-form', { values: request.body, event: null, errors: error.details }, 400),

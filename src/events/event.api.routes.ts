@@ -2,11 +2,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
-import { grantRole, memberEventIds } from '../access/access.service.js';
+import { createOwnedEvent, memberEventIds } from '../access/access.service.js';
 import { requireApiToken } from '../organisers/guards.js';
 import { IdParams, errorResponses } from '../shared/api-schemas.js';
 import { EventCreateBody, EventPatchBody, eventInputFromBody, eventJson } from './event.schemas.js';
-import { type EventInput, createEvent, findEvent, listEvents, updateEvent } from './event.service.js';
+import { type EventInput, findEvent, listEvents, updateEvent } from './event.service.js';
 
 export default async function eventApiRoutes(fastify: FastifyInstance, opts: { config: Config }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -27,8 +27,8 @@ export default async function eventApiRoutes(fastify: FastifyInstance, opts: { c
       },
     },
     async (request, reply) => {
-      const event = await createEvent(request.em, eventInputFromBody(request.body) as unknown as EventInput);
-      await grantRole(request.em, event, request.organiser!, 'owner');
+      const input = eventInputFromBody(request.body) as unknown as EventInput;
+      const event = await createOwnedEvent(request.em, input, request.organiser!);
       return reply.code(201).send(json(event));
     },
   );

@@ -171,6 +171,16 @@ async function assertSlugFree(em: EntityManager, slug: string, exceptId?: number
 }
 
 export async function createEvent(em: EntityManager, input: EventInput): Promise<Event> {
+  const event = await persistNewEvent(em, input);
+  await em.flush();
+  return event;
+}
+
+/**
+ * Checks the input and persists a new event with its sessions, without flushing: a caller one floor
+ * up adds what belongs with it (the creator's owner role) and flushes all of it in one transaction.
+ */
+export async function persistNewEvent(em: EntityManager, input: EventInput): Promise<Event> {
   const errors = validateEvent(input);
   if (errors.length) throw new ValidationError(errors);
   await assertSlugFree(em, input.slug);
@@ -199,7 +209,6 @@ export async function createEvent(em: EntityManager, input: EventInput): Promise
     updatedAt: now,
   });
   input.sessions?.forEach((session, index) => addSessionTo(em, event, session, index));
-  await em.flush();
   return event;
 }
 
