@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { adoptOwnerlessEvents } from '../access/access.service.js';
+import { setUpFirstOrganiser, setupOpen } from '../access/setup.service.js';
 import { ValidationError } from '../errors.js';
-import { authenticate, countOrganisers, createOrganiser } from './organiser.service.js';
+import { authenticate } from './organiser.service.js';
 import { sessionOrganiser } from './guards.js';
 import { clearLoginFailures, loginRetryAfter, recordLoginFailure } from './login-throttle.js';
 
@@ -16,19 +16,15 @@ function safeNext(next: unknown): string {
 
 export default async function authRoutes(app: FastifyInstance) {
   app.get('/setup', async (request, reply) => {
-    if ((await countOrganisers(request.em)) > 0) return reply.redirect('/admin/login', 303);
+    if (!(await setupOpen(request.em))) return reply.redirect('/admin/login', 303);
     return reply.page('admin/setup', { values: {} });
   });
 
   app.post<{ Body: Body }>('/setup', { preHandler: app.csrfProtection }, async (request, reply) => {
-    if ((await countOrganisers(request.em)) > 0) return reply.redirect('/admin/login', 303);
     const { email = '', name = '', password = '', passwordConfirmation = '' } = request.body ?? {};
     try {
-      if (password !== passwordConfirmation)
-        throw new ValidationError([{ field: 'passwordConfirmation', code: 'password_mismatch' }]);
-      const organiser = await createOrganiser(request.em, { email, name, password });
-      // The first organiser of an install owns what is already there (the demo event, say).
-      await adoptOwnerlessEvents(request.em, [organiser.id]);
+      const organiser = await setUpFirstOrganiser(request.em, { email, name, password, passwordConfirmation });
+      if (!organiser) return reply.redirect('/admin/login', 303);
       request.session.set('organiserId', organiser.id);
       request.session.set('signedInAt', Date.now());
       return reply.redirect('/admin', 303);
@@ -40,7 +36,7 @@ export default async function authRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Querystring: { next?: string } }>('/admin/login', async (request, reply) => {
-    if ((await countOrganisers(request.em)) === 0) return reply.redirect('/setup', 303);
+    if (await setupOpen(request.em)) return reply.redirect('/setup', 303);
     if (await sessionOrganiser(request)) return reply.redirect(safeNext(request.query.next), 303);
     return reply.page('admin/login', { values: {}, next: safeNext(request.query.next) });
   });
