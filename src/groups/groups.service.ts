@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { Event, EventSession } from '../events/event.entity.js';
+import { type Event, EventSession } from '../events/event.entity.js';
 import { breakouts } from '../events/event.service.js';
 import { AppError } from '../errors.js';
 import { loadDefinition } from '../forms/form.service.js';
@@ -152,10 +152,15 @@ export async function autoAssign(
   });
 }
 
-function groupOf(event: Event, groupId: number | null): EventSession | null {
+/** The event's breakout group of this id: a group of another event, or none, is refused. */
+async function groupOf(em: EntityManager, event: Event, groupId: number | null): Promise<EventSession | null> {
   if (groupId == null) return null;
   const session = event.sessions.getItems().find((s) => s.id === groupId);
-  if (!session) throw new AppError(400, 'group_unknown', [{ field: 'groupId', code: 'group_unknown' }]);
+  if (!session) {
+    const elsewhere = Number.isSafeInteger(groupId) && (await em.count(EventSession, { id: groupId })) > 0;
+    const code = elsewhere ? 'group_other_event' : 'group_unknown';
+    throw new AppError(400, code, [{ field: 'groupId', code }]);
+  }
   if (session.kind !== 'breakout')
     throw new AppError(400, 'group_not_breakout', [{ field: 'groupId', code: 'group_not_breakout' }]);
   return session;
@@ -186,7 +191,7 @@ export async function moveToGroup(
   const naive = options.unsafeCapacityCheck && groupId != null ? await naiveGroupMembers(em, event.id, groupId) : null;
   return em.transactional(async (tx) => {
     await ensureSessions(tx, event);
-    const session = groupOf(event, groupId);
+    const session = await groupOf(tx, event, groupId);
     const registration = await confirmedOf(tx, event, registrationId);
     if (session && session.capacity != null && registration.group?.id !== session.id) {
       if (naive === null) await lockGroups(tx, [session.id]);
