@@ -81,7 +81,7 @@ async function findMember(em: EntityManager, event: Event, memberId: number): Pr
   const member = Number.isSafeInteger(memberId)
     ? await em.findOne(EventMember, { id: memberId, event }, { populate: ['organiser'] })
     : null;
-  if (!member) throw new AppError(404, 'not_found');
+  if (!member) throw new AppError('not_found');
   return member;
 }
 

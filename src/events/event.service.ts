@@ -167,7 +167,7 @@ export async function listEvents(
 
 async function assertSlugFree(em: EntityManager, slug: string, exceptId?: number) {
   const other = await em.findOne(Event, { slug });
-  if (other && other.id !== exceptId) throw new AppError(409, 'slug_taken', [{ field: 'slug', code: 'slug_taken' }]);
+  if (other && other.id !== exceptId) throw new AppError('slug_taken', [{ field: 'slug', code: 'slug_taken' }]);
 }
 
 export async function createEvent(em: EntityManager, input: EventInput): Promise<Event> {

@@ -426,7 +426,7 @@ export default async function formAdminRoutes(app: FastifyInstance) {
     const e = await event(request);
     const body = request.body ?? {};
     const type = str(body, 'type') as FieldTypeName;
-    if (!(FIELD_TYPE_NAMES as readonly string[]).includes(type)) throw new AppError(400, 'bad_request');
+    if (!(FIELD_TYPE_NAMES as readonly string[]).includes(type)) throw new AppError('bad_request');
     const definition = await loadDefinition(request.em, e);
     const sectionId = str(body, 'section') || null;
     const sectionIndex = sectionId

@@ -67,7 +67,7 @@ export async function saveDefinition(em: EntityManager, event: Event, input: Def
     await em.flush();
   } catch (error) {
     // Two first saves of the same event's form at the same instant: the database keeps one.
-    if (error instanceof UniqueConstraintViolationException) throw new AppError(409, 'form_changed');
+    if (error instanceof UniqueConstraintViolationException) throw new AppError('form_changed');
     throw error;
   }
   return structuredClone(definition);
@@ -84,7 +84,7 @@ export async function changeDefinition(
 
 /** Another event's form, for the copy page: the workshop is annual. */
 export async function copyForm(em: EntityManager, target: Event, sourceId: number): Promise<FormDefinition> {
-  if (sourceId === target.id) throw new AppError(400, 'copy_same_event', [{ field: 'from', code: 'copy_same_event' }]);
+  if (sourceId === target.id) throw new AppError('copy_same_event', [{ field: 'from', code: 'copy_same_event' }]);
   const source = Number.isSafeInteger(sourceId) ? await em.findOne(Event, { id: sourceId }) : null;
   if (!source) throw new ValidationError([{ field: 'from', code: 'choice' }]);
   const definition = await loadDefinition(em, source);

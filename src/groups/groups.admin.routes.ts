@@ -136,7 +136,7 @@ export default async function groupsAdminRoutes(app: FastifyInstance) {
     const ev = await findEvent(request.em, Number(request.params.id));
     const view = await groupsView(request.em, ev);
     const group = view.groups.find((g) => g.session.id === Number(request.params.groupId));
-    if (!group) throw new AppError(404, 'not_found');
+    if (!group) throw new AppError('not_found');
     return reply.page(template, {
       event: ev,
       group,

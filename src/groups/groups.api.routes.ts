@@ -171,7 +171,7 @@ export default async function groupsApiRoutes(fastify: FastifyInstance, opts: { 
     },
     async (request) => {
       const found = await request.em.findOne(Registration, { id: request.params.id }, { populate: ['event'] });
-      if (!found) throw new AppError(404, 'not_found');
+      if (!found) throw new AppError('not_found');
       const event = await findEvent(request.em, found.event.id);
       return member(
         await moveToGroup(request.em, event, found.id, request.body.groupId, {

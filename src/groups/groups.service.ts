@@ -159,10 +159,10 @@ async function groupOf(em: EntityManager, event: Event, groupId: number | null):
   if (!session) {
     const elsewhere = Number.isSafeInteger(groupId) && (await em.count(EventSession, { id: groupId })) > 0;
     const code = elsewhere ? 'group_other_event' : 'group_unknown';
-    throw new AppError(400, code, [{ field: 'groupId', code }]);
+    throw new AppError(code, [{ field: 'groupId', code }]);
   }
   if (session.kind !== 'breakout')
-    throw new AppError(400, 'group_not_breakout', [{ field: 'groupId', code: 'group_not_breakout' }]);
+    throw new AppError('group_not_breakout', [{ field: 'groupId', code: 'group_not_breakout' }]);
   return session;
 }
 
@@ -170,9 +170,9 @@ async function confirmedOf(em: EntityManager, event: Event, registrationId: numb
   const r = Number.isSafeInteger(registrationId)
     ? await em.findOne(Registration, { id: registrationId, event: event.id }, { populate: ['group'] })
     : null;
-  if (!r) throw new AppError(404, 'not_found');
+  if (!r) throw new AppError('not_found');
   if (r.status !== 'confirmed')
-    throw new AppError(409, 'group_not_confirmed', [{ field: 'registrationId', code: 'group_not_confirmed' }]);
+    throw new AppError('group_not_confirmed', [{ field: 'registrationId', code: 'group_not_confirmed' }]);
   return r;
 }
 
@@ -197,7 +197,7 @@ export async function moveToGroup(
       if (naive === null) await lockGroups(tx, [session.id]);
       const members = naive ?? (await groupMembers(tx, event.id, session.id));
       if (members >= session.capacity)
-        throw new AppError(409, 'group_full', [
+        throw new AppError('group_full', [
           { field: 'groupId', code: 'group_full', params: { capacity: session.capacity } },
         ]);
     }
@@ -233,7 +233,7 @@ export async function swapGroups(
   secondId: number,
   mail?: MailSettings,
 ): Promise<void> {
-  if (firstId === secondId) throw new AppError(400, 'group_swap_same', [{ field: 'second', code: 'group_swap_same' }]);
+  if (firstId === secondId) throw new AppError('group_swap_same', [{ field: 'second', code: 'group_swap_same' }]);
   await em.transactional(async (tx) => {
     await ensureSessions(tx, event);
     const a = await confirmedOf(tx, event, firstId);

@@ -29,7 +29,9 @@ export default fp(
     app.addHook('onRoute', (route) => {
       for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
         const policy = route.config?.policy;
-        const max = policy ? policy.rateLimit && opts.config.rateLimits[policy.rateLimit] : limits[`${method} ${route.url}`];
+        const max = policy
+          ? policy.rateLimit && opts.config.rateLimits[policy.rateLimit]
+          : limits[`${method} ${route.url}`];
         if (max)
           route.config = {
             ...(route.config as object),
@@ -68,7 +70,7 @@ export default fp(
       nameSpace: 'atelier-rate-limit-',
       skipOnError: true,
       errorResponseBuilder: (_request, context) =>
-        new AppError(429, 'rate_limited', [], { seconds: Math.max(1, Math.ceil(context.ttl / 1000)) }),
+        new AppError('rate_limited', [], { seconds: Math.max(1, Math.ceil(context.ttl / 1000)) }),
     });
   },
   { name: 'rate-limits' },
