@@ -17,7 +17,8 @@ import { announceByMail, attendeesConcerned } from './mail/notifications.js';
 import accountAdminRoutes from './organisers/account.admin.routes.js';
 import authRoutes from './organisers/auth.routes.js';
 import passwordResetRoutes from './organisers/password-reset.routes.js';
-import { adoptOwnerlessEvents, grantRole, memberEventIds } from './access/access.service.js';
+import { createOwnedEvent, memberEventIds } from './access/access.service.js';
+import { setUpFirstOrganiser, setupOpen } from './access/setup.service.js';
 import teamAdminRoutes from './access/team.admin.routes.js';
 import auditAdminRoutes from './audit/audit.admin.routes.js';
 import access from './plugins/access.js';
@@ -119,14 +120,14 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   // The lower floors (events/, organisers/) get what they need from access/, mail/ and registrations/ here.
   const eventDeps: EventRouteDeps = {
     memberEventIds,
-    makeOwner: (em, event, organiser) => grantRole(em, event, organiser, 'owner'),
+    createOwnedEvent,
     countByStatus,
     attendeesConcerned,
     announceChanges: (em, event) => announceByMail(app.mail.settings)(em, event),
   };
 
   await app.register(systemRoutes, { config });
-  await app.register(authRoutes, { onFirstOrganiser: (em, organiser) => adoptOwnerlessEvents(em, [organiser.id]) });
+  await app.register(authRoutes, { setupOpen, setUpFirstOrganiser });
   await app.register(passwordResetRoutes);
   await app.register(accountAdminRoutes);
   await app.register(teamAdminRoutes);

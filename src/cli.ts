@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
-import { adoptOwnerlessEvents } from './access/access.service.js';
+import { createOrganiserFromCli } from './access/setup.service.js';
 import { backupDatabase } from './db/backup.js';
 import { openDatabase } from './db/orm.js';
 import { AppError } from './errors.js';
 import { loadDemo } from './demo.js';
 import { anonymiseExpired } from './privacy/privacy.service.js';
 import { translator } from './i18n/i18n.js';
-import { createApiToken, createOrganiser } from './organisers/organiser.service.js';
+import { createApiToken } from './organisers/organiser.service.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -54,12 +54,11 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'create-organiser': {
         if (!values.email || !values.password) throw new Error('create-organiser needs --email and --password');
-        const organiser = await createOrganiser(em, {
+        const organiser = await createOrganiserFromCli(em, {
           email: values.email,
           password: values.password,
           name: values.name,
         });
-        await adoptOwnerlessEvents(em, [organiser.id]);
         console.log(`Organiser created: ${organiser.email}`);
         return 0;
       }

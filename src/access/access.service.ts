@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { Event } from '../events/event.entity.js';
+import type { EventInput } from '../events/event-rules.js';
+import { persistNewEvent } from '../events/event.service.js';
 import { AppError, ValidationError } from '../errors.js';
 import { Organiser } from '../organisers/organiser.entity.js';
 import { EVENT_ROLES, type EventRole, EventMember } from './event-member.entity.js';
@@ -45,6 +47,17 @@ export async function grantRole(
 }
 
 /**
+ * Creates an event whose owner is the organiser creating it: the event, its sessions and the owner's
+ * place in the team are written in one flush, so one transaction; no event is ever left without owner.
+ */
+export async function createOwnedEvent(em: EntityManager, input: EventInput, owner: Organiser): Promise<Event> {
+  const event = await persistNewEvent(em, input);
+  em.create(EventMember, { event, organiser: owner, role: 'owner', createdAt: new Date() });
+  await em.flush();
+  return event;
+}
+
+/**
  * Makes these organisers (by default: the first organiser of the install, the oldest account) owners
  * of every event that has no owner yet: the first sign-up, the demo event. Nobody else gets a role
  * they were not given.
@@ -72,7 +85,7 @@ async function findMember(em: EntityManager, event: Event, memberId: number): Pr
   const member = Number.isSafeInteger(memberId)
     ? await em.findOne(EventMember, { id: memberId, event }, { populate: ['organiser'] })
     : null;
-  if (!member) throw new AppError(404, 'not_found');
+  if (!member) throw new AppError('not_found');
   return member;
 }
 

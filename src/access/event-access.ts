@@ -83,7 +83,7 @@ async function eventOfSource(request: FastifyRequest, source: EventSource): Prom
  */
 export async function authorizeEventRoute(request: FastifyRequest): Promise<void> {
   const organiser = request.organiser;
-  if (!organiser) throw new AppError(401, 'unauthorised');
+  if (!organiser) throw new AppError('unauthorised');
   const eventId = await eventOfRoute(request);
   if (eventId === null) return;
   const role = await roleOn(request.em, organiser.id, eventId);

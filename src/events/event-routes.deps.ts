@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Organiser } from '../organisers/organiser.entity.js';
 import type { Event, EventSession } from './event.entity.js';
+import type { EventInput } from './event-rules.js';
 import type { ChangeAnnouncer } from './event.service.js';
 
 /**
@@ -10,8 +11,8 @@ import type { ChangeAnnouncer } from './event.service.js';
 export interface EventRouteDeps {
   /** The ids of the events this organiser is on the team of. */
   memberEventIds(em: EntityManager, organiserId: number): Promise<number[]>;
-  /** Makes the organiser who created the event its owner. */
-  makeOwner(em: EntityManager, event: Event, organiser: Organiser): Promise<unknown>;
+  /** Creates the event with its creator as owner, in one transaction (access/access.service.ts). */
+  createOwnedEvent(em: EntityManager, input: EventInput, owner: Organiser): Promise<Event>;
   /** The event's registrations counted by status, for its page. */
   countByStatus(em: EntityManager, event: Event): Promise<Record<string, number>>;
   /** How many attendees a change of this session (or of the whole event) would notify. */

@@ -18,7 +18,6 @@ import type { EventRouteDeps } from './event-routes.deps.js';
 import { RETENTION_MONTHS, breakouts, findSession, plenaries, registrationWindow } from './event-rules.js';
 import {
   addSession,
-  createEvent,
   findEvent,
   listEvents,
   removeSession,
@@ -61,8 +60,7 @@ export default async function eventAdminRoutes(fastify: FastifyInstance, deps: E
       reply,
       async () => {
         if (errors.length) throw new ValidationError(errors);
-        const event = await createEvent(request.em, input);
-        await deps.makeOwner(request.em, event, request.organiser!);
+        const event = await deps.createOwnedEvent(request.em, input, request.organiser!);
         return { url: `/admin/events/${event.id}`, notice: 'eventCreated' };
       },
       (error) => reply.page('admin/event-form', { values: request.body, event: null, errors: error.details }, 400),

@@ -8,7 +8,7 @@ import { IdParams, errorResponses } from '../shared/api-schemas.js';
 import { EventCreateBody, EventPatchBody, eventInputFromBody, eventJson } from './event.schemas.js';
 import type { EventInput } from './event-rules.js';
 import type { EventRouteDeps } from './event-routes.deps.js';
-import { createEvent, findEvent, listEvents, updateEvent } from './event.service.js';
+import { findEvent, listEvents, updateEvent } from './event.service.js';
 
 export default async function eventApiRoutes(fastify: FastifyInstance, opts: EventRouteDeps & { config: Config }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -30,8 +30,8 @@ export default async function eventApiRoutes(fastify: FastifyInstance, opts: Eve
       },
     },
     async (request, reply) => {
-      const event = await createEvent(request.em, eventInputFromBody(request.body) as unknown as EventInput);
-      await opts.makeOwner(request.em, event, request.organiser!);
+      const input = eventInputFromBody(request.body) as unknown as EventInput;
+      const event = await opts.createOwnedEvent(request.em, input, request.organiser!);
       return reply.code(201).send(json(event));
     },
   );

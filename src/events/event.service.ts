@@ -46,10 +46,20 @@ export async function listEvents(
 
 async function assertSlugFree(em: EntityManager, slug: string, exceptId?: number) {
   const other = await em.findOne(Event, { slug });
-  if (other && other.id !== exceptId) throw new AppError(409, 'slug_taken', [{ field: 'slug', code: 'slug_taken' }]);
+  if (other && other.id !== exceptId) throw new AppError('slug_taken', [{ field: 'slug', code: 'slug_taken' }]);
 }
 
 export async function createEvent(em: EntityManager, input: EventInput): Promise<Event> {
+  const event = await persistNewEvent(em, input);
+  await em.flush();
+  return event;
+}
+
+/**
+ * Checks the input and persists a new event with its sessions, without flushing: a caller one floor
+ * up adds what belongs with it (the creator's owner role) and flushes all of it in one transaction.
+ */
+export async function persistNewEvent(em: EntityManager, input: EventInput): Promise<Event> {
   const errors = validateEvent(input);
   if (errors.length) throw new ValidationError(errors);
   await assertSlugFree(em, input.slug);
@@ -78,7 +88,6 @@ export async function createEvent(em: EntityManager, input: EventInput): Promise
     updatedAt: now,
   });
   input.sessions?.forEach((session, index) => addSessionTo(em, event, session, index));
-  await em.flush();
   return event;
 }
 

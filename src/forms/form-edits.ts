@@ -66,7 +66,7 @@ export function moveSection(definition: FormDefinition, id: string, direction: D
 export function removeSection(definition: FormDefinition, id: string): DefinitionInput {
   const section = findSection(definition, id);
   if (section.fields.length)
-    throw new AppError(409, 'section_not_empty', [
+    throw new AppError('section_not_empty', [
       { field: 'section', code: 'section_not_empty', params: { count: section.fields.length } },
     ]);
   const next = copy(definition);

@@ -229,7 +229,7 @@ export default async function formAdminRoutes(fastify: FastifyInstance) {
     const e = await findEvent(request.em, request.params.id);
     const posted = request.body ?? {};
     const type = formText(posted, 'type');
-    if (!isFieldType(type)) throw new AppError(400, 'bad_request');
+    if (!isFieldType(type)) throw new AppError('bad_request');
     const definition = await loadDefinition(request.em, e);
     const sectionId = formText(posted, 'section') || null;
     const { sectionIndex, prefix } = newFieldPlace(definition, sectionId);

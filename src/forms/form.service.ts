@@ -68,7 +68,7 @@ export async function saveDefinition(em: EntityManager, event: Event, input: Def
     await em.flush();
   } catch (error) {
     // Two first saves of the same event's form at the same instant: the database keeps one.
-    if (error instanceof UniqueConstraintViolationException) throw new AppError(409, 'form_changed');
+    if (error instanceof UniqueConstraintViolationException) throw new AppError('form_changed');
     throw error;
   }
   return structuredClone(definition);
@@ -98,7 +98,7 @@ export async function copyForm(
   const source = roleAllows(await roleOn(em, organiserId, sourceId), 'viewer')
     ? await em.findOne(Event, { id: sourceId })
     : null;
-  if (!source) throw new AppError(404, 'not_found', [{ field: 'from', code: 'choice' }]);
+  if (!source) throw new AppError('not_found', [{ field: 'from', code: 'choice' }]);
   const definition = await loadDefinition(em, source);
   return saveDefinition(em, target, definition);
 }

@@ -67,5 +67,5 @@ export function apiErrorFields(error: unknown): unknown {
   );
   return error instanceof ValidationError
     ? new ValidationError(details)
-    : new AppError(error.statusCode, error.code, details, error.params);
+    : new AppError(error.code, details, error.params);
 }

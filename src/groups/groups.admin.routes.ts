@@ -6,7 +6,7 @@ import { structureTypeLabel } from '../events/structure-types.js';
 import { AppError } from '../errors.js';
 import type { Translate } from '../i18n/i18n.js';
 import { organiserPages } from '../organisers/guards.js';
-import { csvLines } from '../reports/csv.js';
+import { groupsCsv } from '../reports/export.js';
 import type { AssignmentReport } from './assignment/index.js';
 import {
   type AssignMode,
@@ -136,7 +136,7 @@ export default async function groupsAdminRoutes(app: FastifyInstance) {
     const ev = await findEvent(request.em, Number(request.params.id));
     const view = await groupsView(request.em, ev);
     const group = view.groups.find((g) => g.session.id === Number(request.params.groupId));
-    if (!group) throw new AppError(404, 'not_found');
+    if (!group) throw new AppError('not_found');
     return reply.page(template, {
       event: ev,
       group,
@@ -153,50 +153,10 @@ export default async function groupsAdminRoutes(app: FastifyInstance) {
 
   app.get<{ Params: IdParams }>('/admin/events/:id/groups.csv', async (request, reply) => {
     const ev = await event(request);
-    const view = await groupsView(request.em, ev);
-    const t = request.t;
-    const header = [
-      'group',
-      'room',
-      'facilitator',
-      'lastName',
-      'firstName',
-      'organisation',
-      'structureType',
-      'email',
-      'locked',
-    ].map((k) => t(`groups.csv.${k}`));
-    const rows: unknown[][] = [];
-    for (const g of view.groups) {
-      for (const m of g.members) {
-        rows.push([
-          g.session.title,
-          g.session.room,
-          g.session.facilitator,
-          m.lastName,
-          m.firstName,
-          m.organisation,
-          structureTypeLabel(ev.structureTypes, m.structureType),
-          m.email,
-          m.groupLocked ? t('groups.yes') : '',
-        ]);
-      }
-    }
-    for (const m of view.unassigned)
-      rows.push([
-        t('groups.none'),
-        '',
-        '',
-        m.lastName,
-        m.firstName,
-        m.organisation,
-        structureTypeLabel(ev.structureTypes, m.structureType),
-        m.email,
-        '',
-      ]);
+    const csv = groupsCsv(ev, await groupsView(request.em, ev), request.t);
     return reply
       .type('text/csv; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="${ev.slug}-groupes.csv"`)
-      .send(Readable.from(csvLines(header, rows, ';')));
+      .send(Readable.from(csv));
   });
 }

@@ -170,11 +170,8 @@ export default async function groupsApiRoutes(fastify: FastifyInstance) {
     },
     async (request) => {
       const found = await request.em.findOne(Registration, { id: request.params.id }, { populate: ['event'] });
-      if (!found) throw new AppError(404, 'not_found');
+      if (!found) throw new AppError('not_found');
       const event = await findEvent(request.em, found.event.id);
-      if (request.body.groupId != null && !event.sessions.getItems().some((s) => s.id === request.body.groupId)) {
-        throw new AppError(400, 'group_other_event', [{ field: 'groupId', code: 'group_other_event' }]);
-      }
       return member(
         await moveToGroup(request.em, event, found.id, request.body.groupId, {
           locked: request.body.locked,

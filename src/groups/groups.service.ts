@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { Event, EventSession } from '../events/event.entity.js';
+import { type Event, EventSession } from '../events/event.entity.js';
 import { breakouts } from '../events/event-rules.js';
 import { AppError } from '../errors.js';
 import { loadDefinition } from '../forms/form.service.js';
@@ -152,12 +152,17 @@ export async function autoAssign(
   });
 }
 
-function groupOf(event: Event, groupId: number | null): EventSession | null {
+/** The event's breakout group of this id: a group of another event, or none, is refused. */
+async function groupOf(em: EntityManager, event: Event, groupId: number | null): Promise<EventSession | null> {
   if (groupId == null) return null;
   const session = event.sessions.getItems().find((s) => s.id === groupId);
-  if (!session) throw new AppError(400, 'group_unknown', [{ field: 'groupId', code: 'group_unknown' }]);
+  if (!session) {
+    const elsewhere = Number.isSafeInteger(groupId) && (await em.count(EventSession, { id: groupId })) > 0;
+    const code = elsewhere ? 'group_other_event' : 'group_unknown';
+    throw new AppError(code, [{ field: 'groupId', code }]);
+  }
   if (session.kind !== 'breakout')
-    throw new AppError(400, 'group_not_breakout', [{ field: 'groupId', code: 'group_not_breakout' }]);
+    throw new AppError('group_not_breakout', [{ field: 'groupId', code: 'group_not_breakout' }]);
   return session;
 }
 
@@ -165,9 +170,9 @@ async function confirmedOf(em: EntityManager, event: Event, registrationId: numb
   const r = Number.isSafeInteger(registrationId)
     ? await em.findOne(Registration, { id: registrationId, event: event.id }, { populate: ['group'] })
     : null;
-  if (!r) throw new AppError(404, 'not_found');
+  if (!r) throw new AppError('not_found');
   if (r.status !== 'confirmed')
-    throw new AppError(409, 'group_not_confirmed', [{ field: 'registrationId', code: 'group_not_confirmed' }]);
+    throw new AppError('group_not_confirmed', [{ field: 'registrationId', code: 'group_not_confirmed' }]);
   return r;
 }
 
@@ -182,11 +187,11 @@ export async function moveToGroup(
   const hasPlace = groupId == null ? null : await groupPlaceCheck(em, event.id, groupId);
   return em.transactional(async (tx) => {
     await ensureSessions(tx, event);
-    const session = groupOf(event, groupId);
+    const session = await groupOf(tx, event, groupId);
     const registration = await confirmedOf(tx, event, registrationId);
     if (hasPlace && session && session.capacity != null && registration.group?.id !== session.id) {
       if (!(await hasPlace(tx, { id: session.id, capacity: session.capacity })))
-        throw new AppError(409, 'group_full', [
+        throw new AppError('group_full', [
           { field: 'groupId', code: 'group_full', params: { capacity: session.capacity } },
         ]);
     }
@@ -222,7 +227,7 @@ export async function swapGroups(
   secondId: number,
   mail?: MailSettings,
 ): Promise<void> {
-  if (firstId === secondId) throw new AppError(400, 'group_swap_same', [{ field: 'second', code: 'group_swap_same' }]);
+  if (firstId === secondId) throw new AppError('group_swap_same', [{ field: 'second', code: 'group_swap_same' }]);
   await em.transactional(async (tx) => {
     await ensureSessions(tx, event);
     const a = await confirmedOf(tx, event, firstId);

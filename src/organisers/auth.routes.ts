@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import { publicRoute } from '../shared/route-policy.js';
 import { ValidationError } from '../errors.js';
 import type { Organiser } from './organiser.entity.js';
-import { authenticate, countOrganisers, createOrganiser } from './organiser.service.js';
+import { authenticate } from './organiser.service.js';
 import { endSessions, sessionOrganiser, startSession } from './guards.js';
 import { clearLoginFailures, loginRetryAfter, recordLoginFailure } from './login-throttle.js';
 
@@ -37,8 +37,13 @@ export function safeNext(next: unknown, publicUrl: string): string {
 }
 
 export interface AuthRouteDeps {
-  /** After the first organiser of an install signed up (the access floor gives them what has no owner). */
-  onFirstOrganiser(em: EntityManager, organiser: Organiser): Promise<void>;
+  /** Whether the install still waits for its first organiser (access/setup.service.ts). */
+  setupOpen(em: EntityManager): Promise<boolean>;
+  /** Creates the first organiser, who owns what has no owner yet; null once there is one. */
+  setUpFirstOrganiser(
+    em: EntityManager,
+    input: { email: string; name: string; password: string; passwordConfirmation: string },
+  ): Promise<Organiser | null>;
 }
 
 export default async function authRoutes(fastify: FastifyInstance, deps: AuthRouteDeps) {
@@ -49,19 +54,15 @@ export default async function authRoutes(fastify: FastifyInstance, deps: AuthRou
   const login = { config: publicRoute({ rateLimit: 'login' }), schema: { body: LoginBody }, ...csrf };
 
   app.get('/setup', { config: publicRoute() }, async (request, reply) => {
-    if ((await countOrganisers(request.em)) > 0) return reply.redirect('/admin/login', 303);
+    if (!(await deps.setupOpen(request.em))) return reply.redirect('/admin/login', 303);
     return reply.page('admin/setup', { values: {} });
   });
 
   app.post('/setup', setup, async (request, reply) => {
-    if ((await countOrganisers(request.em)) > 0) return reply.redirect('/admin/login', 303);
     const { email = '', name = '', password = '', passwordConfirmation = '' } = request.body ?? {};
     try {
-      if (password !== passwordConfirmation)
-        throw new ValidationError([{ field: 'passwordConfirmation', code: 'password_mismatch' }]);
-      const organiser = await createOrganiser(request.em, { email, name, password });
-      // The first organiser of an install owns what is already there (the demo event, say).
-      await deps.onFirstOrganiser(request.em, organiser);
+      const organiser = await deps.setUpFirstOrganiser(request.em, { email, name, password, passwordConfirmation });
+      if (!organiser) return reply.redirect('/admin/login', 303);
       startSession(request, organiser);
       return reply.redirect('/admin', 303);
     } catch (error) {
@@ -72,7 +73,7 @@ export default async function authRoutes(fastify: FastifyInstance, deps: AuthRou
   });
 
   app.get('/admin/login', { config: publicRoute(), schema: { querystring: LoginQuery } }, async (request, reply) => {
-    if ((await countOrganisers(request.em)) === 0) return reply.redirect('/setup', 303);
+    if (await deps.setupOpen(request.em)) return reply.redirect('/setup', 303);
     if (await sessionOrganiser(request)) return reply.redirect(next(request.query.next), 303);
     return reply.page('admin/login', { values: {}, next: next(request.query.next) });
   });

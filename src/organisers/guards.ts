@@ -55,7 +55,7 @@ export async function requireApiToken(request: FastifyRequest) {
   const header = request.headers.authorization ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   const organiser = match ? await organiserForToken(request.em, match[1]) : null;
-  if (!organiser) throw new AppError(401, 'unauthorised');
+  if (!organiser) throw new AppError('unauthorised');
   request.organiser = organiser;
   await request.server.authorizeEventRoute(request);
 }

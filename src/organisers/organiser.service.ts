@@ -48,7 +48,7 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 /** A new API token; only its hash is kept, so this is the one time it can be seen. */
 export async function createApiToken(em: EntityManager, email: string, label = 'cli'): Promise<string> {
   const organiser = await em.findOne(Organiser, { email: email.trim().toLowerCase() });
-  if (!organiser) throw new AppError(404, 'organiser_not_found', [], { email });
+  if (!organiser) throw new AppError('organiser_not_found', [], { email });
   const token = `atl_${randomBytes(32).toString('base64url')}`;
   em.create(ApiToken, { organiser, tokenHash: hashToken(token), label, createdAt: new Date(), revokedAt: null });
   await em.flush();

@@ -7,7 +7,7 @@ import { isApiRequest } from './errors.js';
 /** Deeper than any body the service takes: a deeper one is refused before anything walks it. */
 const MAX_DEPTH = 16;
 
-type Found = { field: string; code: string } | null;
+type Found = { field: string; code: 'control_characters' | 'malformed_body' } | null;
 
 const isWellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed();
 
@@ -57,11 +57,11 @@ export function checkRequestInput(request: FastifyRequest): void {
     const found = findBadText(value, '', 0);
     if (found) {
       const field = found.field || part;
-      throw new AppError(400, found.code, [{ field, code: found.code }]);
+      throw new AppError(found.code, [{ field, code: found.code }]);
     }
   }
   if (!isApiRequest(request) && !isFlatRecord(request.body))
-    throw new AppError(400, 'malformed_body', [{ field: 'body', code: 'malformed_body' }]);
+    throw new AppError('malformed_body', [{ field: 'body', code: 'malformed_body' }]);
 }
 
 /**

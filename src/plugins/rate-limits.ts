@@ -72,7 +72,7 @@ export default fp(
       nameSpace: 'atelier-rate-limit-',
       skipOnError: true,
       errorResponseBuilder: (_request, context) =>
-        new AppError(429, 'rate_limited', [], { seconds: Math.max(1, Math.ceil(context.ttl / 1000)) }),
+        new AppError('rate_limited', [], { seconds: Math.max(1, Math.ceil(context.ttl / 1000)) }),
     });
   },
   { name: 'rate-limits' },

@@ -104,7 +104,7 @@ export async function setPresent(
     ? await em.findOne(Registration, { id: registrationId, event: event.id })
     : null;
   if (!registration) throw notFound();
-  if (registration.status !== 'confirmed') throw new AppError(409, 'check_in_not_confirmed');
+  if (registration.status !== 'confirmed') throw new AppError('check_in_not_confirmed');
   if (present && !registration.checkedInAt) registration.checkedInAt = now;
   if (!present) registration.checkedInAt = null;
   registration.updatedAt = now;
@@ -207,7 +207,7 @@ export async function walkIn(
     });
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException) {
-      throw new AppError(409, 'already_registered_check_in', [{ field: 'email', code: 'already_registered_check_in' }]);
+      throw new AppError('already_registered_check_in', [{ field: 'email', code: 'already_registered_check_in' }]);
     }
     throw error;
   }

@@ -127,9 +127,7 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
         throw apiErrorFields(error);
       });
       if (outcome.kind === 'mismatch')
-        throw new AppError(422, 'idempotency_key_reused', [
-          { field: 'Idempotency-Key', code: 'idempotency_key_reused' },
-        ]);
+        throw new AppError('idempotency_key_reused', [{ field: 'Idempotency-Key', code: 'idempotency_key_reused' }]);
       if (outcome.kind === 'replay')
         return reply.code(outcome.record.status).header('idempotent-replayed', 'true').send(outcome.record.body);
       return reply.code(201).send(registrationJson(outcome.value, opts.config.publicUrl));

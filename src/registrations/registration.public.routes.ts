@@ -200,7 +200,7 @@ export default async function registrationPublicRoutes(app: FastifyInstance, opt
 
   app.get<{ Params: TokenParams }>('/r/:token/invite.ics', async (request, reply) => {
     const registration = await findByToken(request.em, request.params.token);
-    if (registration.status === 'cancelled') throw new AppError(410, 'registration_cancelled');
+    if (registration.status === 'cancelled') throw new AppError('registration_cancelled');
     return reply
       .type('text/calendar; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="${registration.event.slug}.ics"`)

@@ -40,7 +40,7 @@ export async function checkSubmission(
   options: Pick<RegisterOptions, 'now' | 'definition'> = {},
 ) {
   const window = registrationWindow(event, options.now);
-  if (window !== 'open') throw new AppError(409, `registration_${window}`);
+  if (window !== 'open') throw new AppError(`registration_${window}`);
   await ensureSessions(event);
   const { value, answers, errors } = validateRegistration(
     options.definition ?? (await loadDefinition(em, event)),
@@ -120,7 +120,7 @@ export async function register(
     });
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException)
-      throw new AppError(409, 'already_registered', [{ field: 'email', code: 'already_registered' }]);
+      throw new AppError('already_registered', [{ field: 'email', code: 'already_registered' }]);
     throw error;
   }
 }
@@ -145,9 +145,9 @@ export async function updateAnswers(
   options: { now?: Date } = {},
 ): Promise<Registration> {
   const event = registration.event;
-  if (registration.status === 'cancelled') throw new AppError(410, 'registration_cancelled');
+  if (registration.status === 'cancelled') throw new AppError('registration_cancelled');
   const window = registrationWindow(event, options.now);
-  if (window !== 'open') throw new AppError(409, 'answers_locked');
+  if (window !== 'open') throw new AppError('answers_locked');
   await ensureSessions(event);
   const form = await loadDefinition(em, event);
   const { value, answers, errors } = validateRegistration(form, event, raw);
@@ -170,7 +170,7 @@ export async function updateAnswers(
     await em.flush();
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException)
-      throw new AppError(409, 'already_registered', [{ field: 'email', code: 'already_registered' }]);
+      throw new AppError('already_registered', [{ field: 'email', code: 'already_registered' }]);
     throw error;
   }
   return registration;

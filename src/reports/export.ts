@@ -7,8 +7,10 @@ import type { EntityManager } from '@mikro-orm/core';
 import ExcelJS from 'exceljs';
 import { PassThrough, type Readable } from 'node:stream';
 import type { Event } from '../events/event.entity.js';
+import { structureTypeLabel } from '../events/structure-types.js';
 import { displayAnswer, storedAnswers } from '../forms/answers.js';
 import { FIELD_TYPES } from '../forms/fields/index.js';
+import type { GroupsView } from '../groups/groups.service.js';
 import type { StoredAnswer } from '../forms/form-definition.js';
 import { loadResolvedForm } from '../forms/form.service.js';
 import type { Translate } from '../i18n/i18n.js';
@@ -298,4 +300,39 @@ export function registrationsXlsx(
     await workbook.commit();
   })().catch((error: Error) => output.destroy(error));
   return output;
+}
+
+/** The groups and their members (then those in no group) as CSV lines, `;`-separated, as organisers print them. */
+export function groupsCsv(event: Event, view: GroupsView, t: Translate): AsyncGenerator<string> {
+  const header = [
+    'group',
+    'room',
+    'facilitator',
+    'lastName',
+    'firstName',
+    'organisation',
+    'structureType',
+    'email',
+    'locked',
+  ].map((k) => t(`groups.csv.${k}`));
+  const type = (key: string) => structureTypeLabel(event.structureTypes, key);
+  const rows: unknown[][] = [];
+  for (const g of view.groups) {
+    for (const m of g.members) {
+      rows.push([
+        g.session.title,
+        g.session.room,
+        g.session.facilitator,
+        m.lastName,
+        m.firstName,
+        m.organisation,
+        type(m.structureType),
+        m.email,
+        m.groupLocked ? t('groups.yes') : '',
+      ]);
+    }
+  }
+  for (const m of view.unassigned)
+    rows.push([t('groups.none'), '', '', m.lastName, m.firstName, m.organisation, type(m.structureType), m.email, '']);
+  return csvLines(header, rows, ';');
 }

@@ -1,5 +1,7 @@
 import t from 'tap';
 import { breakouts, plenaries } from '../../src/events/event-rules.js';
+import { findEvent } from '../../src/events/event.service.js';
+import { moveToGroup } from '../../src/groups/groups.service.js';
 import { loadDemo } from '../../src/demo.js';
 import { OutboxMessage } from '../../src/mail/outbox.entity.js';
 import { Registration } from '../../src/registrations/registration.entity.js';
@@ -149,6 +151,19 @@ t.test("PUT a registration's group: move, lock, errors", async (t) => {
   const foreign = await app.inject({ method: 'PUT', url, headers: auth, payload: { groupId: breakouts(other)[0].id } });
   t.equal(foreign.statusCode, 400);
   t.equal(foreign.json().error, 'group_other_event');
+  const fork = em();
+  const refused = await moveToGroup(
+    fork,
+    await findEvent(fork, event.id),
+    person.registrationId,
+    breakouts(other)[0].id,
+  )
+    .then(() => null)
+    .catch((error) => error);
+  t.equal(refused?.code, 'group_other_event', 'the service itself refuses a group of another event');
+  const missing = await app.inject({ method: 'PUT', url, headers: auth, payload: { groupId: 999_999 } });
+  t.equal(missing.statusCode, 400);
+  t.equal(missing.json().error, 'group_unknown');
   const malformed = await app.inject({ method: 'PUT', url, headers: auth, payload: { groupId: 'deux' } });
   t.equal(malformed.statusCode, 400);
   t.equal(
