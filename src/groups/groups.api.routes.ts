@@ -1,12 +1,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
+import { onEvent, onEventRow } from '../access/route-policy.js';
 import type { Config } from '../config.js';
 import { findEvent } from '../events/event.service.js';
 import { AppError } from '../errors.js';
 import { requireApiToken } from '../organisers/guards.js';
 import { Registration } from '../registrations/registration.entity.js';
-import { IdParams, StringEnum, errorResponses } from '../shared/api-schemas.js';
+import { IdParams, RowId, StringEnum, errorResponses } from '../shared/api-schemas.js';
 import type { AssignmentReport } from './assignment/index.js';
 import { type GroupsView, groupsView, moveToGroup, publishAssignments, autoAssign } from './groups.service.js';
 
@@ -120,6 +121,7 @@ export default async function groupsApiRoutes(fastify: FastifyInstance, opts: { 
   app.get(
     '/api/v1/events/:id/groups',
     {
+      config: onEvent('viewer', { audit: 'viewed' }),
       schema: {
         tags,
         security,
@@ -134,6 +136,7 @@ export default async function groupsApiRoutes(fastify: FastifyInstance, opts: { 
   app.post(
     '/api/v1/events/:id/assignments/auto',
     {
+      config: onEvent('organiser'),
       schema: {
         tags,
         security,
@@ -157,12 +160,13 @@ export default async function groupsApiRoutes(fastify: FastifyInstance, opts: { 
   app.put(
     '/api/v1/registrations/:id/group',
     {
+      config: onEventRow('registration', 'organiser', 'id'),
       schema: {
         tags,
         security,
         params: IdParams,
         body: Type.Object({
-          groupId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+          groupId: Type.Union([RowId, Type.Null()]),
           locked: Type.Optional(Type.Boolean()),
         }),
         response: { 200: Member, ...errorResponses },
@@ -189,6 +193,7 @@ export default async function groupsApiRoutes(fastify: FastifyInstance, opts: { 
   app.post(
     '/api/v1/events/:id/assignments/publish',
     {
+      config: onEvent('organiser'),
       schema: {
         tags,
         security,
