@@ -3,7 +3,7 @@ import { buildCalendar, sessionUid } from '../calendar/ics.js';
 import type { Event, EventSession } from '../events/event.entity.js';
 import { plenaries } from '../events/event.service.js';
 import { type FieldError, ValidationError } from '../errors.js';
-import { Registration } from '../registrations/registration.entity.js';
+import { REGISTRATION_STATUSES, Registration } from '../registrations/registration.entity.js';
 import { type MailContent, describer, mailLocale, renderMail } from './mail.render.js';
 import type { CalendarMethod, MailKind } from './outbox.entity.js';
 import { type MailSettings, type NewMail, enqueue, senderOf } from './outbox.service.js';
@@ -388,7 +388,8 @@ async function queueMessageTo(
   return mails.length;
 }
 
-const MESSAGE_STATUSES = ['confirmed', 'waitlisted', 'cancelled'];
+// A message goes to registrations of these statuses (the organiser ticks some of them).
+const MESSAGE_STATUSES: readonly string[] = REGISTRATION_STATUSES;
 
 /** The organiser's message must have a subject and a text, and filters that exist in this event. */
 export function validateOrganiserMessage(event: Event, message: OrganiserMessage): FieldError[] {
