@@ -1,11 +1,11 @@
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { Event } from '../events/event.entity.js';
-import { AppError, type FieldError, ValidationError, notFound } from '../errors.js';
+import { AppError, type FieldError, ValidationError } from '../errors.js';
 import { isEmail } from '../organisers/organiser.service.js';
 import { dateFromDatabase } from '../shared/db-values.js';
 import { Registration } from './registration.entity.js';
-import { newToken } from './registration.service.js';
+import { findEventRegistration, newToken } from './registration.service.js';
 
 export interface CheckInEntry {
   id: number;
@@ -98,10 +98,7 @@ export async function setPresent(
   present: boolean,
   now = new Date(),
 ): Promise<Registration> {
-  const registration = Number.isSafeInteger(registrationId)
-    ? await em.findOne(Registration, { id: registrationId, event: event.id })
-    : null;
-  if (!registration) throw notFound();
+  const registration = await findEventRegistration(em, event, registrationId);
   if (registration.status !== 'confirmed') throw new AppError(409, 'check_in_not_confirmed');
   if (present && !registration.checkedInAt) registration.checkedInAt = now;
   if (!present) registration.checkedInAt = null;
