@@ -97,7 +97,7 @@ export default async function groupsAdminRoutes(fastify: FastifyInstance) {
   }
 
   /** A registration or group id posted by the page: a number, or NaN (the service answers 404). */
-  const postedId = (body: FormBody, key: string) => Number(formText(body, key));
+  const postedId = (body: FormBody, key: string) => (formText(body, key) ? Number(formText(body, key)) : Number.NaN);
 
   app.get(
     '/admin/events/:id/groups',
