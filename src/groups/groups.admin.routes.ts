@@ -1,4 +1,7 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { onEvent } from '../shared/route-policy.js';
 import { Readable } from 'node:stream';
 import type { Event } from '../events/event.entity.js';
 import { findEvent } from '../events/event.service.js';
@@ -7,6 +10,9 @@ import { AppError } from '../errors.js';
 import type { Translate } from '../i18n/i18n.js';
 import { organiserPages } from '../organisers/guards.js';
 import { groupsCsv } from '../reports/export.js';
+import { IdParams, RowId } from '../shared/api-schemas.js';
+import { type FormBody, FormBodySchema, formText } from '../shared/form-body.js';
+import { redirectWithNotice } from '../shared/page-door.js';
 import type { AssignmentReport } from './assignment/index.js';
 import {
   type AssignMode,
@@ -20,9 +26,9 @@ import {
   swapGroups,
 } from './groups.service.js';
 
-type IdParams = { id: string };
-type GroupParams = { id: string; groupId: string };
-type Body = Record<string, string | undefined>;
+const params = IdParams;
+const GroupParams = Type.Object({ id: RowId, groupId: RowId });
+const body = FormBodySchema;
 
 /** The report's problems in the organiser's words: group, type and person ids replaced by their names. */
 export function describeProblems(view: GroupsView, report: AssignmentReport, t: Translate): string[] {
@@ -43,10 +49,11 @@ export function describeProblems(view: GroupsView, report: AssignmentReport, t: 
   });
 }
 
-export default async function groupsAdminRoutes(app: FastifyInstance) {
+export default async function groupsAdminRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   organiserPages(app);
 
-  const event = (request: FastifyRequest<{ Params: IdParams }>) => findEvent(request.em, Number(request.params.id));
+  const event = (request: FastifyRequest, id: number) => findEvent(request.em, id);
 
   async function page(
     request: FastifyRequest,
@@ -70,72 +77,107 @@ export default async function groupsAdminRoutes(app: FastifyInstance) {
     );
   }
 
-  /** A manual change; a refused one re-shows the page with the reason. */
+  /** A manual change, then its notice; a refused one re-shows the page with the reason. */
   async function change(
-    request: FastifyRequest<{ Params: IdParams }>,
+    request: FastifyRequest,
     reply: FastifyReply,
+    eventId: number,
+    notice: string,
     run: (ev: Event) => Promise<unknown>,
   ) {
-    const ev = await event(request);
+    const ev = await event(request, eventId);
     try {
       await run(ev);
-      return reply.redirect(`/admin/events/${ev.id}/groups#groups`, 303);
+      return redirectWithNotice(reply, `/admin/events/${ev.id}/groups#groups`, notice);
     } catch (error) {
       if (!(error instanceof AppError) || error.statusCode >= 500 || error.statusCode === 404) throw error;
       request.em.clear();
-      return page(request, reply, await event(request), { problem: error.code }, error.statusCode);
+      return page(request, reply, await event(request, eventId), { problem: error.code }, error.statusCode);
     }
   }
 
-  app.get<{ Params: IdParams; Querystring: { published?: string } }>(
+  /** A registration or group id posted by the page: a number, or NaN (the service answers 404). */
+  const postedId = (body: FormBody, key: string) => (formText(body, key) ? Number(formText(body, key)) : Number.NaN);
+
+  app.get(
     '/admin/events/:id/groups',
+    { config: onEvent('viewer', { audit: 'viewed' }), schema: { params } },
+    async (request, reply) => page(request, reply, await event(request, request.params.id)),
+  );
+
+  // Runs on the page itself (no redirect), so the report's problems show under the notice.
+  app.post(
+    '/admin/events/:id/groups/auto',
+    { config: onEvent('organiser'), schema: { params, body } },
     async (request, reply) => {
-      const ev = await event(request);
-      return page(request, reply, ev, {
-        justPublished: request.query.published != null ? Number(request.query.published) : null,
+      const ev = await event(request, request.params.id);
+      const mode: AssignMode = formText(request.body, 'mode') === 'all' ? 'all' : 'unassigned';
+      const report = await autoAssign(request.em, ev, mode, app.mail.settings);
+      return page(request, reply, ev, { report, mode, notice: request.t('notices.groupsAssigned') });
+    },
+  );
+
+  app.post(
+    '/admin/events/:id/groups/move',
+    { config: onEvent('organiser'), schema: { params, body } },
+    async (request, reply) =>
+      change(request, reply, request.params.id, 'groupMoved', (ev) => {
+        const groupId = formText(request.body, 'groupId') ? postedId(request.body, 'groupId') : null;
+        return moveToGroup(request.em, ev, postedId(request.body, 'registrationId'), groupId, {
+          locked: formText(request.body, 'locked') === '1',
+          mail: app.mail.settings,
+        });
+      }),
+  );
+
+  app.post(
+    '/admin/events/:id/groups/lock',
+    { config: onEvent('organiser'), schema: { params, body } },
+    async (request, reply) => {
+      const locked = formText(request.body, 'locked') === '1';
+      return change(request, reply, request.params.id, locked ? 'groupLocked' : 'groupUnlocked', (ev) =>
+        setLocked(request.em, ev, postedId(request.body, 'registrationId'), locked),
+      );
+    },
+  );
+
+  app.post(
+    '/admin/events/:id/groups/swap',
+    { config: onEvent('organiser'), schema: { params, body } },
+    async (request, reply) =>
+      change(request, reply, request.params.id, 'groupsSwapped', (ev) =>
+        swapGroups(
+          request.em,
+          ev,
+          postedId(request.body, 'first'),
+          postedId(request.body, 'second'),
+          app.mail.settings,
+        ),
+      ),
+  );
+
+  app.post(
+    '/admin/events/:id/groups/publish',
+    { config: onEvent('organiser'), schema: { params, body } },
+    async (request, reply) => {
+      const ev = await event(request, request.params.id);
+      const count = await publishAssignments(request.em, ev, app.mail.settings);
+      return redirectWithNotice(reply, `/admin/events/${ev.id}/groups`, {
+        key: 'assignmentsPublished',
+        params: { count },
       });
     },
   );
 
-  app.post<{ Params: IdParams; Body: Body }>('/admin/events/:id/groups/auto', async (request, reply) => {
-    const ev = await event(request);
-    const mode: AssignMode = request.body?.mode === 'all' ? 'all' : 'unassigned';
-    const report = await autoAssign(request.em, ev, mode, app.mail.settings);
-    return page(request, reply, ev, { report, mode });
-  });
-
-  app.post<{ Params: IdParams; Body: Body }>('/admin/events/:id/groups/move', async (request, reply) =>
-    change(request, reply, (ev) => {
-      const groupId = request.body?.groupId ? Number(request.body.groupId) : null;
-      return moveToGroup(request.em, ev, Number(request.body?.registrationId), groupId, {
-        locked: request.body?.locked === '1',
-        mail: app.mail.settings,
-      });
-    }),
-  );
-
-  app.post<{ Params: IdParams; Body: Body }>('/admin/events/:id/groups/lock', async (request, reply) =>
-    change(request, reply, (ev) =>
-      setLocked(request.em, ev, Number(request.body?.registrationId), request.body?.locked === '1'),
-    ),
-  );
-
-  app.post<{ Params: IdParams; Body: Body }>('/admin/events/:id/groups/swap', async (request, reply) =>
-    change(request, reply, (ev) =>
-      swapGroups(request.em, ev, Number(request.body?.first), Number(request.body?.second), app.mail.settings),
-    ),
-  );
-
-  app.post<{ Params: IdParams }>('/admin/events/:id/groups/publish', async (request, reply) => {
-    const ev = await event(request);
-    const count = await publishAssignments(request.em, ev, app.mail.settings);
-    return reply.redirect(`/admin/events/${ev.id}/groups?published=${count}`, 303);
-  });
-
-  async function groupPage(request: FastifyRequest<{ Params: GroupParams }>, reply: FastifyReply, template: string) {
-    const ev = await findEvent(request.em, Number(request.params.id));
+  async function groupPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    params: { id: number; groupId: number },
+    template: string,
+  ) {
+    const ev = await findEvent(request.em, params.id);
     const view = await groupsView(request.em, ev);
-    const group = view.groups.find((g) => g.session.id === Number(request.params.groupId));
+    const group = view.groups.find((g) => g.session.id === params.groupId);
     if (!group) throw new AppError('not_found');
     return reply.page(template, {
       event: ev,
@@ -144,19 +186,27 @@ export default async function groupsAdminRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get<{ Params: GroupParams }>('/admin/events/:id/groups/:groupId/print', (request, reply) =>
-    groupPage(request, reply, 'admin/group-print'),
+  app.get(
+    '/admin/events/:id/groups/:groupId/print',
+    { config: onEvent('viewer', { audit: 'exported' }), schema: { params: GroupParams } },
+    (request, reply) => groupPage(request, reply, request.params, 'admin/group-print'),
   );
-  app.get<{ Params: GroupParams }>('/admin/events/:id/groups/:groupId/sign-in', (request, reply) =>
-    groupPage(request, reply, 'admin/group-sign-in'),
+  app.get(
+    '/admin/events/:id/groups/:groupId/sign-in',
+    { config: onEvent('viewer', { audit: 'exported' }), schema: { params: GroupParams } },
+    (request, reply) => groupPage(request, reply, request.params, 'admin/group-sign-in'),
   );
 
-  app.get<{ Params: IdParams }>('/admin/events/:id/groups.csv', async (request, reply) => {
-    const ev = await event(request);
-    const csv = groupsCsv(ev, await groupsView(request.em, ev), request.t);
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="${ev.slug}-groupes.csv"`)
-      .send(Readable.from(csv));
-  });
+  app.get(
+    '/admin/events/:id/groups.csv',
+    { config: onEvent('viewer', { audit: 'exported' }), schema: { params } },
+    async (request, reply) => {
+      const ev = await event(request, request.params.id);
+      const csv = groupsCsv(ev, await groupsView(request.em, ev), request.t);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('Content-Disposition', `attachment; filename="${ev.slug}-groupes.csv"`)
+        .send(Readable.from(csv));
+    },
+  );
 }

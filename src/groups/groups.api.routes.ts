@@ -1,11 +1,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
+import { onEvent, onEventRow } from '../shared/route-policy.js';
 import { findEvent } from '../events/event.service.js';
 import { AppError } from '../errors.js';
 import { requireApiToken } from '../organisers/guards.js';
 import { Registration } from '../registrations/registration.entity.js';
-import { IdParams, StringEnum, errorResponses } from '../shared/api-schemas.js';
+import { IdParams, RowId, StringEnum, errorResponses } from '../shared/api-schemas.js';
 import type { AssignmentReport } from './assignment/index.js';
 import { type GroupsView, groupsView, moveToGroup, publishAssignments, autoAssign } from './groups.service.js';
 
@@ -119,6 +120,7 @@ export default async function groupsApiRoutes(fastify: FastifyInstance) {
   app.get(
     '/api/v1/events/:id/groups',
     {
+      config: onEvent('viewer', { audit: 'viewed' }),
       schema: {
         tags,
         security,
@@ -133,6 +135,7 @@ export default async function groupsApiRoutes(fastify: FastifyInstance) {
   app.post(
     '/api/v1/events/:id/assignments/auto',
     {
+      config: onEvent('organiser'),
       schema: {
         tags,
         security,
@@ -156,12 +159,13 @@ export default async function groupsApiRoutes(fastify: FastifyInstance) {
   app.put(
     '/api/v1/registrations/:id/group',
     {
+      config: onEventRow('registration', 'organiser', 'id'),
       schema: {
         tags,
         security,
         params: IdParams,
         body: Type.Object({
-          groupId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+          groupId: Type.Union([RowId, Type.Null()]),
           locked: Type.Optional(Type.Boolean()),
         }),
         response: { 200: Member, ...errorResponses },
@@ -184,6 +188,7 @@ export default async function groupsApiRoutes(fastify: FastifyInstance) {
   app.post(
     '/api/v1/events/:id/assignments/publish',
     {
+      config: onEvent('organiser'),
       schema: {
         tags,
         security,

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Event } from '../events/event.entity.js';
 import { type FieldError, ValidationError } from '../errors.js';
-import { Registration } from '../registrations/registration.entity.js';
+import { REGISTRATION_STATUSES, Registration } from '../registrations/registration.entity.js';
 import { type MailContent, describer, mailLocale } from './mail.render.js';
 import { footer, mailFor, manageUrl } from './notifications.js';
 import { type MailSettings, enqueue } from './outbox.service.js';
@@ -69,7 +69,8 @@ async function queueMessageTo(
   return mails.length;
 }
 
-const MESSAGE_STATUSES = ['confirmed', 'waitlisted', 'cancelled'];
+// A message goes to registrations of these statuses (the organiser ticks some of them).
+const MESSAGE_STATUSES: readonly string[] = REGISTRATION_STATUSES;
 
 /** The organiser's message must have a subject and a text, and filters that exist in this event. */
 export function validateOrganiserMessage(event: Event, message: OrganiserMessage): FieldError[] {

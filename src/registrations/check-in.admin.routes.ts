@@ -1,16 +1,21 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { onEvent } from '../shared/route-policy.js';
 import type { Event } from '../events/event.entity.js';
 import { findEvent } from '../events/event.service.js';
 import { structureTypeLabel } from '../events/structure-types.js';
-import { AppError, type FieldError, ValidationError } from '../errors.js';
+import type { FieldError } from '../errors.js';
 import { organiserPages } from '../organisers/guards.js';
+import { IdParams, RowId } from '../shared/api-schemas.js';
+import { FormBodySchema, formText } from '../shared/form-body.js';
+import { redirectWithNotice, saveOrReshow } from '../shared/page-door.js';
 import { checkInList, setPresent, walkIn } from './check-in.service.js';
 
-type IdParams = { id: string };
-type Query = { q?: string; added?: string };
-
-const firstValue = (value: unknown): string =>
-  Array.isArray(value) ? String(value[0] ?? '') : typeof value === 'string' ? value : '';
+const body = FormBodySchema;
+const CheckInParams = Type.Object({ id: RowId, registrationId: RowId });
+// The search box's own limit (maxlength="200").
+const ListQuery = Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })) });
 
 /** The list's address at the same search, scrolled to one person. */
 export function checkInUrl(eventId: number, q: string, anchorId?: number, extra: Record<string, string> = {}): string {
@@ -18,7 +23,8 @@ export function checkInUrl(eventId: number, q: string, anchorId?: number, extra:
   return `/admin/events/${eventId}/check-in${params ? `?${params}` : ''}${anchorId ? `#r-${anchorId}` : ''}`;
 }
 
-export default async function checkInAdminRoutes(app: FastifyInstance) {
+export default async function checkInAdminRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   organiserPages(app);
 
   async function showList(
@@ -30,15 +36,12 @@ export default async function checkInAdminRoutes(app: FastifyInstance) {
     status = 200,
   ) {
     const list = await checkInList(request.em, event, q);
-    const addedId = Number(firstValue((request.query as Query).added));
-    const added = addedId ? list.items.find((item) => item.id === addedId) : undefined;
     return reply.page(
       'admin/check-in',
       {
         event,
         q,
         ...list,
-        added,
         values: {},
         typeLabel: (key: string) => structureTypeLabel(event.structureTypes, key),
         ...extra,
@@ -47,49 +50,52 @@ export default async function checkInAdminRoutes(app: FastifyInstance) {
     );
   }
 
-  app.get<{ Params: IdParams; Querystring: Query }>('/admin/events/:id/check-in', async (request, reply) => {
-    const event = await findEvent(request.em, Number(request.params.id));
-    return showList(request, reply, event, firstValue(request.query.q).trim().slice(0, 200));
-  });
-
-  app.post<{ Params: IdParams; Body: Record<string, unknown> }>(
-    '/admin/events/:id/check-in/walk-in',
+  app.get(
+    '/admin/events/:id/check-in',
+    { config: onEvent('viewer', { audit: 'viewed' }), schema: { params: IdParams, querystring: ListQuery } },
     async (request, reply) => {
-      const event = await findEvent(request.em, Number(request.params.id));
-      const values = request.body ?? {};
-      try {
-        const registration = await walkIn(request.em, event, values, { locale: request.locale });
-        return reply.redirect(
-          checkInUrl(event.id, registration.lastName, registration.id, { added: String(registration.id) }),
-          303,
-        );
-      } catch (error) {
-        if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
-        const errors: FieldError[] = error.details.length ? error.details : [{ field: 'firstName', code: error.code }];
-        return showList(
-          request,
-          reply,
-          event,
-          '',
-          { values, errors },
-          error instanceof ValidationError ? 400 : error.statusCode,
-        );
-      }
+      const event = await findEvent(request.em, request.params.id);
+      return showList(request, reply, event, (request.query.q ?? '').trim());
     },
   );
 
-  app.post<{ Params: IdParams & { registrationId: string }; Body: Record<string, unknown> }>(
-    '/admin/events/:id/check-in/:registrationId',
+  app.post(
+    '/admin/events/:id/check-in/walk-in',
+    { config: onEvent('organiser'), schema: { params: IdParams, body } },
     async (request, reply) => {
-      const event = await findEvent(request.em, Number(request.params.id));
-      const body = request.body ?? {};
-      const registration = await setPresent(
-        request.em,
-        event,
-        Number(request.params.registrationId),
-        firstValue(body.present) !== '0',
+      const event = await findEvent(request.em, request.params.id);
+      const values = request.body;
+      return saveOrReshow(
+        reply,
+        async () => {
+          const registration = await walkIn(request.em, event, values, { locale: request.locale });
+          return {
+            url: checkInUrl(event.id, registration.lastName, registration.id),
+            notice: { key: 'walkInAdded', params: { name: `${registration.firstName} ${registration.lastName}` } },
+          };
+        },
+        (error) => {
+          const errors: FieldError[] = error.details.length
+            ? error.details
+            : [{ field: 'firstName', code: error.code }];
+          return showList(request, reply, event, '', { values, errors }, error.statusCode);
+        },
       );
-      return reply.redirect(checkInUrl(event.id, firstValue(body.q).trim().slice(0, 200), registration.id), 303);
+    },
+  );
+
+  app.post(
+    '/admin/events/:id/check-in/:registrationId',
+    { config: onEvent('organiser'), schema: { params: CheckInParams, body } },
+    async (request, reply) => {
+      const event = await findEvent(request.em, request.params.id);
+      const present = formText(request.body, 'present') !== '0';
+      const registration = await setPresent(request.em, event, request.params.registrationId, present);
+      return redirectWithNotice(
+        reply,
+        checkInUrl(event.id, formText(request.body, 'q').slice(0, 200), registration.id),
+        present ? 'checkedIn' : 'checkInUndone',
+      );
     },
   );
 }

@@ -1,13 +1,13 @@
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { Event } from '../events/event.entity.js';
-import { AppError, type FieldError, ValidationError, notFound } from '../errors.js';
+import { AppError, type FieldError, ValidationError } from '../errors.js';
 import { isEmail } from '../shared/email.js';
 import { dateFromDatabase } from '../shared/db-values.js';
 import { takeSeatEvenIfFull } from '../seats/seats.js';
 import { checkSingleLine } from '../shared/text.js';
 import { Registration } from './registration.entity.js';
-import { newToken } from './registration.service.js';
+import { findEventRegistration, newToken } from './registration.service.js';
 
 export interface CheckInEntry {
   id: number;
@@ -100,10 +100,7 @@ export async function setPresent(
   present: boolean,
   now = new Date(),
 ): Promise<Registration> {
-  const registration = Number.isSafeInteger(registrationId)
-    ? await em.findOne(Registration, { id: registrationId, event: event.id })
-    : null;
-  if (!registration) throw notFound();
+  const registration = await findEventRegistration(em, event, registrationId);
   if (registration.status !== 'confirmed') throw new AppError('check_in_not_confirmed');
   if (present && !registration.checkedInAt) registration.checkedInAt = now;
   if (!present) registration.checkedInAt = null;

@@ -1,94 +1,114 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { EntityManager } from '@mikro-orm/core';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { onEvent } from '../shared/route-policy.js';
 import { findEvent } from '../events/event.service.js';
 import { structureTypeLabel } from '../events/structure-types.js';
 import { answerRows, displayAnswer, storedAnswers } from '../forms/answers.js';
 import { FIELD_TYPES } from '../forms/fields/index.js';
 import { loadResolvedForm } from '../forms/form.service.js';
 import { organiserPages } from '../organisers/guards.js';
-import { notFound } from '../errors.js';
-import { Registration, type RegistrationStatus } from './registration.entity.js';
+import { IdParams, RowId } from '../shared/api-schemas.js';
+import { FormBodySchema, formText } from '../shared/form-body.js';
+import { redirectWithNotice } from '../shared/page-door.js';
+import type { RegistrationStatus } from './registration.entity.js';
 import { reissuePrivateLink } from './private-link.js';
-import { REGISTRATION_STATUSES, cancel, countByStatus, listRegistrations } from './registration.service.js';
+import {
+  REGISTRATION_STATUSES,
+  cancel,
+  countByStatus,
+  findEventRegistration,
+  listRegistrations,
+} from './registration.service.js';
 
-type Query = { structureType?: string; status?: string; cancelled?: string; erased?: string };
-type RegistrationParams = { id: string; registrationId: string };
+// Filters are kept loose on purpose: an unknown status or type in the address is ignored, not refused.
+const ListQuery = Type.Object({
+  status: Type.Optional(Type.String({ maxLength: 40 })),
+  structureType: Type.Optional(Type.String({ maxLength: 200 })),
+  erased: Type.Optional(Type.String({ maxLength: 20 })),
+});
+const RegistrationParams = Type.Object({ id: RowId, registrationId: RowId });
+const body = FormBodySchema;
 
-export default async function registrationAdminRoutes(app: FastifyInstance) {
+export default async function registrationAdminRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   organiserPages(app);
 
-  app.get<{ Params: { id: string }; Querystring: Query }>('/admin/events/:id/registrations', async (request, reply) => {
-    const event = await findEvent(request.em, Number(request.params.id));
-    const status = REGISTRATION_STATUSES.includes(request.query.status as RegistrationStatus)
-      ? (request.query.status as RegistrationStatus)
-      : undefined;
-    const structureType = event.structureTypes.some((t) => t.key === request.query.structureType)
-      ? request.query.structureType
-      : undefined;
-    const { items, total } = await listRegistrations(request.em, event, { status, structureType });
-    // A column per question of the current form; each cell reads as the attendee answered it.
-    const form = await loadResolvedForm(request.em, event, request.t);
-    const columns = form.fields
-      .filter((f) => !f.builtIn && FIELD_TYPES[f.type].answers)
-      .map((f) => ({ key: f.key, label: f.label }));
-    const cells = new Map(
-      items.map((r) => {
-        const stored = storedAnswers(r.answers);
-        return [
-          r.id,
-          Object.fromEntries(columns.map((c) => [c.key, displayAnswer(stored[c.key], request.t, request.locale)])),
-        ];
-      }),
-    );
-    return reply.page('admin/registrations', {
-      event,
-      items,
-      total,
-      filter: { status, structureType },
-      statuses: REGISTRATION_STATUSES,
-      columns,
-      cells,
-      counts: await countByStatus(request.em, event),
-      typeLabel: (key: string) => structureTypeLabel(event.structureTypes, key),
-      cancelled: Boolean(request.query.cancelled),
-      erased: Boolean(request.query.erased),
-    });
-  });
+  app.get(
+    '/admin/events/:id/registrations',
+    { config: onEvent('viewer', { audit: 'viewed' }), schema: { params: IdParams, querystring: ListQuery } },
+    async (request, reply) => {
+      const event = await findEvent(request.em, request.params.id);
+      const status = REGISTRATION_STATUSES.includes(request.query.status as RegistrationStatus)
+        ? (request.query.status as RegistrationStatus)
+        : undefined;
+      const structureType = event.structureTypes.some((t) => t.key === request.query.structureType)
+        ? request.query.structureType
+        : undefined;
+      const { items, total } = await listRegistrations(request.em, event, { status, structureType });
+      // A column per question of the current form; each cell reads as the attendee answered it.
+      const form = await loadResolvedForm(request.em, event, request.t);
+      const columns = form.fields
+        .filter((f) => !f.builtIn && FIELD_TYPES[f.type].answers)
+        .map((f) => ({ key: f.key, label: f.label }));
+      const cells = new Map(
+        items.map((r) => {
+          const stored = storedAnswers(r.answers);
+          return [
+            r.id,
+            Object.fromEntries(columns.map((c) => [c.key, displayAnswer(stored[c.key], request.t, request.locale)])),
+          ];
+        }),
+      );
+      return reply.page('admin/registrations', {
+        event,
+        items,
+        total,
+        filter: { status, structureType },
+        statuses: REGISTRATION_STATUSES,
+        columns,
+        cells,
+        counts: await countByStatus(request.em, event),
+        typeLabel: (key: string) => structureTypeLabel(event.structureTypes, key),
+        erased: Boolean(request.query.erased),
+      });
+    },
+  );
 
-  async function findRegistration(request: FastifyRequest<{ Params: RegistrationParams }>) {
-    const event = await findEvent(request.em, Number(request.params.id));
-    const id = Number(request.params.registrationId);
-    const registration = Number.isSafeInteger(id)
-      ? await request.em.findOne(Registration, { id, event: event.id }, { populate: ['group'] })
-      : null;
-    if (!registration) throw notFound();
+  async function findRegistration(em: EntityManager, params: { id: number; registrationId: number }) {
+    const event = await findEvent(em, params.id);
+    const registration = await findEventRegistration(em, event, params.registrationId, { populate: ['group'] });
     return { event, registration };
   }
 
   // The organiser cancels someone's registration: a confirmation page, then the attendee gets a
   // METHOD:CANCEL of their invite and the first person waiting gets the seat (and their invite).
-  app.get<{ Params: RegistrationParams }>(
+  app.get(
     '/admin/events/:id/registrations/:registrationId/cancel',
+    { config: onEvent('organiser', { audit: 'viewed' }), schema: { params: RegistrationParams } },
     async (request, reply) => {
-      const { event, registration } = await findRegistration(request);
+      const { event, registration } = await findRegistration(request.em, request.params);
       return reply.page('admin/registration-cancel', { event, registration });
     },
   );
 
-  app.post<{ Params: RegistrationParams }>(
+  app.post(
     '/admin/events/:id/registrations/:registrationId/cancel',
-    { preHandler: app.csrfProtection },
+    { config: onEvent('organiser'), schema: { params: RegistrationParams, body } },
     async (request, reply) => {
-      const { event, registration } = await findRegistration(request);
+      const { event, registration } = await findRegistration(request.em, request.params);
       await cancel(request.em, registration, { mail: app.mail.settings, byOrganiser: true });
-      return reply.redirect(`/admin/events/${event.id}/registrations?cancelled=${registration.id}`, 303);
+      return redirectWithNotice(reply, `/admin/events/${event.id}/registrations`, 'registrationCancelled');
     },
   );
 
   // One registration with every answer, those to questions since removed from the form included.
-  app.get<{ Params: RegistrationParams; Querystring: { newLink?: string } }>(
+  app.get(
     '/admin/events/:id/registrations/:registrationId',
+    { config: onEvent('viewer', { audit: 'viewed' }), schema: { params: RegistrationParams } },
     async (request, reply) => {
-      const { event, registration } = await findRegistration(request);
+      const { event, registration } = await findRegistration(request.em, request.params);
       const form = await loadResolvedForm(request.em, event, request.t);
       const rows = answerRows(form, registration.answers, request.t, request.locale);
       return reply.page('admin/registration-detail', {
@@ -97,22 +117,22 @@ export default async function registrationAdminRoutes(app: FastifyInstance) {
         typeLabel: structureTypeLabel(event.structureTypes, registration.structureType),
         answers: rows.filter((row) => !row.removed),
         removed: rows.filter((row) => row.removed),
-        newLink: ['issued', 'sent'].includes(request.query.newLink ?? '') ? request.query.newLink : null,
       });
     },
   );
 
   // Replaces the attendee's private link (the old one answers 404 from now on), optionally emailing the new one.
-  app.post<{ Params: RegistrationParams; Body: { notify?: string } }>(
+  app.post(
     '/admin/events/:id/registrations/:registrationId/new-link',
-    { preHandler: app.csrfProtection },
+    { config: onEvent('organiser'), schema: { params: RegistrationParams, body } },
     async (request, reply) => {
-      const { event, registration } = await findRegistration(request);
-      const notify = request.body?.notify === 'yes';
+      const { event, registration } = await findRegistration(request.em, request.params);
+      const notify = formText(request.body, 'notify') === 'yes';
       await reissuePrivateLink(request.em, registration, { mail: notify ? app.mail.settings : undefined });
-      return reply.redirect(
-        `/admin/events/${event.id}/registrations/${registration.id}?newLink=${notify ? 'sent' : 'issued'}`,
-        303,
+      return redirectWithNotice(
+        reply,
+        `/admin/events/${event.id}/registrations/${registration.id}`,
+        notify ? 'privateLinkSent' : 'privateLinkIssued',
       );
     },
   );

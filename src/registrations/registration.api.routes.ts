@@ -2,6 +2,7 @@ import { roleAllows } from '../access/access.service.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
+import { onEvent } from '../shared/route-policy.js';
 import type { Config } from '../config.js';
 import { findEvent } from '../events/event.service.js';
 import { requireApiToken } from '../organisers/guards.js';
@@ -9,12 +10,12 @@ import { IdParams, StringEnum, errorResponses } from '../shared/api-schemas.js';
 import { exportAnswers } from '../forms/answers.js';
 import { loadDefinition } from '../forms/form.service.js';
 import { apiErrorFields, apiSubmission } from '../forms/registration-form.js';
-import type { Registration } from './registration.entity.js';
+import { REGISTRATION_STATUSES, type Registration } from './registration.entity.js';
 import { listRegistrations, register } from './registration.service.js';
 import { registerOnce, requestHash } from './idempotency.service.js';
 import { AppError } from '../errors.js';
 
-const Status = StringEnum(['confirmed', 'waitlisted', 'cancelled'] as const);
+const Status = StringEnum(REGISTRATION_STATUSES);
 
 const RegistrationBody = Type.Object({
   firstName: Type.String({ maxLength: 1000 }),
@@ -84,6 +85,7 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
   app.post(
     '/api/v1/events/:id/registrations',
     {
+      config: onEvent('organiser', { rateLimit: 'apiRegister' }),
       schema: {
         tags,
         security,
@@ -137,6 +139,7 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
   app.get(
     '/api/v1/events/:id/registrations',
     {
+      config: onEvent('viewer', { audit: 'viewed' }),
       schema: {
         tags,
         security,

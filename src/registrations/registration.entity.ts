@@ -1,7 +1,9 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { Event, EventSession } from '../events/event.entity.js';
 
-export type RegistrationStatus = 'confirmed' | 'waitlisted' | 'cancelled';
+/** Every status of a registration, in the order pages and reports list them: the one spelling of the list. */
+export const REGISTRATION_STATUSES = ['confirmed', 'waitlisted', 'cancelled'] as const;
+export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
 
 export class Registration {
   /** Properties with a default that `em.create` does not need. */

@@ -1,4 +1,7 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { publicRoute } from '../shared/route-policy.js';
 import type { Config } from '../config.js';
 import { buildCalendar } from '../calendar/ics.js';
 import { publicEventSnapshot, sendCachedPage, withCurrentSeats } from './event-cache.js';
@@ -9,14 +12,17 @@ import { answerRows, formValuesFromAnswers } from '../forms/answers.js';
 import { loadResolvedForm } from '../forms/form.service.js';
 import { formView } from '../forms/render.js';
 import { resolveForm } from '../forms/resolve.js';
+import { FormBodySchema } from '../shared/form-body.js';
 import { cancel, checkSubmission, findByToken, register, updateAnswers } from './registration.service.js';
 import { NONCE_FIELD, issueFormNonce, readFormNonce, spamReason } from './form-nonce.js';
 import { registerOnce, requestHash } from './idempotency.service.js';
 import { emailPrivateLink } from './private-link.js';
 import { Registration } from './registration.entity.js';
 
-type SlugParams = { slug: string };
-type TokenParams = { token: string };
+const SlugParams = Type.Object({ slug: Type.String({ maxLength: 200 }) });
+// A private link's token: 256 random bits in base64url.
+const TokenParams = Type.Object({ token: Type.String({ maxLength: 100 }) });
+const body = FormBodySchema;
 
 /** What the person sent, without the CSRF token (not theirs, and it may differ on a resend). */
 function submittedAnswers(values: Record<string, unknown>): Record<string, unknown> {
@@ -24,8 +30,10 @@ function submittedAnswers(values: Record<string, unknown>): Record<string, unkno
   return answers;
 }
 
-export default async function registrationPublicRoutes(app: FastifyInstance, opts: { config: Config }) {
-  app.get<{ Params: SlugParams }>('/e/:slug/register', async (request, reply) => {
+export default async function registrationPublicRoutes(fastify: FastifyInstance, opts: { config: Config }) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get('/e/:slug/register', { config: publicRoute(), schema: { params: SlugParams } }, async (request, reply) => {
     // The page everyone opens when the link goes out: rendered once per language and kept briefly (src/registrations/event-cache.ts).
     const { event, definition } = await publicEventSnapshot(app.orm, request.params.slug);
     return sendCachedPage(
@@ -44,9 +52,13 @@ export default async function registrationPublicRoutes(app: FastifyInstance, opt
     );
   });
 
-  app.post<{ Params: SlugParams; Body: Record<string, unknown> }>(
+  app.post(
     '/e/:slug/register',
-    { preHandler: app.csrfProtection },
+    {
+      config: publicRoute({ rateLimit: 'register' }),
+      schema: { params: SlugParams, body },
+      preHandler: app.csrfProtection,
+    },
     async (request, reply) => {
       const { event, definition } = await publicEventSnapshot(app.orm, request.params.slug);
       const values = request.body ?? {};
@@ -106,9 +118,13 @@ export default async function registrationPublicRoutes(app: FastifyInstance, opt
     },
   );
 
-  app.post<{ Params: SlugParams; Body: Record<string, unknown> }>(
+  app.post(
     '/e/:slug/private-link',
-    { preHandler: app.csrfProtection },
+    {
+      config: publicRoute({ rateLimit: 'register' }),
+      schema: { params: SlugParams, body },
+      preHandler: app.csrfProtection,
+    },
     async (request, reply) => {
       const { event } = await publicEventSnapshot(app.orm, request.params.slug);
       const email = typeof request.body?.email === 'string' ? request.body.email.slice(0, 254) : '';
@@ -118,8 +134,18 @@ export default async function registrationPublicRoutes(app: FastifyInstance, opt
     },
   );
 
-  app.get<{ Params: TokenParams; Querystring: { new?: string; updated?: string } }>(
+  app.get(
     '/r/:token',
+    {
+      config: publicRoute(),
+      schema: {
+        params: TokenParams,
+        querystring: Type.Object({
+          new: Type.Optional(Type.String({ maxLength: 10 })),
+          updated: Type.Optional(Type.String({ maxLength: 10 })),
+        }),
+      },
+    },
     async (request, reply) => {
       const registration = await findByToken(request.em, request.params.token);
       const event = registration.event;
@@ -139,7 +165,7 @@ export default async function registrationPublicRoutes(app: FastifyInstance, opt
   );
 
   // The attendee changes their answers: the form prefilled, then the same checks as at registration.
-  app.get<{ Params: TokenParams }>('/r/:token/edit', async (request, reply) => {
+  app.get('/r/:token/edit', { config: publicRoute(), schema: { params: TokenParams } }, async (request, reply) => {
     const registration = await findByToken(request.em, request.params.token);
     const event = registration.event;
     const resolved = await loadResolvedForm(request.em, event, request.t);
@@ -165,9 +191,9 @@ export default async function registrationPublicRoutes(app: FastifyInstance, opt
     );
   });
 
-  app.post<{ Params: TokenParams; Body: Record<string, unknown> }>(
+  app.post(
     '/r/:token/edit',
-    { preHandler: app.csrfProtection },
+    { config: publicRoute(), schema: { params: TokenParams, body }, preHandler: app.csrfProtection },
     async (request, reply) => {
       const registration = await findByToken(request.em, request.params.token);
       const values = request.body ?? {};
@@ -198,29 +224,37 @@ export default async function registrationPublicRoutes(app: FastifyInstance, opt
     },
   );
 
-  app.get<{ Params: TokenParams }>('/r/:token/invite.ics', async (request, reply) => {
-    const registration = await findByToken(request.em, request.params.token);
-    if (registration.status === 'cancelled') throw new AppError('registration_cancelled');
-    return reply
-      .type('text/calendar; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="${registration.event.slug}.ics"`)
-      .send(
-        buildCalendar(registration.event, {
-          publicUrl: opts.config.publicUrl,
-          registration,
-          showGroup: registration.event.assignmentsPublishedAt != null,
-        }),
-      );
-  });
+  app.get(
+    '/r/:token/invite.ics',
+    { config: publicRoute(), schema: { params: TokenParams } },
+    async (request, reply) => {
+      const registration = await findByToken(request.em, request.params.token);
+      if (registration.status === 'cancelled') throw new AppError('registration_cancelled');
+      return reply
+        .type('text/calendar; charset=utf-8')
+        .header('Content-Disposition', `attachment; filename="${registration.event.slug}.ics"`)
+        .send(
+          buildCalendar(registration.event, {
+            publicUrl: opts.config.publicUrl,
+            registration,
+            showGroup: registration.event.assignmentsPublishedAt != null,
+          }),
+        );
+    },
+  );
 
-  app.get<{ Params: TokenParams }>('/r/:token/cancel', async (request, reply) => {
+  app.get('/r/:token/cancel', { config: publicRoute(), schema: { params: TokenParams } }, async (request, reply) => {
     const registration = await findByToken(request.em, request.params.token);
     return reply.page('public/cancel', { registration, event: registration.event });
   });
 
-  app.post<{ Params: TokenParams }>('/r/:token/cancel', { preHandler: app.csrfProtection }, async (request, reply) => {
-    const registration = await findByToken(request.em, request.params.token);
-    await cancel(request.em, registration, { mail: app.mail.settings });
-    return reply.redirect(`/r/${registration.token}`, 303);
-  });
+  app.post(
+    '/r/:token/cancel',
+    { config: publicRoute(), schema: { params: TokenParams, body }, preHandler: app.csrfProtection },
+    async (request, reply) => {
+      const registration = await findByToken(request.em, request.params.token);
+      await cancel(request.em, registration, { mail: app.mail.settings });
+      return reply.redirect(`/r/${registration.token}`, 303);
+    },
+  );
 }

@@ -10,9 +10,9 @@ import { validateRegistration } from '../forms/registration-form.js';
 import { queueRegistrationMail, renderRegistrationMail } from '../mail/notifications.js';
 import type { MailSettings } from '../mail/outbox.service.js';
 import { claimSeat, releaseSeat, seatClaim } from '../seats/seats.js';
-import { Registration, type RegistrationStatus } from './registration.entity.js';
+import { REGISTRATION_STATUSES, Registration, type RegistrationStatus } from './registration.entity.js';
 
-export const REGISTRATION_STATUSES: RegistrationStatus[] = ['confirmed', 'waitlisted', 'cancelled'];
+export { REGISTRATION_STATUSES };
 
 export function newToken(): string {
   return randomBytes(32).toString('base64url');
@@ -252,4 +252,18 @@ export async function countByStatus(em: EntityManager, event: Event): Promise<Re
   const counts = { confirmed: 0, waitlisted: 0, cancelled: 0 };
   for (const row of rows) counts[row.status] = Number(row.count);
   return counts;
+}
+
+/** One registration of this event by its id, or a 404 (an id of another event's registration included). */
+export async function findEventRegistration(
+  em: EntityManager,
+  event: Event,
+  registrationId: number,
+  options: { populate?: ['group'] } = {},
+): Promise<Registration> {
+  const registration = Number.isSafeInteger(registrationId)
+    ? await em.findOne(Registration, { id: registrationId, event: event.id }, { populate: options.populate ?? [] })
+    : null;
+  if (!registration) throw notFound();
+  return registration;
 }

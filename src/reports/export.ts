@@ -18,7 +18,7 @@ import type { RegistrationStatus } from '../registrations/registration.entity.js
 import { dateFromDatabase, jsonFromDatabase } from '../shared/db-values.js';
 import { utcToZonedLocal } from '../shared/time.js';
 import { type CsvSeparator, csvLines } from './csv.js';
-import type { EventReport } from './report.service.js';
+import { COMPARED_STATUSES, type EventReport } from './report.service.js';
 
 export const EXPORT_BATCH_SIZE = 500;
 
@@ -269,7 +269,7 @@ export function registrationsXlsx(
 
   function breakdownSheet() {
     const sheet = workbook.addWorksheet(sheetName(t('report.breakdownSheet'), taken));
-    const statuses = ['confirmed', 'present', 'waitlisted', 'cancelled'] as const;
+    const statuses = COMPARED_STATUSES;
     sheet.columns = [{ width: 28 }, ...statuses.flatMap(() => [{ width: 16 }, { width: 6 }])];
     sheet.addRow([t('fields.structureType'), ...statuses.flatMap((s) => [t(`report.status.${s}`), '%'])]).commit();
     const rows = report.compared.confirmed.rows;

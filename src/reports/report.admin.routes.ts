@@ -1,18 +1,24 @@
 import { memberEventIds } from '../access/access.service.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { onEvent, signedIn } from '../shared/route-policy.js';
 import { Readable } from 'node:stream';
 import type { Event } from '../events/event.entity.js';
 import { findEvent } from '../events/event.service.js';
 import { KEY_PATTERN } from '../events/structure-types.js';
 import { notFound } from '../errors.js';
 import { organiserPages } from '../organisers/guards.js';
+import { IdParams } from '../shared/api-schemas.js';
 import { barChartSvg } from './chart.js';
 import { exportColumns, registrationsCsv, registrationsXlsx } from './export.js';
 import { formatNumberEn, formatNumberFr, formatPercentEn, formatPercentFr } from './percentages.js';
 import { questionReports } from './questions.js';
 import { REPORT_STATUSES, eventReport, reportSentence, reportStatus, seriesReport } from './report.service.js';
 
-type IdParams = { id: string };
+const params = IdParams;
+// An unknown status in the address falls back to the confirmed, not refused.
+const StatusQuery = Type.Object({ status: Type.Optional(Type.String({ maxLength: 40 })) });
 
 /** Sends the registrations CSV (`?separator=comma` for a comma-separated file), streamed. */
 export async function sendRegistrationsCsv(
@@ -30,13 +36,15 @@ export async function sendRegistrationsCsv(
     .send(Readable.from(registrationsCsv(request.em, event, columns, separator)));
 }
 
-export default async function reportAdminRoutes(app: FastifyInstance) {
+export default async function reportAdminRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   organiserPages(app);
 
-  app.get<{ Params: IdParams; Querystring: { status?: string } }>(
+  app.get(
     '/admin/events/:id/report',
+    { config: onEvent('viewer', { audit: 'viewed' }), schema: { params, querystring: StatusQuery } },
     async (request, reply) => {
-      const event = await findEvent(request.em, Number(request.params.id));
+      const event = await findEvent(request.em, request.params.id);
       const status = reportStatus(request.query.status);
       const report = await eventReport(request.em, event, status);
       const locale = request.locale;
@@ -61,11 +69,16 @@ export default async function reportAdminRoutes(app: FastifyInstance) {
     },
   );
 
-  app.get<{ Params: { series: string }; Querystring: { status?: string } }>(
+  // Across the organiser's own events of a series: about no one event, so any signed-in organiser.
+  app.get(
     '/admin/series/:series',
+    {
+      config: signedIn(),
+      schema: { params: Type.Object({ series: Type.String({ maxLength: 80 }) }), querystring: StatusQuery },
+    },
     async (request, reply) => {
       const series = request.params.series;
-      if (!KEY_PATTERN.test(series) || series.length > 80) throw notFound();
+      if (!KEY_PATTERN.test(series)) throw notFound();
       const status = reportStatus(request.query.status);
       const report = await seriesReport(
         request.em,
@@ -84,22 +97,30 @@ export default async function reportAdminRoutes(app: FastifyInstance) {
     },
   );
 
-  app.get<{ Params: IdParams; Querystring: { separator?: string } }>(
+  app.get(
     '/admin/events/:id/registrations.csv',
+    {
+      config: onEvent('viewer', { audit: 'exported' }),
+      schema: { params, querystring: Type.Object({ separator: Type.Optional(Type.String({ maxLength: 20 })) }) },
+    },
     async (request, reply) => {
-      const event = await findEvent(request.em, Number(request.params.id));
+      const event = await findEvent(request.em, request.params.id);
       return sendRegistrationsCsv(request, reply, event, request.query.separator);
     },
   );
 
-  app.get<{ Params: IdParams }>('/admin/events/:id/registrations.xlsx', async (request, reply) => {
-    const event = await findEvent(request.em, Number(request.params.id));
-    const columns = await exportColumns(request.em, event, request.t, request.locale);
-    const report = await eventReport(request.em, event, 'confirmed');
-    return reply
-      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('Content-Disposition', `attachment; filename="${event.slug}-inscriptions.xlsx"`)
-      .header('Cache-Control', 'no-store')
-      .send(registrationsXlsx(request.em, event, columns, report, request.t));
-  });
+  app.get(
+    '/admin/events/:id/registrations.xlsx',
+    { config: onEvent('viewer', { audit: 'exported' }), schema: { params } },
+    async (request, reply) => {
+      const event = await findEvent(request.em, request.params.id);
+      const columns = await exportColumns(request.em, event, request.t, request.locale);
+      const report = await eventReport(request.em, event, 'confirmed');
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('Content-Disposition', `attachment; filename="${event.slug}-inscriptions.xlsx"`)
+        .header('Cache-Control', 'no-store')
+        .send(registrationsXlsx(request.em, event, columns, report, request.t));
+    },
+  );
 }

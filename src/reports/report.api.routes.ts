@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { onEvent } from '../shared/route-policy.js';
 import { findEvent } from '../events/event.service.js';
 import { translator } from '../i18n/i18n.js';
 import { requireApiToken } from '../organisers/guards.js';
@@ -62,6 +63,7 @@ export default async function reportApiRoutes(fastify: FastifyInstance) {
   app.get(
     '/api/v1/events/:id/breakdown',
     {
+      config: onEvent('viewer', { audit: 'viewed' }),
       schema: {
         tags,
         security,
@@ -98,6 +100,7 @@ export default async function reportApiRoutes(fastify: FastifyInstance) {
   app.get(
     '/api/v1/events/:id/registrations.csv',
     {
+      config: onEvent('viewer', { audit: 'exported' }),
       schema: {
         tags,
         security,

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { Event } from '../events/event.entity.js';
 import type { Translate } from '../i18n/i18n.js';
-import type { RegistrationStatus } from '../registrations/registration.entity.js';
+import { REGISTRATION_STATUSES, type RegistrationStatus } from '../registrations/registration.entity.js';
 import {
   type Breakdown,
   type BreakdownRow,
@@ -14,9 +14,11 @@ import {
 
 /** What a report counts: one registration status, the people checked in, or every registration. */
 export type ReportStatus = RegistrationStatus | 'present' | 'all';
-export const REPORT_STATUSES: ReportStatus[] = ['confirmed', 'present', 'waitlisted', 'cancelled', 'all'];
-/** The columns of the "registered versus present" table. */
-export const COMPARED_STATUSES = ['confirmed', 'present', 'waitlisted', 'cancelled'] as const;
+/** The columns of the "registered versus present" table: every registration status, the present after the confirmed. */
+export const COMPARED_STATUSES: readonly (RegistrationStatus | 'present')[] = REGISTRATION_STATUSES.flatMap((s) =>
+  s === 'confirmed' ? [s, 'present' as const] : [s],
+);
+export const REPORT_STATUSES: ReportStatus[] = [...COMPARED_STATUSES, 'all'];
 
 export function reportStatus(raw: unknown, fallback: ReportStatus = 'confirmed'): ReportStatus {
   return REPORT_STATUSES.includes(raw as ReportStatus) ? (raw as ReportStatus) : fallback;

@@ -104,6 +104,7 @@ t.test('a problem is told in plain French', async (t) => {
   await conn.execute('update event_session set capacity = 20 where id = ?', [groups[0].id]);
   const again = await browser.submit(base, `${base}/auto`, { mode: 'all' });
   t.match(textOf(again.body), 'Toutes les contraintes sont respectées');
+  t.match(textOf(again.body), 'La répartition automatique est faite.', 'a notice above the report');
   checkBalance(t, await current());
 });
 
@@ -123,11 +124,13 @@ t.test('manual move with lock, lock/unlock, swap, without JavaScript', async (t)
   const page = textOf((await browser.get(base)).body);
   t.match(page, `${a.firstName} ${a.lastName} — ${a.organisation}`);
   t.match(page, '(verrouillé)');
+  t.match(page, 'La personne est changée de groupe.', 'the move leaves a notice');
 
   response = await browser.submit(base, `${base}/lock`, { registrationId: String(a.id), locked: '0' });
   t.equal(response.statusCode, 303);
   moved = await em().findOneOrFail(Registration, { id: a.id });
   t.equal(moved.groupLocked, false, 'unlocked');
+  t.match(textOf((await browser.get(base)).body), "La personne n'est plus verrouillée dans son groupe.");
   await browser.submit(base, `${base}/lock`, { registrationId: String(a.id), locked: '1' });
   t.equal((await em().findOneOrFail(Registration, { id: a.id })).groupLocked, true, 'locked again');
 

@@ -6,7 +6,7 @@ import { createMailTransport, drainOutbox } from '../../src/mail/outbox.worker.j
 import { createApiToken, createOrganiser } from '../../src/organisers/organiser.service.js';
 import { Registration } from '../../src/registrations/registration.entity.js';
 import { zonedLocalToUtc } from '../../src/shared/time.js';
-import { Browser, PUBLIC_URL, buildTestApp, signedInOrganiser } from '../support/app.js';
+import { Browser, PUBLIC_URL, buildTestApp, signedInOrganiser, textOf } from '../support/app.js';
 import { attendee, openEvent } from '../support/events.js';
 import { parseCalendar } from '../support/ical.js';
 import { TestSmtpServer, calendarContentTypes, calendarOf } from '../support/smtp.js';
@@ -236,6 +236,12 @@ t.test('an organiser cancels a registration from the list: the attendee gets MET
   );
   t.equal(done.statusCode, 303);
   t.equal((await em().findOneOrFail(Registration, { id: registration.id })).status, 'cancelled');
+  t.equal(done.headers.location, `/admin/events/${event.id}/registrations`);
+  t.match(
+    textOf((await organiser.get(String(done.headers.location))).body),
+    "L'inscription est annulée ; la personne en est informée par courriel.",
+    'the list says what happened, once',
+  );
   const noCsrf = await organiser.post(`/admin/events/${event.id}/registrations/${registration.id}/cancel`, {});
   t.equal(noCsrf.statusCode, 403, 'the POST needs the CSRF token');
 

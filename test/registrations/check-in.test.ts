@@ -99,10 +99,12 @@ t.test('marking present returns to the same search and person; undo; a double ta
   t.match(textOf(list.body), '1 présent(s) sur 4');
   t.match(list.body, /Annuler la présence<span class="visually-hidden"> : Hélène Dupont/);
   t.match(textOf(list.body), 'Présent(e) depuis');
+  t.match(textOf(list.body), 'La présence est enregistrée.', 'a one-time notice after the tap');
 
   const undo = await organiser.post(`${url}/${helene.id}`, { _csrf: token, q: '', present: '0' });
   t.equal(undo.headers.location, `${url}#r-${helene.id}`);
   t.equal((await fresh()).checkedInAt, null, 'presence undone');
+  t.match(textOf((await organiser.get(String(undo.headers.location))).body), 'La présence est retirée.');
 });
 
 t.test('check-in is refused without the CSRF token, for someone waiting, or from another event', async (t) => {
@@ -133,7 +135,7 @@ t.test('a walk-in is recorded present even when the event is full, without touch
   });
   t.equal(res.statusCode, 303);
   const walkIn = await orm.em.fork().findOneOrFail(Registration, { event: event.id, lastName: 'Sansinscription' });
-  t.equal(res.headers.location, `${url}?q=Sansinscription&added=${walkIn.id}#r-${walkIn.id}`);
+  t.equal(res.headers.location, `${url}?q=Sansinscription#r-${walkIn.id}`);
   t.equal(walkIn.status, 'confirmed');
   t.ok(walkIn.checkedInAt, 'present');
   t.equal(walkIn.email, '');

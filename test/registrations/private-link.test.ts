@@ -40,8 +40,11 @@ t.test('a new link replaces the old one, which now answers a bare 404', async (t
   t.equal((await new Browser(app).get(link)).statusCode, 200);
   const res = await reissue(event.id, registration.id, false);
   t.equal(res.statusCode, 303);
-  t.equal(res.headers.location, `/admin/events/${event.id}/registrations/${registration.id}?newLink=issued`);
-  t.match(textOf((await organiser.get(res.headers.location!)).body), "l'ancien ne fonctionne plus");
+  t.equal(res.headers.location, `/admin/events/${event.id}/registrations/${registration.id}`);
+  const detail = await organiser.get(res.headers.location!);
+  t.match(textOf(detail.body), "Un nouveau lien privé a été émis ; l'ancien ne fonctionne plus.", 'a one-time notice');
+  t.match(detail.body, 'notice-done');
+  t.notMatch(textOf((await organiser.get(res.headers.location!)).body), 'a été émis', 'shown once only');
   const old = await new Browser(app).get(link);
   t.equal(old.statusCode, 404);
   t.notMatch(textOf(old.body), 'Prénom2', 'nothing about the person');
@@ -59,7 +62,12 @@ t.test('a new link replaces the old one, which now answers a bare 404', async (t
 t.test('asked to, the new link is emailed to the attendee', async (t) => {
   const { event, registration } = await registered(3);
   const res = await reissue(event.id, registration.id, true);
-  t.equal(res.headers.location, `/admin/events/${event.id}/registrations/${registration.id}?newLink=sent`);
+  t.equal(res.headers.location, `/admin/events/${event.id}/registrations/${registration.id}`);
+  t.match(
+    textOf((await organiser.get(res.headers.location!)).body),
+    'émis et envoyé à la personne',
+    'the notice says so',
+  );
   const fresh = await em().findOneOrFail(Registration, { id: registration.id });
   const mail = await em().findOneOrFail(OutboxMessage, { registration: registration.id, kind: 'private_link' });
   t.equal(mail.recipient, 'personne3@exemple.fr');

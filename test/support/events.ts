@@ -3,6 +3,7 @@ import type { Event } from '../../src/events/event.entity.js';
 import { adoptOwnerlessEvents } from '../../src/access/access.service.js';
 import type { EventInput } from '../../src/events/event-rules.js';
 import { createEvent } from '../../src/events/event.service.js';
+import { Organiser } from '../../src/organisers/organiser.entity.js';
 
 const HOUR = 3600_000;
 
@@ -46,7 +47,12 @@ export async function openEvent(em: EntityManager, overrides: Partial<EventInput
     ],
     ...overrides,
   });
-  await adoptOwnerlessEvents(em);
+  // Test files sign in as one organiser and call the API with another's token: both own the event.
+  const organisers = await em.find(Organiser, {}, { fields: ['id'] });
+  await adoptOwnerlessEvents(
+    em,
+    organisers.map((o) => o.id),
+  );
   return event;
 }
 
