@@ -3,16 +3,13 @@ import type { RoutePolicy } from '../shared/route-policy.js';
 import type { Event } from '../events/event.entity.js';
 import { type AuditAction, AuditEntry } from './audit.entity.js';
 
-// Routes whose answer carries participants' data: reading them is recorded as "viewed".
-const PARTICIPANT_DATA = /registrations|groups|check-in|report|breakdown|emails|messages|personal-data/;
-const EXPORT = /\.(?:csv|xlsx)$|\/(?:print|sign-in|personal-data)$/;
-
-/** What an organiser request did to an event's data, or null when it is not worth recording (the event's overview, a form page). */
-export function auditAction(method: string, route: string, policy?: RoutePolicy): AuditAction | null {
-  if (policy) return method !== 'GET' && method !== 'HEAD' ? 'changed' : (policy.audit ?? null);
+/**
+ * What an organiser request did to an event's data: every change, and the reads its route declares
+ * worth recording (participants' data viewed or exported); null for the rest (the overview, a form page).
+ */
+export function auditAction(method: string, policy: RoutePolicy | undefined): AuditAction | null {
   if (method !== 'GET' && method !== 'HEAD') return 'changed';
-  if (EXPORT.test(route)) return 'exported';
-  return PARTICIPANT_DATA.test(route) ? 'viewed' : null;
+  return policy?.audit ?? null;
 }
 
 export interface AuditRecord {

@@ -19,7 +19,12 @@ export default async function passwordResetRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const config = publicRoute();
   const csrf = { preHandler: app.csrfProtection };
-  const ask = { config, schema: { body: Type.Object({ email: text() }, others) }, ...csrf };
+  // Each request may send an email: limited as login is, so it cannot be used to flood an inbox.
+  const ask = {
+    config: publicRoute({ rateLimit: 'login' }),
+    schema: { body: Type.Object({ email: text() }, others) },
+    ...csrf,
+  };
   const choose = {
     config,
     schema: { params, body: Type.Object({ password: text(), passwordConfirmation: text() }, others) },

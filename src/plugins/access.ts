@@ -2,12 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { authorizeEventRoute } from '../access/event-access.js';
 import { auditAction, recordAudit } from '../audit/audit.service.js';
+import type { RoutePolicy } from '../shared/route-policy.js';
 
-function registrationOf(request: FastifyRequest, route: string): number | null {
+/** The registration a route is about: the row its policy names, else its `:registrationId`. */
+function registrationOf(request: FastifyRequest): number | null {
   const params = request.params as Record<string, string>;
   const source = request.routeOptions.config.policy?.event;
-  const legacy = route.startsWith('/api/v1/registrations/:id') ? params.id : params.registrationId;
-  const raw = source ? (source.row === 'registration' ? params[source.param] : params.registrationId) : legacy;
+  const raw = source?.row === 'registration' ? params[source.param] : params.registrationId;
   const id = Number(raw);
   return Number.isSafeInteger(id) && id > 0 ? id : null;
 }
@@ -19,7 +20,7 @@ function registrationOf(request: FastifyRequest, route: string): number | null {
 declare module 'fastify' {
   interface FastifyInstance {
     /** Every route of the service (method and pattern), for the route-walking access test and docs. */
-    routeTable: { method: string; url: string }[];
+    routeTable: { method: string; url: string; policy?: RoutePolicy }[];
     /**
      * Checks the signed-in organiser's role on the event a route is about (src/access/event-access.ts);
      * the organiser guards call it, so organisers/ does not import access/.
@@ -30,18 +31,22 @@ declare module 'fastify' {
 
 export default fp(
   async function access(app: FastifyInstance) {
-    const routeTable: { method: string; url: string }[] = [];
+    const routeTable: FastifyInstance['routeTable'] = [];
     app.decorate('routeTable', routeTable);
     app.decorate('authorizeEventRoute', authorizeEventRoute);
     app.addHook('onRoute', (route) => {
-      for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
+      // Deny by default: a route that does not say who may call it is a mistake, found at start-up.
+      if (!route.config?.policy && !route.url.startsWith('/static/'))
+        throw new Error(`${route.method} ${route.url} declares no config.policy (see src/shared/route-policy.ts)`);
+      for (const method of [route.method].flat())
+        if (method !== 'HEAD') routeTable.push({ method, url: route.url, policy: route.config?.policy });
     });
     app.decorateRequest('eventId', null);
     app.decorateRequest('eventRole', null);
     app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
       if (request.eventId === null || reply.statusCode >= 400) return;
       const route = request.routeOptions.url ?? '';
-      const action = auditAction(request.method, route, request.routeOptions.config.policy);
+      const action = auditAction(request.method, request.routeOptions.config.policy);
       if (!action) return;
       try {
         await recordAudit(app.orm.em.fork(), {
@@ -49,7 +54,7 @@ export default fp(
           organiserId: request.organiser?.id ?? null,
           action,
           route: `${request.method} ${route}`,
-          registrationId: registrationOf(request, route),
+          registrationId: registrationOf(request),
           via: route.startsWith('/api/') ? 'api' : 'page',
         });
       } catch (error) {

@@ -7,18 +7,6 @@ import { AppError } from '../errors.js';
 
 const WINDOW_MS = 60_000;
 
-/** The routes with a limit per client address and per minute: the public form (and its lost-link request), the API's registration, the login. */
-export function limitedRoutes(config: Config): Record<string, number> {
-  return {
-    'POST /e/:slug/register': config.rateLimits.register,
-    'POST /e/:slug/private-link': config.rateLimits.register,
-    'POST /api/v1/events/:id/registrations': config.rateLimits.apiRegister,
-    'POST /admin/login': config.rateLimits.login,
-    // Each request may send an email: limited as login is, so it cannot be used to flood an inbox.
-    'POST /admin/password-reset': config.rateLimits.login,
-  };
-}
-
 /**
  * Rate limits per client address (request.ip: one hop of X-Forwarded-For with TRUST_PROXY, else the
  * connection's address, so a client cannot spoof it). Counters live in Redis with REDIS_URL, shared by
@@ -27,19 +15,15 @@ export function limitedRoutes(config: Config): Record<string, number> {
  */
 export default fp(
   async function rateLimits(app: FastifyInstance, opts: { config: Config }) {
-    const limits = limitedRoutes(opts.config);
+    // The routes that declare a rate-limit class in their policy (src/shared/route-policy.ts).
     app.addHook('onRoute', (route) => {
-      for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
-        const policy = route.config?.policy;
-        const max = policy
-          ? policy.rateLimit && opts.config.rateLimits[policy.rateLimit]
-          : limits[`${method} ${route.url}`];
-        if (max)
-          route.config = {
-            ...(route.config as object),
-            rateLimit: { max, timeWindow: WINDOW_MS },
-          } as typeof route.config;
-      }
+      const limit = route.config?.policy?.rateLimit;
+      const max = limit && opts.config.rateLimits[limit];
+      if (max)
+        route.config = {
+          ...(route.config as object),
+          rateLimit: { max, timeWindow: WINDOW_MS },
+        } as typeof route.config;
     });
     let redis: Redis | undefined;
     if (opts.config.redisUrl) {

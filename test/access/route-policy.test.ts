@@ -1,0 +1,40 @@
+import t from 'tap';
+import { buildTestApp } from '../support/app.js';
+
+const { app } = await buildTestApp(t);
+const policyOf = (method: string, url: string) =>
+  app.routeTable.find((route) => route.method === method && route.url === url)?.policy;
+
+t.test('every route of the service declares its policy: who may call it, about which event', async (t) => {
+  const routes = app.routeTable.filter(({ url }) => !url.startsWith('/static/'));
+  t.ok(routes.length > 100, 'the whole route table is there');
+  t.same(
+    routes.filter((route) => !route.policy).map(({ method, url }) => `${method} ${url}`),
+    [],
+  );
+});
+
+t.test('a route added without a policy stops the service at start-up (deny by default)', async (t) => {
+  const other = await buildTestApp(t);
+  await t.rejects(
+    async () => {
+      await other.app.register(async (scope) => {
+        scope.get('/admin/forgotten-policy', async () => 'open to anyone');
+      });
+    },
+    /GET \/admin\/forgotten-policy declares no config\.policy/,
+  );
+});
+
+t.test('policies say the role, the event, the audited reads and the rate limits', async (t) => {
+  t.match(policyOf('GET', '/api/v1/events/:id/breakdown'), {
+    access: 'viewer',
+    event: { param: 'id' },
+    audit: 'viewed',
+  });
+  t.match(policyOf('POST', '/admin/login'), { access: 'public', rateLimit: 'login' });
+  t.match(policyOf('POST', '/admin/password-reset'), { access: 'public', rateLimit: 'login' });
+  t.match(policyOf('POST', '/e/:slug/register'), { access: 'public', rateLimit: 'register' });
+  t.match(policyOf('GET', '/admin/emails/:messageId'), { event: { param: 'messageId', row: 'message' } });
+  t.match(policyOf('GET', '/admin/events/:id/team'), { access: 'owner' });
+});
