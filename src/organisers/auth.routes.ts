@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { EntityManager } from '@mikro-orm/core';
 import { Type } from 'typebox';
 import { publicRoute } from '../shared/route-policy.js';
-import { ValidationError } from '../errors.js';
+import { saveOrReshow } from '../shared/page-door.js';
 import type { Organiser } from './organiser.entity.js';
 import { authenticate } from './organiser.service.js';
 import { endSessions, sessionOrganiser, startSession } from './guards.js';
@@ -60,16 +60,16 @@ export default async function authRoutes(fastify: FastifyInstance, deps: AuthRou
 
   app.post('/setup', setup, async (request, reply) => {
     const { email = '', name = '', password = '', passwordConfirmation = '' } = request.body ?? {};
-    try {
-      const organiser = await deps.setUpFirstOrganiser(request.em, { email, name, password, passwordConfirmation });
-      if (!organiser) return reply.redirect('/admin/login', 303);
-      startSession(request, organiser);
-      return reply.redirect('/admin', 303);
-    } catch (error) {
-      if (error instanceof ValidationError)
-        return reply.page('admin/setup', { values: { email, name }, errors: error.details }, 400);
-      throw error;
-    }
+    return saveOrReshow(
+      reply,
+      async () => {
+        const organiser = await deps.setUpFirstOrganiser(request.em, { email, name, password, passwordConfirmation });
+        if (!organiser) return '/admin/login';
+        startSession(request, organiser);
+        return '/admin';
+      },
+      (error) => reply.page('admin/setup', { values: { email, name }, errors: error.details }, 400),
+    );
   });
 
   app.get('/admin/login', { config: publicRoute(), schema: { querystring: LoginQuery } }, async (request, reply) => {
