@@ -64,6 +64,23 @@ function leaks(body: string): string[] {
   return tokens.filter((token) => body.includes(token)).concat(/manageUrl/.test(body) ? ['manageUrl'] : []);
 }
 
+/** Every organiser link on the pages a viewer opens, followed once: none may answer 403. */
+async function linksLeadingToRefusal(routes: { url: string }[]) {
+  const seen = new Set<string>();
+  const refused: string[] = [];
+  for (const route of routes)
+    for (const url of addresses(route.url)) {
+      const page = await viewer.get(url);
+      if (page.statusCode !== 200) continue;
+      for (const [, href] of page.body.matchAll(/href="(\/admin\/[^"#?]*)/g)) {
+        if (seen.has(href)) continue;
+        seen.add(href);
+        if ((await viewer.get(href)).statusCode === 403) refused.push(`${url} → ${href}`);
+      }
+    }
+  return { checked: seen.size, refused };
+}
+
 t.test('no page or export a viewer can open holds a private link or a form they cannot use', async (t) => {
   const routes = app.routeTable.filter(
     (r) => r.method === 'GET' && (r.url.startsWith('/admin/events/:id') || r.url.startsWith('/admin/emails')),
@@ -90,6 +107,8 @@ t.test('no page or export a viewer can open holds a private link or a form they 
       );
     }
   t.ok(opened >= 15, `${opened} pages and exports checked`);
+  const followed = await linksLeadingToRefusal(routes);
+  t.same(followed.refused, [], `none of the ${followed.checked} links on those pages leads a viewer to a refusal`);
   const all = await viewer.get('/admin/emails');
   t.same(leaks(all.body), [], 'the list of all emails');
   t.notMatch(all.body, 'method="post" action="/admin/emails/', 'no resend button');
