@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { ValidationError } from '../errors.js';
-import { sendAccountMail } from './account-mail.js';
-import { completePasswordReset, findPasswordReset, issuePasswordReset } from './account.service.js';
+import { requestPasswordReset } from './account-mail.js';
+import { completePasswordReset, findPasswordReset } from './account.service.js';
 import { startSession } from './guards.js';
-import { Organiser } from './organiser.entity.js';
 
 type Body = Record<string, string | undefined>;
 type TokenParams = { token: string };
@@ -16,22 +15,8 @@ export default async function passwordResetRoutes(app: FastifyInstance) {
 
   app.post<{ Body: Body }>('/admin/password-reset', { preHandler: app.csrfProtection }, async (request, reply) => {
     const email = (request.body?.email ?? '').trim().toLowerCase();
-    const organiser = email ? await request.em.findOne(Organiser, { email }) : null;
-    if (organiser) {
-      const token = await issuePasswordReset(request.em, organiser);
-      if (token) {
-        const t = request.t;
-        const link = `${app.mail.settings.publicUrl}/admin/password-reset/${token}`;
-        // Sent after the answer, never awaited: neither a slow or down mail server nor the SMTP
-        // round trip may tell, by a later or different answer, that this account exists.
-        void sendAccountMail(
-          app.mail,
-          organiser.email,
-          t('account.reset.mailSubject'),
-          t('account.reset.mailBody', { name: organiser.name, link }),
-        ).catch((error) => request.log.error({ err: error }, 'password reset email not sent'));
-      }
-    }
+    // Queues one email in the outbox whatever the address (see requestPasswordReset): no SMTP here.
+    await requestPasswordReset(request.em, email, app.mail.settings, request.locale);
     // The same answer whether or not the account exists: the page does not tell who has one.
     return reply.page('admin/password-reset-request', { values: { email }, sent: true });
   });
