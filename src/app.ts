@@ -17,6 +17,7 @@ import { announceByMail, attendeesConcerned } from './mail/notifications.js';
 import accountAdminRoutes from './organisers/account.admin.routes.js';
 import authRoutes from './organisers/auth.routes.js';
 import passwordResetRoutes from './organisers/password-reset.routes.js';
+import { requestPasswordReset } from './mail/account-mail.js';
 import { createOwnedEvent, memberEventIds } from './access/access.service.js';
 import { setUpFirstOrganiser, setupOpen } from './access/setup.service.js';
 import teamAdminRoutes from './access/team.admin.routes.js';
@@ -128,7 +129,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
 
   await app.register(systemRoutes, { config });
   await app.register(authRoutes, { setupOpen, setUpFirstOrganiser });
-  await app.register(passwordResetRoutes);
+  await app.register(passwordResetRoutes, { requestPasswordReset });
   await app.register(accountAdminRoutes);
   await app.register(teamAdminRoutes);
   await app.register(auditAdminRoutes);

@@ -34,7 +34,8 @@ async function eventOfSource(request: FastifyRequest, source: EventSource): Prom
   const id = readId((request.params as Record<string, unknown>)[source.param]);
   if (id === null || !source.row) return id;
   const row = await request.em.findOne(ROW_ENTITIES[source.row] as typeof Registration, { id }, { fields: ['event'] });
-  if (!row) throw notFound();
+  // An email of no event (an organiser's own account) is no one's to see: not found.
+  if (!row?.event) throw notFound();
   return row.event.id;
 }
 

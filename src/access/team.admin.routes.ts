@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { type FieldError, ValidationError } from '../errors.js';
 import type { Event } from '../events/event.entity.js';
 import { findEvent } from '../events/event.service.js';
-import { sendAccountMail } from '../organisers/account-mail.js';
+import { sendAccountMail } from '../mail/account-mail.js';
 import { createInvitedOrganiser, issueInvitationLink } from '../organisers/account.service.js';
 import { organiserPages } from '../organisers/guards.js';
 import { Organiser } from '../organisers/organiser.entity.js';

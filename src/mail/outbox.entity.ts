@@ -11,7 +11,8 @@ export type MailKind =
   | 'session_cancelled'
   | 'cancellation'
   | 'message'
-  | 'private_link';
+  | 'private_link'
+  | 'password_reset';
 export type CalendarMethod = 'REQUEST' | 'CANCEL';
 
 /**
@@ -21,7 +22,11 @@ export type CalendarMethod = 'REQUEST' | 'CANCEL';
  */
 export class OutboxMessage {
   id!: number;
-  event!: Event;
+  /**
+   * The event the email is about. Null for emails about an organiser's own account (password
+   * reset): those belong to no event, so no event's email pages, exports or API ever list them.
+   */
+  event: Event | null = null;
   registration: Registration | null = null;
   kind!: MailKind;
   dedupeKey!: string;
@@ -60,7 +65,7 @@ export const OutboxMessageSchema = new EntitySchema<OutboxMessage>({
   ],
   properties: {
     id: { type: 'integer', primary: true, autoincrement: true },
-    event: { kind: 'm:1', entity: () => Event, deleteRule: 'cascade' },
+    event: { kind: 'm:1', entity: () => Event, nullable: true, deleteRule: 'cascade' },
     registration: { kind: 'm:1', entity: () => Registration, nullable: true, deleteRule: 'set null' },
     kind: { type: 'string', length: 32 },
     dedupeKey: { type: 'string', length: 200, unique: 'outbox_message_dedupe_key_unique' },

@@ -14,7 +14,8 @@ export interface MailSettings {
 }
 
 export interface NewMail {
-  event: Event;
+  /** Null for an email about an organiser's own account: no event's pages ever list it. */
+  event: Event | null;
   registration: Registration | null;
   kind: MailKind;
   /** Names the cause: the same key is never queued twice (the database refuses it, the insert skips it). */
@@ -55,9 +56,11 @@ export async function enqueue(
   now = new Date(),
 ): Promise<void> {
   const rows = mails.map((mail) => {
-    const sender = senderOf(mail.event, settings);
+    const sender = mail.event
+      ? senderOf(mail.event, settings)
+      : { fromName: settings.from.name, fromAddress: settings.from.address, replyTo: null };
     return {
-      event: mail.event.id,
+      event: mail.event?.id ?? null,
       registration: mail.registration?.id ?? null,
       kind: mail.kind,
       dedupeKey: mail.dedupeKey,
@@ -105,6 +108,8 @@ export async function listOutbox(em: EntityManager, filter: OutboxFilter = {}) {
   const where: Record<string, unknown> = {};
   if (filter.event) where.event = filter.event.id;
   else if (filter.eventIds) where.event = { $in: filter.eventIds };
+  // Emails of no event (an organiser's own account) are never listed.
+  else where.event = { $ne: null };
   if (filter.status) where.status = filter.status;
   const [items, total] = await em.findAndCount(OutboxMessage, where, {
     orderBy: { id: 'desc' },
@@ -119,7 +124,11 @@ export async function countOutbox(em: EntityManager, scope?: Event | number[]): 
   const counts: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0 };
   const ids = scope === undefined ? null : Array.isArray(scope) ? scope : [scope.id];
   const where =
-    ids === null ? '' : ids.length ? ` where event_id in (${ids.map(() => '?').join(', ')})` : ' where 1 = 0';
+    ids === null
+      ? ' where event_id is not null'
+      : ids.length
+        ? ` where event_id in (${ids.map(() => '?').join(', ')})`
+        : ' where 1 = 0';
   const rows: { status: OutboxStatus; count: number | string }[] = await em
     .getConnection()
     .execute(
@@ -132,10 +141,13 @@ export async function countOutbox(em: EntityManager, scope?: Event | number[]): 
   return counts;
 }
 
-export async function findOutboxMessage(em: EntityManager, id: number): Promise<OutboxMessage> {
-  const message = Number.isSafeInteger(id) ? await em.findOne(OutboxMessage, { id }, { populate: ['event'] }) : null;
-  if (!message) throw notFound();
-  return message;
+/** An event's email; an email of no event (an organiser's own account) is not found, for everyone. */
+export async function findOutboxMessage(em: EntityManager, id: number): Promise<OutboxMessage & { event: Event }> {
+  const message = Number.isSafeInteger(id)
+    ? await em.findOne(OutboxMessage, { id, event: { $ne: null } }, { populate: ['event'] })
+    : null;
+  if (!message?.event) throw notFound();
+  return message as OutboxMessage & { event: Event };
 }
 
 /**

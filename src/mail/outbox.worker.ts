@@ -231,11 +231,13 @@ async function sendOne(
     );
     return spent ? 'failed' : 'retried';
   }
-  // The SMTP server has accepted it: whoever holds the claim now, the message is sent.
+  // The SMTP server has accepted it: whoever holds the claim now, the message is sent. A password
+  // reset link is then no longer kept in the table (the database holds only its hash elsewhere).
+  const forget = message.kind === 'password_reset' ? { text: '', html: '' } : {};
   await em.nativeUpdate(
     OutboxMessage,
     { id, status: { $ne: 'sent' } },
-    { status: 'sent', sentAt: now, claimedUntil: null, claimToken: null, lastError: null, updatedAt: now },
+    { status: 'sent', sentAt: now, claimedUntil: null, claimToken: null, lastError: null, updatedAt: now, ...forget },
   );
   return 'sent';
 }

@@ -3,19 +3,31 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { publicRoute } from '../shared/route-policy.js';
 import { ValidationError } from '../errors.js';
-import { sendAccountMail } from './account-mail.js';
-import { completePasswordReset, findPasswordReset, issuePasswordReset } from './account.service.js';
+import type { EntityManager } from '@mikro-orm/core';
+import { completePasswordReset, findPasswordReset } from './account.service.js';
 import { redirectWithNotice } from '../shared/page-door.js';
 import { startSession } from './guards.js';
-import { Organiser } from './organiser.entity.js';
 
 const text = () => Type.Optional(Type.String({ maxLength: 2000 }));
 // The fields the handlers read, as text; other names (the CSRF token) as in FormBodySchema.
 const others = { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) };
 const params = Type.Object({ token: Type.String({ maxLength: 200 }) });
 
+export interface PasswordResetDeps {
+  /** Queues the reset email, the same work whether or not the address has an account (mail/account-mail.ts). */
+  requestPasswordReset(
+    em: EntityManager,
+    email: string,
+    settings: FastifyInstance['mail']['settings'],
+    locale: string,
+  ): Promise<unknown>;
+}
+
 /** "Forgotten password": a single-use link by email, valid for an hour. */
-export default async function passwordResetRoutes(fastify: FastifyInstance) {
+export default async function passwordResetRoutes(
+  fastify: FastifyInstance,
+  { requestPasswordReset }: PasswordResetDeps,
+) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const config = publicRoute();
   const csrf = { preHandler: app.csrfProtection };
@@ -37,22 +49,8 @@ export default async function passwordResetRoutes(fastify: FastifyInstance) {
 
   app.post('/admin/password-reset', ask, async (request, reply) => {
     const email = (request.body?.email ?? '').trim().toLowerCase();
-    const organiser = email ? await request.em.findOne(Organiser, { email }) : null;
-    if (organiser) {
-      const token = await issuePasswordReset(request.em, organiser);
-      if (token) {
-        const t = request.t;
-        const link = `${app.mail.settings.publicUrl}/admin/password-reset/${token}`;
-        // Sent after the answer, never awaited: neither a slow or down mail server nor the SMTP
-        // round trip may tell, by a later or different answer, that this account exists.
-        void sendAccountMail(
-          app.mail,
-          organiser.email,
-          t('account.reset.mailSubject'),
-          t('account.reset.mailBody', { name: organiser.name, link }),
-        ).catch((error) => request.log.error({ err: error }, 'password reset email not sent'));
-      }
-    }
+    // Queues one email in the outbox whatever the address (see requestPasswordReset): no SMTP here.
+    await requestPasswordReset(request.em, email, app.mail.settings, request.locale);
     // The same answer whether or not the account exists: the page does not tell who has one.
     return reply.page('admin/password-reset-request', { values: { email }, sent: true });
   });

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { createHash } from 'node:crypto';
 import type { Event } from '../events/event.entity.js';
 import { describer, mailLocale, renderMail } from '../mail/mail.render.js';
 import { type MailSettings, enqueue, senderOf } from '../mail/outbox.service.js';
@@ -31,6 +32,13 @@ const LINK_REMINDER_MINUTES = 10;
 /**
  * "Already registered": the person asks for their private link, and it is emailed to the address
  * registered, never shown, so typing someone else's address tells nothing and gives nothing.
+ *
+ * Registered or not, the request does the same work: one lookup, then one email queued in the
+ * outbox (the worker sends it later), at most one per address and 10 minutes.
+ * An unknown address gets a real email saying that no registration for this event uses it: the
+ * answer page cannot tell who is registered, and the person who typed their address (perhaps
+ * another one than they registered with) learns it in their own mailbox. A row queued only to be
+ * thrown away would show organisers an "email" that never was.
  */
 export async function emailPrivateLink(
   em: EntityManager,
@@ -38,16 +46,67 @@ export async function emailPrivateLink(
   email: string,
   settings: MailSettings,
   now = new Date(),
+  requestLocale?: string,
 ): Promise<void> {
+  const address = email.trim().toLowerCase();
   const registration = await em.findOne(Registration, {
     event: event.id,
-    emailKey: email.trim().toLowerCase(),
+    emailKey: address,
     status: { $ne: 'cancelled' },
   });
-  if (!registration) return;
   const slot = Math.floor(now.getTime() / (LINK_REMINDER_MINUTES * 60_000));
-  await em.transactional((tx) =>
-    queuePrivateLinkMail(tx, registration, event, settings, 'link_reminder', `reminder:${slot}`),
+  // One insert statement, no transaction around it: a transaction would flush the registration
+  // back (an UPDATE only a registered address would cause).
+  if (registration) await queuePrivateLinkMail(em, registration, event, settings, 'link_reminder', `reminder:${slot}`);
+  else await queueNoRegistrationMail(em, address, event, settings, requestLocale, slot);
+}
+
+/** Tells an address with no registration for the event that none exists (see emailPrivateLink). */
+async function queueNoRegistrationMail(
+  em: EntityManager,
+  address: string,
+  event: Event,
+  settings: MailSettings,
+  requestLocale: string | undefined,
+  slot: number,
+) {
+  if (!address.includes('@')) return;
+  const locale = mailLocale(requestLocale);
+  const d = describer(event, locale);
+  const t = d.t;
+  const sender = senderOf(event, settings);
+  const content = {
+    locale,
+    subject: t('mail.link_unknown.subject', { event: event.title }),
+    greeting: t('mail.greetingNoName'),
+    paragraphs: [t('mail.link_unknown.intro', { event: event.title, email: address })],
+    details: d.details(),
+    programme: [],
+    action: { label: t('mail.link_unknown.action'), url: `${settings.publicUrl}/e/${event.slug}` },
+    notes: [],
+    footer: [
+      t('mail.footer', { organiser: sender.fromName, event: event.title }),
+      t(sender.replyTo ? 'mail.replyHint' : 'mail.noReplyHint'),
+    ].join(' '),
+  };
+  const key = createHash('sha256').update(address).digest('base64url');
+  await enqueue(
+    em,
+    [
+      {
+        event,
+        registration: null,
+        kind: 'private_link',
+        // Like a reminder: one per address and slot (a hash, so the key stays short whatever the address).
+        dedupeKey: `event:${event.id}:private_link:unknown:${key}:${slot}`,
+        recipient: address,
+        recipientName: '',
+        locale,
+        subject: content.subject,
+        ...renderMail(content),
+      },
+    ],
+    settings,
   );
 }
 

@@ -128,7 +128,7 @@ export default async function registrationPublicRoutes(fastify: FastifyInstance,
     async (request, reply) => {
       const { event } = await publicEventSnapshot(app.orm, request.params.slug);
       const email = typeof request.body?.email === 'string' ? request.body.email.slice(0, 254) : '';
-      await emailPrivateLink(request.em, event, email, app.mail.settings);
+      await emailPrivateLink(request.em, event, email, app.mail.settings, new Date(), request.locale);
       // The same answer whether or not the address is registered.
       return reply.page('public/private-link-sent', { event, email });
     },

@@ -16,14 +16,11 @@ t.test('every route of the service declares its policy: who may call it, about w
 
 t.test('a route added without a policy stops the service at start-up (deny by default)', async (t) => {
   const other = await buildTestApp(t);
-  await t.rejects(
-    async () => {
-      await other.app.register(async (scope) => {
-        scope.get('/admin/forgotten-policy', async () => 'open to anyone');
-      });
-    },
-    /GET \/admin\/forgotten-policy declares no config\.policy/,
-  );
+  await t.rejects(async () => {
+    await other.app.register(async (scope) => {
+      scope.get('/admin/forgotten-policy', async () => 'open to anyone');
+    });
+  }, /GET \/admin\/forgotten-policy declares no config\.policy/);
 });
 
 t.test('policies say the role, the event, the audited reads and the rate limits', async (t) => {

@@ -70,6 +70,8 @@ t.test('property: after sign-in, never a 500 and never another site', async (t) 
     fc.asyncProperty(pathLike, async (next) => {
       // Signed in already: the login page redirects at once to `next`.
       const res = await browser.get(`/admin/login?next=${encodeURIComponent(next)}`);
+      // A control character is refused at the boundary (400) before the page is even read.
+      if (res.statusCode === 400) return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(next);
       return res.statusCode === 303 && landsOn(res.headers.location as string).origin === ORIGIN;
     }),
     { numRuns: 150 },

@@ -1,8 +1,10 @@
 import t from 'tap';
+import type { Orm } from '../../src/db/orm.js';
 import { OutboxMessage } from '../../src/mail/outbox.entity.js';
 import { Registration } from '../../src/registrations/registration.entity.js';
 import { Browser, buildTestApp, csrfFrom, signedInOrganiser, textOf } from '../support/app.js';
 import { attendee, openEvent } from '../support/events.js';
+import { TestSmtpServer } from '../support/smtp.js';
 
 // An attendee's private link was forwarded or leaked: the organiser issues a new one from the
 // registration's page; the old one stops working, the new one can be emailed to the person.
@@ -116,5 +118,85 @@ t.test('registering again with the same address offers to email the private link
     textOf(sent.body).replace(attendee(30).email.toUpperCase(), 'personne-inconnue@exemple.fr'),
     'an unknown address gets the same answer',
   );
-  t.equal(await em().count(OutboxMessage, { recipient: 'personne-inconnue@exemple.fr' }), 0, 'and no email');
+  const [none] = await em().find(OutboxMessage, { recipient: 'personne-inconnue@exemple.fr' });
+  t.equal(none.event?.id, event.id, 'and an email of the event');
+  t.equal(none.registration, null);
+  t.match(none.subject, 'Aucune inscription à cette adresse', 'saying that no registration uses this address');
+  t.notMatch(none.text, '/r/', 'with no private link');
+  await sendLink('personne-inconnue@exemple.fr');
+  t.equal(
+    await em().count(OutboxMessage, { recipient: 'personne-inconnue@exemple.fr' }),
+    1,
+    'asking again at once sends no second email there either',
+  );
 });
+
+t.test('registered or not, the request does the same writes and leaves the sending to the worker', async (t) => {
+  // Asserted structurally, never with a clock: the same write statements, one outbox row each, no
+  // SMTP inside the request (the mail server holds every message), delivery by the worker afterwards.
+  const smtp = await TestSmtpServer.start();
+  t.teardown(() => smtp.stop());
+  const mailing = await buildTestApp(t, { SMTP_URL: smtp.url, MAIL_FROM: 'Atelier <atelier@atelier.test>' });
+  const event = await openEvent(mailing.orm.em.fork(), { title: 'Atelier discret' });
+  const page = `/e/${event.slug}/register`;
+  const browser = new Browser(mailing.app);
+  t.equal((await browser.submit(page, page, attendee(40))).statusCode, 303);
+  await smtp.waitFor(1);
+  await mailing.app.mail.worker?.idle();
+  const asker = new Browser(mailing.app);
+  const form = await asker.get(page);
+  const rows = () => mailing.orm.em.fork().count(OutboxMessage, {});
+  const writes: string[][] = [];
+  const answers: string[] = [];
+  let release = () => {};
+  smtp.hold = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  for (const email of [attendee(40).email, 'pas-inscrite@exemple.fr']) {
+    const before = await rows();
+    const seen: string[] = [];
+    const res = await writesDuring(mailing.orm, seen, () =>
+      asker.post(`/e/${event.slug}/private-link`, { _csrf: csrfFrom(form.body), email }),
+    );
+    t.equal(res.statusCode, 200);
+    t.equal(await rows(), before + 1, `${email}: one outbox row`);
+    writes.push(seen);
+    answers.push(textOf(res.body).replace(email, '<address>'));
+  }
+  t.same(writes[0], ['insert outbox_message'], 'registered: one insert, into the outbox');
+  t.same(writes[1], writes[0], 'not registered: the same writes');
+  t.equal(answers[1], answers[0], 'the same answer');
+  t.equal(smtp.received.length, 1, 'nothing sent inside the requests');
+  smtp.hold = null;
+  release();
+  await smtp.waitFor(3);
+  t.equal(
+    smtp.to(attendee(40).email)[1]?.parsed.headers.get('x-atelier-kind'),
+    'private_link',
+    'the link, by the worker',
+  );
+  t.match(smtp.to('pas-inscrite@exemple.fr')[0]?.parsed.subject, 'Aucune inscription', 'the other one too');
+});
+
+/** Records the write statements (kind and table) the database receives while `run` runs. */
+async function writesDuring<T>(orm: Orm, seen: string[], run: () => Promise<T>): Promise<T> {
+  const knex = (
+    orm.em.getConnection() as unknown as {
+      getKnex(): {
+        on(e: 'query', fn: (q: { sql: string }) => void): void;
+        off(e: 'query', fn: (q: { sql: string }) => void): void;
+      };
+    }
+  ).getKnex();
+  const listen = (q: { sql: string }) => {
+    const words = q.sql.trim().toLowerCase().replace(/["`]/g, '').split(/\s+/);
+    if (words[0] === 'insert' || words[0] === 'delete') seen.push(`${words[0]} ${words[2]}`);
+    if (words[0] === 'update') seen.push(`update ${words[1]}`);
+  };
+  knex.on('query', listen);
+  try {
+    return await run();
+  } finally {
+    knex.off('query', listen);
+  }
+}
