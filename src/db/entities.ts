@@ -5,7 +5,7 @@ import { RegistrationForm } from '../forms/registration-form.entity.js';
 import { OutboxMessageSchema } from '../mail/outbox.entity.js';
 import { LoginFailure, PasswordReset } from '../organisers/account.entity.js';
 import { ApiTokenSchema, OrganiserSchema } from '../organisers/organiser.entity.js';
-import { IdempotencyRecordSchema } from '../registrations/idempotency.entity.js';
+import { IdempotencyRecord } from '../registrations/idempotency.entity.js';
 import { RegistrationSchema } from '../registrations/registration.entity.js';
 import { JobRun } from '../jobs/job-run.entity.js';
 import { ErasureLog } from '../privacy/erasure-log.entity.js';
@@ -23,7 +23,7 @@ export const entities = [
   ErasureLog,
   EventMember,
   AuditEntry,
-  IdempotencyRecordSchema,
+  IdempotencyRecord,
   PasswordReset,
   LoginFailure,
 ];
