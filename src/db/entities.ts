@@ -6,7 +6,7 @@ import { OutboxMessageSchema } from '../mail/outbox.entity.js';
 import { LoginFailure, PasswordReset } from '../organisers/account.entity.js';
 import { ApiToken, Organiser } from '../organisers/organiser.entity.js';
 import { IdempotencyRecord } from '../registrations/idempotency.entity.js';
-import { RegistrationSchema } from '../registrations/registration.entity.js';
+import { Registration } from '../registrations/registration.entity.js';
 import { JobRun } from '../jobs/job-run.entity.js';
 import { ErasureLog } from '../privacy/erasure-log.entity.js';
 
@@ -16,7 +16,7 @@ export const entities = [
   ApiToken,
   EventSchema,
   EventSessionSchema,
-  RegistrationSchema,
+  Registration,
   OutboxMessageSchema,
   RegistrationForm,
   JobRun,
