@@ -4,26 +4,26 @@ import { EventSchema, EventSessionSchema } from '../events/event.entity.js';
 import { RegistrationForm } from '../forms/registration-form.entity.js';
 import { OutboxMessageSchema } from '../mail/outbox.entity.js';
 import { LoginFailure, PasswordReset } from '../organisers/account.entity.js';
-import { ApiTokenSchema, OrganiserSchema } from '../organisers/organiser.entity.js';
-import { IdempotencyRecordSchema } from '../registrations/idempotency.entity.js';
-import { RegistrationSchema } from '../registrations/registration.entity.js';
+import { ApiToken, Organiser } from '../organisers/organiser.entity.js';
+import { IdempotencyRecord } from '../registrations/idempotency.entity.js';
+import { Registration } from '../registrations/registration.entity.js';
 import { JobRun } from '../jobs/job-run.entity.js';
 import { ErasureLog } from '../privacy/erasure-log.entity.js';
 
 /** Every entity of the service, in one list for the ORM and the migration generator. */
 export const entities = [
-  OrganiserSchema,
-  ApiTokenSchema,
+  Organiser,
+  ApiToken,
   EventSchema,
   EventSessionSchema,
-  RegistrationSchema,
+  Registration,
   OutboxMessageSchema,
   RegistrationForm,
   JobRun,
   ErasureLog,
   EventMember,
   AuditEntry,
-  IdempotencyRecordSchema,
+  IdempotencyRecord,
   PasswordReset,
   LoginFailure,
 ];
