@@ -13,7 +13,10 @@ export const Organiser = defineEntity({
      * Bumped at logout and on a password change; a session holds the value it started with, so once
      * bumped, every copy of an older session cookie stops working.
      */
-    sessionGeneration: p.integer().default(0).onCreate(() => 0),
+    sessionGeneration: p
+      .integer()
+      .default(0)
+      .onCreate(() => 0),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });
