@@ -39,8 +39,13 @@ t.test('a huge number answer is refused at once, never matched by a backtracking
   t.equal(readDecimal('1.'), 1);
   for (const bad of ['', '.', '-', '1e', '1,2,3', '1.2.3', 'e5', '0x10', 'Infinity', '1e999'])
     t.equal(readDecimal(bad), null, bad);
-  const [, direct] = await cpuOf(async () => readDecimal(`${'1'.repeat(256 * 1024)}x`));
-  t.ok(direct < 100, `reading 256 KB of digits took ${direct} ms of CPU`);
+  const huge = `${'1'.repeat(256 * 1024)}x`;
+  const [, direct] = await cpuOf(async () => readDecimal(huge));
+  t.ok(direct < 100, `refusing 256 KB of digits took ${direct} ms of CPU`);
+  // The whole request below also parses a 256 KB body and renders the page again, under coverage
+  // instrumentation and on a shared machine: it is bounded far below the 11.6 s the backtracking
+  // pattern took on 50 KB, not at the 100 ms of the refusal itself (measured just above).
+  const REQUEST_CPU_MS = 1000;
 
   const browser = new Browser(app);
   const page = (await browser.get(registerUrl)).body;
@@ -51,7 +56,7 @@ t.test('a huge number answer is refused at once, never matched by a backtracking
   );
   t.equal(posted.statusCode, 400, 'refused with a 400');
   t.match(posted.body, 'id="field-nombre-error"', 'on the number question');
-  t.ok(pageCpu < 100, `the request used ${pageCpu} ms of CPU`);
+  t.ok(pageCpu < REQUEST_CPU_MS, `the request used ${pageCpu} ms of CPU`);
 
   const [api, apiCpu] = await cpuOf(() =>
     app.inject({
@@ -62,7 +67,7 @@ t.test('a huge number answer is refused at once, never matched by a backtracking
     }),
   );
   t.equal(api.statusCode, 400, api.body.slice(0, 200));
-  t.ok(apiCpu < 100, `the API request used ${apiCpu} ms of CPU`);
+  t.ok(apiCpu < REQUEST_CPU_MS, `the API request used ${apiCpu} ms of CPU`);
 });
 
 t.test('NUL and other control characters are refused with a 400 wherever they come', async (t) => {

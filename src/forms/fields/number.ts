@@ -11,6 +11,8 @@ const isDigit = (c: string) => c >= '0' && c <= '9';
  * character (a pattern such as `\d+\.?\d*` backtracks on long runs of digits).
  */
 export function readDecimal(text: string): number | null {
+  // No number anyone types is longer: refused before it is even read.
+  if (text.length > MAX_TEXT) return null;
   let plain = '';
   for (const c of text) if (c !== ' ' && c !== '\u00a0' && c !== '\u202f' && c !== '\t') plain += c;
   let i = 0;
