@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { catalogueKeys, localeFromAcceptLanguage, translator } from '../src/i18n/i18n.js';
+import { catalogueKeys, formatNumber, localeFromAcceptLanguage, translator } from '../src/i18n/i18n.js';
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -36,4 +36,18 @@ t.test('placeholders and language negotiation', async (t) => {
   t.equal(localeFromAcceptLanguage('en-US,en;q=0.9'), 'en');
   t.equal(localeFromAcceptLanguage('de'), undefined);
   t.equal(localeFromAcceptLanguage(undefined), undefined);
+});
+
+t.test('plural messages pick their form by count, and numbers follow the locale', async (t) => {
+  const fr = translator('fr');
+  const en = translator('en');
+  t.equal(fr('plural.registrations', { count: 0 }), '0 inscription');
+  t.equal(fr('plural.registrations', { count: 1 }), '1 inscription');
+  t.equal(fr('plural.registrations', { count: 2 }), '2 inscriptions');
+  t.equal(en('plural.registrations', { count: 0 }), '0 registrations');
+  t.equal(en('plural.registrations', { count: 1 }), '1 registration');
+  t.equal(fr('plural.registrations', { count: 12345 }), '12\u202f345 inscriptions');
+  t.equal(formatNumber('fr', 0.6667), '0,67');
+  t.equal(formatNumber('en', 0.6667), '0.67');
+  t.equal(formatNumber('fr', 2026), '2026');
 });

@@ -5,7 +5,18 @@ export const LOCALES = ['fr', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'fr';
 
-type Messages = Record<string, string>;
+/** A message is a template, or one template per plural category (`Intl.PluralRules`) chosen by `count`. */
+type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
+type Message = string | PluralForms;
+type Messages = Record<string, Message>;
+
+const PLURAL_CATEGORIES = new Set(['zero', 'one', 'two', 'few', 'many', 'other']);
+
+function isPluralForms(value: unknown): value is PluralForms {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.includes('other') && keys.every((key) => PLURAL_CATEGORIES.has(key));
+}
 
 function load(locale: Locale): Messages {
   const file = fileURLToPath(new URL(`../../locales/${locale}.json`, import.meta.url));
@@ -16,7 +27,7 @@ function flatten(tree: Record<string, unknown>, prefix = ''): Messages {
   const out: Messages = {};
   for (const [key, value] of Object.entries(tree)) {
     const path = prefix ? `${prefix}.${key}` : key;
-    if (typeof value === 'string') out[path] = value;
+    if (typeof value === 'string' || isPluralForms(value)) out[path] = value;
     else Object.assign(out, flatten(value as Record<string, unknown>, path));
   }
   return out;
@@ -26,14 +37,44 @@ const catalogues: Record<Locale, Messages> = { fr: load('fr'), en: load('en') };
 
 export type Translate = (key: string, params?: Record<string, string | number>) => string;
 
-/** A translator for one locale: `{name}` placeholders are filled in; a missing key falls back to French, then to the key. */
+const pluralRules: Record<Locale, Intl.PluralRules> = {
+  fr: new Intl.PluralRules('fr'),
+  en: new Intl.PluralRules('en'),
+};
+
+/**
+ * A number written the locale's way: `0,67` and `12 345` in French, `0.67` and `12,345` in English.
+ * Four-digit numbers are not grouped (`2026`, not `2 026`), as French typography does for years and small counts.
+ */
+export function formatNumber(locale: Locale, value: number, options?: Intl.NumberFormatOptions): string {
+  // 'min2' is in Node 20's Intl, not yet in the TypeScript lib this project targets.
+  const grouping = { useGrouping: 'min2' as unknown as boolean };
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: 2, ...grouping, ...options }).format(value);
+}
+
+/**
+ * A translator for one locale: `{name}` placeholders are filled in, numbers written the locale's way;
+ * a plural message picks its form by `params.count`. A missing key falls back to French, then to the key.
+ */
 export function translator(locale: Locale): Translate {
   const messages = catalogues[locale];
   return (key, params) => {
-    const template = messages[key] ?? catalogues[DEFAULT_LOCALE][key] ?? key;
+    const message = messages[key] ?? catalogues[DEFAULT_LOCALE][key] ?? key;
+    const template = typeof message === 'string' ? message : pluralForm(locale, message, params?.count);
     if (!params) return template;
-    return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
+    return template.replace(/\{(\w+)\}/g, (match, name: string) =>
+      name in params ? formatParam(locale, params[name]) : match,
+    );
   };
+}
+
+function pluralForm(locale: Locale, forms: PluralForms, count: string | number | undefined): string {
+  if (typeof count !== 'number') return forms.other;
+  return forms[pluralRules[locale].select(count)] ?? forms.other;
+}
+
+function formatParam(locale: Locale, value: string | number): string {
+  return typeof value === 'number' ? formatNumber(locale, value) : value;
 }
 
 export function isLocale(value: unknown): value is Locale {
