@@ -131,7 +131,7 @@ async function changeStatus(
     let kind: RegistrationMailKind;
     if (to === 'confirmed') {
       if (!(await claimSeat(tx, eventId))) {
-        if (!options.overCapacity) throw new AppError('over_capacity', [], { capacity: reg.event.capacity ?? 0 });
+        if (!options.overCapacity) throw new AppError('over_capacity');
         await takeSeatEvenIfFull(tx, eventId);
       }
       kind = from === 'waitlisted' ? 'promotion' : 'confirmation';

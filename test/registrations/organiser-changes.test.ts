@@ -177,7 +177,8 @@ t.test('changing the status moves the seat and tells the person, with the calend
   // Full now: confirming A takes a second step with an explicit box.
   const refused = await changeStatus(event.id, a.id, { status: 'confirmed' });
   t.equal(refused.statusCode, 409);
-  t.match(textOf(refused.body), "L'événement est complet (1 places)");
+  t.match(textOf(refused.body), "L'événement est complet : toutes ses places sont prises");
+  t.match(textOf(refused.body), 'au-delà de la capacité de 1 place', 'a real singular');
   t.match(refused.body, 'name="overCapacity"');
   t.equal(await statusOf(a.id), 'waitlisted', 'nothing changed yet');
   const forced = await organiser.post(`${base(event.id, a.id)}/status`, {
