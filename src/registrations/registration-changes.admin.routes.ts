@@ -209,6 +209,6 @@ function statusPage(event: Event, registration: Registration, values: FormBody) 
     registration,
     choices: REGISTRATION_STATUSES.filter((s) => s !== registration.status),
     values: { status: formText(values, 'status'), silent: formFlag(values, 'silent') },
-    full: event.capacity !== null && event.confirmedCount >= event.capacity,
+    full: event.capacity != null && event.confirmedCount >= event.capacity,
   };
 }
