@@ -9,6 +9,7 @@ import { type FormBody, FormBodySchema, formFlag } from '../shared/form-body.js'
 import { redirectWithNotice, saveOrReshow } from '../shared/page-door.js';
 import {
   eventFormValues,
+  newSessionValues,
   readEventForm,
   readSessionForm,
   readStructureTypesForm,
@@ -27,6 +28,8 @@ import {
 } from './event.service.js';
 
 const SessionParams = Type.Object({ id: RowId, sessionId: RowId });
+/** `from`: the session to duplicate (*Dupliquer cette séance*), its values prefilled. */
+const NewSessionQuery = Type.Object({ from: Type.Optional(RowId) });
 const params = IdParams;
 const body = FormBodySchema;
 
@@ -117,20 +120,13 @@ export default async function eventAdminRoutes(fastify: FastifyInstance, deps: E
 
   app.get(
     '/admin/events/:id/sessions/new',
-    { config: onEvent('organiser'), schema: { params } },
+    { config: onEvent('organiser'), schema: { params, querystring: NewSessionQuery } },
     async (request, reply) => {
       const event = await findEvent(request.em, request.params.id);
-      const last = event.sessions.getItems().at(-1);
-      const values = last
-        ? {
-            ...sessionFormValues(last, event.timezone),
-            title: '',
-            topic: '',
-            facilitator: '',
-            room: '',
-            kind: 'breakout',
-          }
-        : { kind: 'plenary' };
+      const { from } = request.query;
+      const values = from
+        ? sessionFormValues(findSession(event, from), event.timezone)
+        : newSessionValues(event, event.sessions.getItems().at(-1));
       return reply.page('admin/session-form', {
         event,
         session: null,
