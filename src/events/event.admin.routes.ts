@@ -1,11 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { onEvent, signedIn } from '../shared/route-policy.js';
 import { ValidationError } from '../errors.js';
 import { organiserPages } from '../organisers/guards.js';
 import { IdParams, RowId } from '../shared/api-schemas.js';
-import { type FormBody, FormBodySchema, formFlag } from '../shared/form-body.js';
+import { type FormBody, FormBodySchema, formFlag, formText } from '../shared/form-body.js';
 import { redirectWithNotice, saveOrReshow } from '../shared/page-door.js';
 import {
   eventFormValues,
@@ -16,6 +16,7 @@ import {
   sessionFormValues,
 } from './event.form.js';
 import type { EventRouteDeps } from './event-routes.deps.js';
+import { timeZoneChoices } from './event-dates.js';
 import { RETENTION_MONTHS, breakouts, findSession, plenaries, registrationWindow } from './event-rules.js';
 import {
   addSession,
@@ -31,6 +32,15 @@ const SessionParams = Type.Object({ id: RowId, sessionId: RowId });
 /** `from`: the session to duplicate (*Dupliquer cette séance*), its values prefilled. */
 const NewSessionQuery = Type.Object({ from: Type.Optional(RowId) });
 const params = IdParams;
+
+/** The event form, with the time zones to choose from (the event's own among them). */
+function eventFormPage(reply: FastifyReply, data: { values: FormBody; [key: string]: unknown }, status = 200) {
+  return reply.page(
+    'admin/event-form',
+    { ...data, timeZones: timeZoneChoices(formText(data.values, 'timezone')) },
+    status,
+  );
+}
 const body = FormBodySchema;
 
 export default async function eventAdminRoutes(fastify: FastifyInstance, deps: EventRouteDeps) {
@@ -51,7 +61,7 @@ export default async function eventAdminRoutes(fastify: FastifyInstance, deps: E
   );
 
   app.get('/admin/events/new', { config: signedIn() }, async (_request, reply) =>
-    reply.page('admin/event-form', {
+    eventFormPage(reply, {
       values: { timezone: 'Europe/Paris', status: 'draft', retentionMonths: String(RETENTION_MONTHS.default) },
       event: null,
     }),
@@ -66,7 +76,7 @@ export default async function eventAdminRoutes(fastify: FastifyInstance, deps: E
         const event = await deps.createOwnedEvent(request.em, input, request.organiser!);
         return { url: `/admin/events/${event.id}`, notice: 'eventCreated' };
       },
-      (error) => reply.page('admin/event-form', { values: request.body, event: null, errors: error.details }, 400),
+      (error) => eventFormPage(reply, { values: request.body, event: null, errors: error.details }, 400),
     );
   });
 
@@ -83,7 +93,7 @@ export default async function eventAdminRoutes(fastify: FastifyInstance, deps: E
 
   app.get('/admin/events/:id/edit', { config: onEvent('organiser'), schema: { params } }, async (request, reply) => {
     const event = await findEvent(request.em, request.params.id);
-    return reply.page('admin/event-form', {
+    return eventFormPage(reply, {
       values: eventFormValues(event),
       event,
       concerned: await attendeesConcerned(request.em, event),
@@ -104,8 +114,8 @@ export default async function eventAdminRoutes(fastify: FastifyInstance, deps: E
           return { url: `/admin/events/${event.id}`, notice: 'eventSaved' };
         },
         async (error) =>
-          reply.page(
-            'admin/event-form',
+          eventFormPage(
+            reply,
             {
               values: request.body,
               event,
