@@ -146,7 +146,7 @@ export function publicEventSnapshot(orm: Orm, slug: string): Promise<PublicEvent
  * across registrations, whose seats it does not need; a page shows the seats left).
  */
 export async function withCurrentSeats(orm: Orm, event: Event): Promise<Event> {
-  if (event.capacity === null) return event;
+  if (event.capacity == null) return event;
   const rows: { confirmed_count: number | string }[] = await orm.em
     .getConnection()
     .execute('select confirmed_count from event where id = ?', [event.id]);
