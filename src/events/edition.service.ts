@@ -31,7 +31,7 @@ function withYear(text: string, oldYear: string, newYear: string): string {
 export function editionInput(source: Event, choice: EditionChoice): EventInput {
   const tz = source.timezone;
   const move = (date: Date) => shiftOnWallClock(date, source.startsAt, choice.startsAt, tz);
-  const moveOrNull = (date: Date | null) => (date ? move(date) : null);
+  const moveOrNull = (date: Date | null | undefined) => (date ? move(date) : null);
   const [oldYear, newYear] = [localYear(source.startsAt, tz), localYear(choice.startsAt, tz)];
   return {
     title: choice.title?.trim() || withYear(source.title, oldYear, newYear),

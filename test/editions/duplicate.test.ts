@@ -19,7 +19,7 @@ const viewer = await createOrganiser(orm.em.fork(), { email: 'lecture@alisee.fr'
 
 const year = new Date().getUTCFullYear() + 1;
 const paris = (local: string) => zonedLocalToUtc(local, 'Europe/Paris') as Date;
-const local = (d: Date | string | null) => (d ? utcToZonedLocal(new Date(d), 'Europe/Paris') : null);
+const local = (d: Date | string | null | undefined) => (d ? utcToZonedLocal(new Date(d), 'Europe/Paris') : null);
 
 // A winter edition (CET, UTC+1), with a morning plenary and two afternoon groups.
 const em = orm.em.fork();
