@@ -9,6 +9,8 @@ import { keepPublicPagesFor } from './registrations/event-cache.js';
 import eventAdminRoutes from './events/event.admin.routes.js';
 import eventApiRoutes from './events/event.api.routes.js';
 import eventPublicRoutes from './events/event.public.routes.js';
+import editionAdminRoutes from './editions/edition.admin.routes.js';
+import editionApiRoutes from './editions/edition.api.routes.js';
 import type { EventRouteDeps } from './events/event-routes.deps.js';
 import { EventResponse } from './events/event.schemas.js';
 import formAdminRoutes from './forms/form.admin.routes.js';
@@ -142,6 +144,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(privacyAdminRoutes);
   await app.register(privacyApiRoutes);
   await app.register(eventAdminRoutes, eventDeps);
+  await app.register(editionAdminRoutes);
   await app.register(registrationAdminRoutes);
   await app.register(registrationChangesAdminRoutes);
   await app.register(formAdminRoutes);
@@ -150,6 +153,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(reportAdminRoutes);
   await app.register(groupsAdminRoutes);
   await app.register(eventApiRoutes, { ...eventDeps, config });
+  await app.register(editionApiRoutes, { config });
   await app.register(registrationApiRoutes, { config });
   await app.register(formApiRoutes);
   await app.register(reportApiRoutes);
