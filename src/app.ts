@@ -38,6 +38,7 @@ import views from './plugins/views.js';
 import checkInAdminRoutes from './registrations/check-in.admin.routes.js';
 import registrationAdminRoutes from './registrations/registration.admin.routes.js';
 import registrationChangesAdminRoutes from './registrations/registration-changes.admin.routes.js';
+import registrationListAdminRoutes from './registrations/registration-list.admin.routes.js';
 import registrationApiRoutes, { RegistrationResponse } from './registrations/registration.api.routes.js';
 import registrationPublicRoutes from './registrations/registration.public.routes.js';
 import { countByStatus } from './registrations/registration.service.js';
@@ -147,6 +148,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(editionAdminRoutes);
   await app.register(registrationAdminRoutes);
   await app.register(registrationChangesAdminRoutes);
+  await app.register(registrationListAdminRoutes);
   await app.register(formAdminRoutes);
   await app.register(mailAdminRoutes);
   await app.register(checkInAdminRoutes);
