@@ -15,7 +15,14 @@ import {
   sessionFormValues,
 } from './event.form.js';
 import type { EventRouteDeps } from './event-routes.deps.js';
-import { RETENTION_MONTHS, breakouts, findSession, plenaries, registrationWindow } from './event-rules.js';
+import {
+  REMINDER_DAYS,
+  RETENTION_MONTHS,
+  breakouts,
+  findSession,
+  plenaries,
+  registrationWindow,
+} from './event-rules.js';
 import {
   addSession,
   findEvent,
@@ -49,7 +56,12 @@ export default async function eventAdminRoutes(fastify: FastifyInstance, deps: E
 
   app.get('/admin/events/new', { config: signedIn() }, async (_request, reply) =>
     reply.page('admin/event-form', {
-      values: { timezone: 'Europe/Paris', status: 'draft', retentionMonths: String(RETENTION_MONTHS.default) },
+      values: {
+        timezone: 'Europe/Paris',
+        status: 'draft',
+        retentionMonths: String(RETENTION_MONTHS.default),
+        reminderDaysBefore: String(REMINDER_DAYS.default),
+      },
       event: null,
     }),
   );

@@ -38,6 +38,10 @@ export class Event {
   assignmentsPublishedAt: Date | null = null;
   /** Months after the event's end during which registrations keep their personal data; then they are anonymised (src/privacy). */
   retentionMonths = 12;
+  /** Days before the start when confirmed attendees are reminded (src/mail/reminders.ts); null: no reminder. */
+  reminderDaysBefore: number | null = 2;
+  /** The organiser's thank-you sent after the event to the people marked present; empty: none is sent. */
+  thankYouText = '';
   sessions = new Collection<EventSession>(this);
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
@@ -81,6 +85,8 @@ export const EventSchema = new EntitySchema<Event>({
     sequence: { type: 'integer', default: 0 },
     assignmentsPublishedAt: { type: 'datetime', nullable: true },
     retentionMonths: { type: 'integer', default: 12 },
+    reminderDaysBefore: { type: 'integer', nullable: true, default: 2 },
+    thankYouText: { type: 'text', default: '' },
     sessions: { kind: '1:m', entity: () => EventSession, mappedBy: 'event', orderBy: { position: 'asc', id: 'asc' } },
     createdAt: { type: 'datetime' },
     updatedAt: { type: 'datetime' },

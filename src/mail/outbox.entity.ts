@@ -11,6 +11,10 @@ export type MailKind =
   | 'session_cancelled'
   | 'cancellation'
   | 'message'
+  | 'reminder'
+  | 'thank_you'
+  | 'organiser_notice'
+  | 'organiser_digest'
   | 'private_link'
   | 'password_reset';
 export type CalendarMethod = 'REQUEST' | 'CANCEL';
