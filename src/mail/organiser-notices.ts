@@ -32,10 +32,12 @@ function organiserMail(
   kind: 'organiser_notice' | 'organiser_digest',
   dedupeKey: string,
   content: MailContent,
+  registration: Registration | null = null,
 ): NewMail {
   return {
     event,
-    registration: null,
+    // A notice about one person is theirs: their access request shows it, their erasure deletes it.
+    registration,
     kind,
     dedupeKey,
     recipient: organiser.email,
@@ -96,6 +98,7 @@ export async function queueOrganiserNotices(
         notes: [`${t('mail.organiser.preferences')} : ${preferencesAction(event, settings, t).url}`],
         footer: t('mail.organiser.footer', { event: event.title }),
       },
+      registration,
     ),
   );
   await enqueue(em, mails, settings);

@@ -191,6 +191,11 @@ t.test('organisers: a daily digest to owners by default, or an email at each reg
     'each registration and cancellation',
   );
   t.equal(smtp.to(ORGANISER.email).length, 0, 'the owner waits for the digest');
+  t.equal(
+    await em().count(OutboxMessage, { kind: 'organiser_notice', registration: zoe.id }),
+    2,
+    'a notice about someone is theirs (their access request and erasure include it)',
+  );
 
   // The digest job (once a day across instances); the real scheduler on the real clock runs it now.
   const scheduler = new JobScheduler(orm, jobs, { intervalMs: 3_600_000 });
