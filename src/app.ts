@@ -8,6 +8,7 @@ import type { Orm } from './db/orm.js';
 import eventAdminRoutes from './events/event.admin.routes.js';
 import eventApiRoutes from './events/event.api.routes.js';
 import eventPublicRoutes from './events/event.public.routes.js';
+import { unplacedAfterPublication } from './groups/placement.js';
 import type { EventRouteDeps } from './events/event-routes.deps.js';
 import { EventResponse } from './events/event.schemas.js';
 import formAdminRoutes from './forms/form.admin.routes.js';
@@ -124,6 +125,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
     createOwnedEvent,
     countByStatus,
     attendeesConcerned,
+    unplacedAfterPublication,
     announceChanges: (em, event) => announceByMail(app.mail.settings)(em, event),
   };
 

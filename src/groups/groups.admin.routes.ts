@@ -17,7 +17,6 @@ import type { AssignmentReport } from './assignment/index.js';
 import {
   type AssignMode,
   type GroupsView,
-  assignedCount,
   autoAssign,
   groupsView,
   moveToGroup,
@@ -69,7 +68,6 @@ export default async function groupsAdminRoutes(fastify: FastifyInstance) {
       {
         ...view,
         label: (key: string) => structureTypeLabel(ev.structureTypes, key),
-        concerned: await assignedCount(request.em, ev),
         problems: report ? describeProblems(view, report, request.t) : [],
         ...extra,
       },
