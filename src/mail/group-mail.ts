@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { sessionUid } from '../calendar/ics.js';
 import type { Event, EventSession } from '../events/event.entity.js';
 import { Registration } from '../registrations/registration.entity.js';
 import { type MailContent, describer, mailLocale } from './mail.render.js';
@@ -9,6 +10,7 @@ import {
   mailFor,
   manageUrl,
   stampInvite,
+  updateMail,
   visibleGroup,
   withdrawalMail,
 } from './notifications.js';
@@ -55,9 +57,17 @@ export async function queueGroupChanges(
     people += 1;
     const key = `event:${event.id}:${cause}:registration:${r.id}`;
     const left = event.sessions.getItems().find((s) => s.id === r.invitedGroupId && s.kind === 'breakout');
-    if (left) mails.push(withdrawalMail(event, r, settings, `${key}:group_left`, [left]));
+    // What their last invite held, and what it holds now: without a plenary, the event itself gives
+    // way to the group (and comes back when they leave it).
+    const uid = (s: EventSession | null) => sessionUid(event, s, settings.publicUrl);
+    const before = inviteEntries(event, { group: left ?? null });
+    const after = new Set(inviteEntries(event, r).map(uid));
+    const withdrawn = before.filter((s) => !after.has(uid(s)));
+    const added = after.size > before.filter((s) => after.has(uid(s))).length;
+    if (withdrawn.length) mails.push(withdrawalMail(event, r, settings, `${key}:group_left`, withdrawn));
     if (visibleGroup(event, r)) mails.push(groupMail(event, r, settings, `${key}:group`));
-    else r.invitedGroupId = null;
+    else if (added) mails.push(updateMail(event, r, settings, `${key}:update`));
+    r.invitedGroupId = visibleGroup(event, r)?.id ?? null;
   }
   await enqueue(em, mails, settings);
   await em.flush();

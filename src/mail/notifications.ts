@@ -285,7 +285,12 @@ export async function watchInvites(em: EntityManager, event: Event, settings: Ma
   };
 }
 
-function updateMail(event: Event, registration: Registration, settings: MailSettings, dedupeKey: string): NewMail {
+export function updateMail(
+  event: Event,
+  registration: Registration,
+  settings: MailSettings,
+  dedupeKey: string,
+): NewMail {
   stampInvite(event, registration, 'REQUEST');
   const locale = mailLocale(registration.locale);
   const d = describer(event, locale);

@@ -249,7 +249,8 @@ function expected(event: Event, registration: Registration | null): Map<string, 
       (event.assignmentsPublishedAt != null && s.kind === 'breakout' && s.id === registration.group?.id),
   );
   const place = (room: string) => [room, event.venue, event.address].filter(Boolean).join(', ');
-  if (!sessions.some((s) => s.kind === 'plenary'))
+  // The event itself stands in when the invite holds no session at all.
+  if (!shown.length)
     map.set(`atelier-event-${event.id}@${host}`, {
       start: event.startsAt.getTime(),
       end: event.endsAt.getTime(),
