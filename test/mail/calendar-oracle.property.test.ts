@@ -335,7 +335,7 @@ t.test('every attendee calendar, replayed from their mailbox, is what the servic
       await check(event.id, r, actions);
     }),
     {
-      numRuns: Number(process.env.ORACLE_RUNS ?? 30),
+      numRuns: Number(process.env.ORACLE_RUNS ?? 25),
       seed: process.env.ORACLE_SEED ? Number(process.env.ORACLE_SEED) : undefined,
       endOnFailure: true,
     },

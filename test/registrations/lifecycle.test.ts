@@ -1,6 +1,6 @@
 import t from 'tap';
 import { findEvent } from '../../src/events/event.service.js';
-import { autoAssign, publishAssignments } from '../../src/groups/groups.service.js';
+import { autoAssign, moveToGroup, publishAssignments } from '../../src/groups/groups.service.js';
 import { OutboxMessage } from '../../src/mail/outbox.entity.js';
 import { createApiToken, createOrganiser } from '../../src/organisers/organiser.service.js';
 import { Registration } from '../../src/registrations/registration.entity.js';
@@ -151,3 +151,24 @@ t.test(
     t.match(textOf((await organiser.get(`${dashboard}/groups`)).body), alert, 'and the groups page');
   },
 );
+
+t.test('promoted after publication with no group freed: the group that keeps the balance best', async (t) => {
+  const event = await openEvent(em(), { capacity: 3 });
+  for (const [n, type] of [
+    [40, 'travailleur-social'],
+    [41, 'association'],
+    [42, 'travailleur-social'],
+    [43, 'association'],
+  ] as const)
+    await registerThroughForm(event.slug, n, type);
+  const loaded = await findEvent(em(), event.id);
+  const [group1, group2] = loaded.sessions.getItems().filter((s) => s.kind === 'breakout');
+  await moveToGroup(em(), loaded, (await byEmail(event.id, 40)).id, group1.id);
+  await moveToGroup(em(), loaded, (await byEmail(event.id, 41)).id, group2.id);
+  await publishAssignments(em(), await findEvent(em(), event.id), app.mail.settings);
+  // The one without a group leaves: no group was freed, both have room.
+  await cancel(em(), await byEmail(event.id, 42), { mail: app.mail.settings });
+  const promoted = await byEmail(event.id, 43);
+  t.equal(promoted.status, 'confirmed');
+  t.equal(promoted.group?.id, group1.id, 'the association joins the group that has none');
+});
