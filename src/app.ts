@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.js';
 import type { Orm } from './db/orm.js';
+import { keepPublicPagesFor } from './registrations/event-cache.js';
 import eventAdminRoutes from './events/event.admin.routes.js';
 import eventApiRoutes from './events/event.api.routes.js';
 import eventPublicRoutes from './events/event.public.routes.js';
@@ -99,6 +100,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   });
 
   await app.register(database, { orm, closeOrm });
+  keepPublicPagesFor(orm, config.publicCacheSeconds * 1000);
   await app.register(mail, { config });
   await app.register(jobs, { config });
   await app.register(errors);

@@ -204,7 +204,7 @@ export async function exportPerson(em: EntityManager, event: Event, registration
       sentAt: iso(m.sentAt),
       text: m.text,
       html: m.html,
-      calendar: m.ics,
+      calendar: m.ics ?? null,
     })),
   };
 }

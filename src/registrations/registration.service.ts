@@ -60,7 +60,7 @@ export async function register(
   options: RegisterOptions = {},
 ): Promise<Registration> {
   const { value, answers } = await checkSubmission(em, event, raw, options);
-  const claim = await seatClaim(em, event);
+  const claim = await seatClaim(em, { id: event.id, capacity: event.capacity ?? null });
   const earlier = await em.findOne(Registration, { event: event.id, emailKey: value.email.toLowerCase() });
   if (earlier?.status === 'cancelled') return reactivate(em, event, earlier, { ...value, answers }, claim, options);
   const token = newToken();
@@ -68,7 +68,7 @@ export async function register(
   // The email is rendered before the transaction, which then only writes: on SQLite it holds the one
   // connection every request waits for. Rendered for the likely outcome; the seat itself is decided
   // below, and the other email is rendered in the transaction if the guess was wrong.
-  const likely = event.capacity === null || event.confirmedCount < event.capacity ? 'confirmation' : 'waitlisted';
+  const likely = event.capacity == null || event.confirmedCount < event.capacity ? 'confirmation' : 'waitlisted';
   const early = options.mail
     ? renderRegistrationMail(
         {
