@@ -11,6 +11,7 @@ import eventApiRoutes from './events/event.api.routes.js';
 import eventPublicRoutes from './events/event.public.routes.js';
 import editionAdminRoutes from './editions/edition.admin.routes.js';
 import editionApiRoutes from './editions/edition.api.routes.js';
+import { unplacedAfterPublication } from './groups/placement.js';
 import type { EventRouteDeps } from './events/event-routes.deps.js';
 import { EventResponse } from './events/event.schemas.js';
 import formAdminRoutes from './forms/form.admin.routes.js';
@@ -131,6 +132,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
     createOwnedEvent,
     countByStatus,
     attendeesConcerned,
+    unplacedAfterPublication,
     announceChanges: (em, event) => announceByMail(app.mail.settings)(em, event),
   };
 

@@ -39,6 +39,7 @@ export const ERROR_STATUS = {
   group_full: 409,
   over_capacity: 409,
   registration_cancelled: 410,
+  registration_waitlisted: 409,
   idempotency_key_reused: 422,
   rate_limited: 429,
 } as const satisfies Record<string, number>;

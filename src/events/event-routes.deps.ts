@@ -17,6 +17,8 @@ export interface EventRouteDeps {
   countByStatus(em: EntityManager, event: Event): Promise<Record<string, number>>;
   /** How many attendees a change of this session (or of the whole event) would notify. */
   attendeesConcerned(em: EntityManager, event: Event, session?: EventSession | null): Promise<number>;
+  /** Confirmed people without a group after the assignments were published (an alert on the event's page). */
+  unplacedAfterPublication(em: EntityManager, event: Event): Promise<number>;
   /** Tells the attendees of a change of times or places (unless the organiser says not to). */
   announceChanges: ChangeAnnouncer;
 }

@@ -99,6 +99,7 @@ export default async function eventAdminRoutes(fastify: FastifyInstance, deps: E
       plenaries: plenaries(event),
       breakouts: breakouts(event),
       counts: await countByStatus(request.em, event),
+      unplaced: await deps.unplacedAfterPublication(request.em, event),
       window: registrationWindow(event),
     });
   });

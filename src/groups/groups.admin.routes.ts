@@ -18,7 +18,6 @@ import { rankLabel } from '../forms/fields/group-preference.js';
 import {
   type AssignMode,
   type GroupsView,
-  assignedCount,
   autoAssign,
   groupsView,
   moveToGroup,
@@ -92,7 +91,6 @@ export default async function groupsAdminRoutes(fastify: FastifyInstance) {
         report,
         wishes: wishesOf(view, request.t),
         label: (key: string) => structureTypeLabel(ev.structureTypes, key),
-        concerned: await assignedCount(request.em, ev),
         problems: report ? describeProblems(view, report, request.t) : [],
         ...extra,
       },

@@ -41,6 +41,10 @@ const Groups = Type.Object(
     }),
     published: Type.Boolean(),
     publishedAt: Type.Union([Type.String(), Type.Null()]),
+    notified: Type.Integer({
+      description:
+        'How many attendees publishing (again) would email: those whose group is not the one of their last invite',
+    }),
   },
   { $id: 'Groups' },
 );
@@ -101,6 +105,7 @@ function groupsJson(view: GroupsView) {
     },
     published: view.published,
     publishedAt: view.event.assignmentsPublishedAt?.toISOString() ?? null,
+    notified: view.notified,
   };
 }
 
@@ -194,7 +199,8 @@ export default async function groupsApiRoutes(fastify: FastifyInstance) {
         security,
         params: IdParams,
         response: { 200: Type.Object({ publishedAt: Type.String(), notified: Type.Integer() }), ...errorResponses },
-        summary: 'Publish the assignments: attendees see their group, and get an update of their invite',
+        summary:
+          'Publish the assignments: attendees see their group; those whose group is new to them get the group email (`notified`)',
       },
     },
     async (request) => {

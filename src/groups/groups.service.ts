@@ -5,7 +5,7 @@ import { AppError } from '../errors.js';
 import { loadDefinition } from '../forms/form.service.js';
 import { groupPreferences } from '../forms/group-preferences.js';
 import type { MailSettings } from '../mail/outbox.service.js';
-import { watchInvites } from '../mail/notifications.js';
+import { pendingGroupChanges, queueGroupChanges } from '../mail/group-mail.js';
 import { Registration } from '../registrations/registration.entity.js';
 import { groupPlaceCheck, lockGroups } from '../seats/seats.js';
 import {
@@ -45,6 +45,8 @@ export interface GroupsView {
   published: boolean;
   /** Registration id -> the groups the person asked for, first choice first (none: no entry or empty). */
   preferences: Map<number, number[]>;
+  /** How many people publishing (again) would email: those whose group is not in their last invite. */
+  notified: number;
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -61,7 +63,7 @@ async function ensureSessions(em: EntityManager, event: Event) {
   if (!event.sessions.isInitialized()) await em.populate(event, ['sessions']);
 }
 
-async function assignmentInput(
+export async function assignmentInput(
   em: EntityManager,
   event: Event,
   registrations: Registration[],
@@ -102,10 +104,19 @@ export async function groupsView(em: EntityManager, event: Event): Promise<Group
   const ids = new Set(groups.map((g) => g.session.id));
   const unassigned = registrations.filter((r) => !r.group || !ids.has(r.group.id));
   const preferences = new Map(input.people.map((p) => [p.id, p.preferences ?? []]));
-  return { event, groups, unassigned, types, balance, published: event.assignmentsPublishedAt != null, preferences };
+  return {
+    event,
+    groups,
+    unassigned,
+    types,
+    balance,
+    published: event.assignmentsPublishedAt != null,
+    notified: await pendingGroupChanges(em, event),
+    preferences,
+  };
 }
 
-/** After publication, changes of groups are sent as invite updates; before, nothing is sent. */
+/** After publication, whoever's group changes gets the group email; before, nothing is sent. */
 async function withUpdates<T>(
   em: EntityManager,
   event: Event,
@@ -114,10 +125,9 @@ async function withUpdates<T>(
   change: () => Promise<T>,
 ): Promise<T> {
   await ensureSessions(em, event);
-  const watch = event.assignmentsPublishedAt && mail ? await watchInvites(em, event, mail) : null;
   const result = await change();
   await em.flush();
-  if (watch) await watch.queueChanges(em, cause);
+  if (event.assignmentsPublishedAt && mail) await queueGroupChanges(em, event, mail, cause);
   return result;
 }
 
@@ -247,40 +257,21 @@ export async function swapGroups(
   });
 }
 
-/** Confirmed attendees who have a group: those told at publication. */
-export async function assignedCount(em: EntityManager, event: Event): Promise<number> {
-  return em.count(Registration, { event: event.id, status: 'confirmed', group: { $ne: null } });
-}
-
 /**
- * Publishes the assignments: from now on attendees see their group on their page and in their invite,
- * and each assigned confirmed attendee gets an update of their invite with their group. Returns how many.
- *
- * src/mail/ offers no "send this invite update" function, only watchInvites (which compares invites
- * before and after a change). Since the invite of the outbox always includes the group, the "before" is
- * taken with the groups hidden in memory (never flushed), so every assigned attendee gets an update.
+ * Publishes the assignments: from now on attendees see their group on their page and in their invite.
+ * Each confirmed attendee whose group is not the one of their last invite gets the group email; on a
+ * second publication that is nobody, unless something slipped past (e.g. sent without mail settings).
+ * Returns how many people are written to.
  */
 export async function publishAssignments(em: EntityManager, event: Event, mail?: MailSettings): Promise<number> {
   return em.transactional(async (tx) => {
     await ensureSessions(tx, event);
-    const registrations = await confirmed(tx, event);
     const now = new Date();
-    event.assignmentsPublishedAt = now;
+    if (!event.assignmentsPublishedAt) event.assignmentsPublishedAt = now;
     event.updatedAt = now;
     tx.persist(event);
-    if (!mail) {
-      await tx.flush();
-      return registrations.filter((r) => r.group).length;
-    }
     await tx.flush();
-    const groups = new Map(registrations.map((r) => [r.id, r.group]));
-    for (const r of registrations) r.group = null;
-    let watch: Awaited<ReturnType<typeof watchInvites>>;
-    try {
-      watch = await watchInvites(tx, event, mail);
-    } finally {
-      for (const r of registrations) r.group = groups.get(r.id) ?? null;
-    }
-    return watch.queueChanges(tx, `groups:published:${now.getTime()}`);
+    if (!mail) return pendingGroupChanges(tx, event);
+    return queueGroupChanges(tx, event, mail, `groups:published:${now.getTime()}`);
   });
 }

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { EventMember, type NotifyChoice } from '../access/event-member.entity.js';
 import type { Event } from '../events/event.entity.js';
 import { Registration } from '../registrations/registration.entity.js';
+import { groupMail } from './group-mail.js';
 import { updateMail } from './notifications.js';
 import { notifyChoice } from './organiser-notices.js';
 import type { MailKind, OutboxStatus } from './outbox.entity.js';
@@ -17,7 +18,8 @@ const CATALOGUE: { kind: MailKind; preview?: PreviewKind }[] = [
   { kind: 'confirmation' },
   { kind: 'waitlisted' },
   { kind: 'promotion' },
-  { kind: 'update', preview: 'group' },
+  { kind: 'group', preview: 'group' },
+  { kind: 'update' },
   { kind: 'session_cancelled' },
   { kind: 'reminder', preview: 'reminder' },
   { kind: 'cancellation' },
@@ -81,8 +83,10 @@ export async function previewMail(
   if (kind === 'group') where.group = { $ne: null };
   if (kind === 'thank_you') where.checkedInAt = { $ne: null };
   const found = await em.findOne(Registration, where, { populate: ['group'], orderBy: { id: 'asc' } });
+  // Rendering stamps the invite it attaches (its SEQUENCE, the group it holds): a preview stamps a
+  // stand-in whose own fields shadow the registration's, so nothing of the real person changes.
   const person =
-    found ??
+    (found && (Object.create(found) as Registration)) ??
     em.create(
       Registration,
       {
@@ -106,7 +110,7 @@ export async function previewMail(
     );
   if (kind === 'reminder') return renderReminder(event, person, settings);
   if (kind === 'thank_you') return renderThankYou(event, person, settings);
-  return updateMail(event, person, settings, 'preview');
+  return person.group ? groupMail(event, person, settings, 'preview') : updateMail(event, person, settings, 'preview');
 }
 
 /** The signed-in member's choice of what they are told of registrations, with its default applied. */

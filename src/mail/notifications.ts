@@ -22,25 +22,47 @@ const withdrawsInvite = (kind: RegistrationMailKind) => kind === 'cancellation' 
  * The sessions of a registration's invite, as /r/:token/invite.ics gives them: the plenaries, their
  * breakout group once the assignments are published, or the event itself when it has no plenary.
  */
-export function inviteEntries(event: Event, registration: Registration): (EventSession | null)[] {
+export function inviteEntries(event: Event, registration: Pick<Registration, 'group'>): (EventSession | null)[] {
   const sessions = plenaries(event);
-  // The event's own copy of the group: a session removed from the programme is no longer in the invite.
-  const group =
-    registration.group && event.assignmentsPublishedAt != null
-      ? event.sessions.getItems().find((s) => s.id === registration.group!.id)
-      : undefined;
+  const group = visibleGroup(event, registration);
   if (group) sessions.push(group);
   sessions.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
   return sessions.length ? sessions : [null];
 }
 
-function calendarFor(
+/**
+ * The group a registration's invite shows: once the assignments are published, the event's own copy
+ * of it (a session removed from the programme is no longer in the invite); `asPublished` looks ahead.
+ */
+export function visibleGroup(
+  event: Event,
+  registration: Pick<Registration, 'group'>,
+  asPublished = event.assignmentsPublishedAt != null,
+): EventSession | undefined {
+  if (!registration.group || !asPublished) return undefined;
+  return event.sessions.getItems().find((s) => s.id === registration.group!.id && s.kind === 'breakout');
+}
+
+/**
+ * Notes that an invite email goes to this registration: its own count rises, so the SEQUENCE of this
+ * email (the event's plus the registration's) outranks every earlier one, a CANCEL included, and a
+ * calendar applies it. Also notes which group the email's invite holds.
+ */
+export function stampInvite(event: Event, registration: Registration, method: CalendarMethod): void {
+  registration.inviteSequence = (registration.inviteSequence ?? 0) + 1;
+  registration.invitedGroupId = method === 'CANCEL' ? null : (visibleGroup(event, registration)?.id ?? null);
+}
+
+/** The SEQUENCE of a registration's invite as it stands (the .ics download and the emails). */
+export const inviteSequence = (event: Event, registration: Pick<Registration, 'inviteSequence'>) =>
+  event.sequence + (registration.inviteSequence ?? 0);
+
+export function calendarFor(
   event: Event,
   registration: Registration,
   settings: MailSettings,
   method: CalendarMethod,
   sessions: (EventSession | null)[],
-  sequence?: number,
 ) {
   const sender = senderOf(event, settings);
   return buildCalendar(event, {
@@ -48,7 +70,7 @@ function calendarFor(
     registration,
     method,
     sessions,
-    sequence,
+    sequence: inviteSequence(event, registration),
     organiserEmail: sender.organiserEmail,
     organiserName: sender.organiserName,
   });
@@ -109,16 +131,29 @@ export async function queueRegistrationMail(
 ): Promise<void> {
   // Loaded through the caller's EntityManager: inside its transaction (SQLite has one connection).
   if (!event.sessions.isInitialized()) await em.populate(event, ['sessions']);
+  const method = invitationOf(kind, registration);
+  if (method) stampInvite(event, registration, method);
   const mail = rendered ?? renderRegistrationMail(registration, event, kind, settings, options);
-  const dedupeKey = `registration:${registration.id}:${kind}${options.cause ? `:${options.cause}` : ''}`;
+  // A re-registration starts a new round (createdAt is reset): its emails are new causes; `cause` names
+  // a change that may happen more than once in a round (a status changed back and forth).
+  const round = `registration:${registration.id}:${kind}:${registration.createdAt.getTime()}`;
+  const dedupeKey = options.cause ? `${round}:${options.cause}` : round;
   await enqueue(em, [{ ...mail, registration, dedupeKey }], settings);
 }
 
 /** What a registration's email says of it: the registration, or one about to be written. */
 export type MailRecipient = Pick<
   Registration,
-  'firstName' | 'lastName' | 'email' | 'locale' | 'token' | 'status' | 'group'
+  'firstName' | 'lastName' | 'email' | 'locale' | 'token' | 'status' | 'group' | 'inviteSequence'
 >;
+
+/** The calendar a registration email carries: a confirmed attendee's invite, or its withdrawal; none on the waiting list. */
+function invitationOf(kind: RegistrationMailKind, recipient: Pick<Registration, 'status'>): CalendarMethod | null {
+  if (kind === 'confirmation' || kind === 'promotion') return 'REQUEST';
+  // Moved from confirmed to the waiting list: the invite is withdrawn, whatever the status now says.
+  if (kind === 'moved_to_waitlist') return 'CANCEL';
+  return kind === 'cancellation' && recipient.status === 'confirmed' ? 'CANCEL' : null;
+}
 
 /**
  * The email of queueRegistrationMail, rendered but not stored (its dedupe key, which holds the
@@ -139,8 +174,8 @@ export function renderRegistrationMail(
   const d = describer(event, locale);
   const t = d.t;
   const entries = inviteEntries(event, registration);
-  const withInvite =
-    kind === 'confirmation' || kind === 'promotion' || (withdrawsInvite(kind) && registration.status === 'confirmed');
+  const method = invitationOf(kind, registration);
+  const withInvite = method !== null;
   const content: MailContent = {
     locale,
     subject: t(`mail.${kind}.subject`, { event: event.title }),
@@ -160,15 +195,8 @@ export function renderRegistrationMail(
     footer: footer(event, settings, t),
   };
   if (kind === 'waitlisted' || kind === 'moved_to_waitlist') content.notes.push(t('mail.waitlisted.next'));
-  // A cancellation goes one SEQUENCE above the invite it withdraws, so every calendar applies it.
-  const calendar = withInvite
-    ? withdrawsInvite(kind)
-      ? {
-          ics: calendarFor(event, registration, settings, 'CANCEL', entries, event.sequence + 1),
-          method: 'CANCEL' as const,
-        }
-      : { ics: calendarFor(event, registration, settings, 'REQUEST', entries), method: 'REQUEST' as const }
-    : undefined;
+  // The caller stamped the invite (stampInvite): its SEQUENCE is above every earlier one of this person.
+  const calendar = method ? { ics: calendarFor(event, registration, settings, method, entries), method } : undefined;
   return mailFor(event, registration, kind, '', content, calendar);
 }
 
@@ -259,27 +287,10 @@ export async function watchInvites(em: EntityManager, event: Event, settings: Ma
           );
       }
       await enqueue(tx, mails, settings);
+      await tx.flush();
       return mails.length;
     },
   };
-}
-
-/**
- * Sends each registration an update of its invite as it is now (METHOD:REQUEST, same UIDs), e.g.
- * when the assignments are published; `cause` names this sending in the dedupe keys.
- */
-export async function queueInviteUpdates(
-  em: EntityManager,
-  event: Event,
-  registrations: Registration[],
-  settings: MailSettings,
-  cause: string,
-): Promise<number> {
-  const mails = registrations
-    .filter((r) => r.status === 'confirmed')
-    .map((r) => updateMail(event, r, settings, `event:${event.id}:${cause}:registration:${r.id}:update`));
-  await enqueue(em, mails, settings);
-  return mails.length;
 }
 
 export function updateMail(
@@ -288,6 +299,7 @@ export function updateMail(
   settings: MailSettings,
   dedupeKey: string,
 ): NewMail {
+  stampInvite(event, registration, 'REQUEST');
   const locale = mailLocale(registration.locale);
   const d = describer(event, locale);
   const t = d.t;
@@ -309,13 +321,35 @@ export function updateMail(
   });
 }
 
-function withdrawalMail(
+/**
+ * Sends each registration an update of its invite as it is now (METHOD:REQUEST, same UIDs);
+ * `cause` names this sending in the dedupe keys.
+ */
+export async function queueInviteUpdates(
+  em: EntityManager,
+  event: Event,
+  registrations: Registration[],
+  settings: MailSettings,
+  cause: string,
+): Promise<number> {
+  const mails = registrations
+    .filter((r) => r.status === 'confirmed')
+    .map((r) => updateMail(event, r, settings, `event:${event.id}:${cause}:registration:${r.id}:update`));
+  await enqueue(em, mails, settings);
+  return mails.length;
+}
+
+/** A CANCEL of some sessions of the invite (a session removed, a group left); the registration keeps its other entries. */
+export function withdrawalMail(
   event: Event,
   registration: Registration,
   settings: MailSettings,
   dedupeKey: string,
   sessions: (EventSession | null)[],
 ): NewMail {
+  const invitedGroupId = visibleGroup(event, registration)?.id ?? null;
+  stampInvite(event, registration, 'CANCEL');
+  registration.invitedGroupId = invitedGroupId;
   const locale = mailLocale(registration.locale);
   const d = describer(event, locale);
   const t = d.t;

@@ -8,6 +8,7 @@ export type MailKind =
   | 'waitlisted'
   | 'promotion'
   | 'update'
+  | 'group'
   | 'session_cancelled'
   | 'cancellation'
   | 'moved_to_waitlist'

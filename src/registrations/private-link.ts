@@ -52,7 +52,6 @@ export async function emailPrivateLink(
   const registration = await em.findOne(Registration, {
     event: event.id,
     emailKey: address,
-    status: { $ne: 'cancelled' },
   });
   const slot = Math.floor(now.getTime() / (LINK_REMINDER_MINUTES * 60_000));
   // One insert statement, no transaction around it: a transaction would flush the registration

@@ -41,6 +41,16 @@ export const Registration = defineEntity({
       .length(8)
       .default('fr')
       .onCreate(() => 'fr'),
+    /**
+     * Raised with every invite email and at a re-registration: added to the event's SEQUENCE in this
+     * person's invites, so each one outranks the last (a CANCEL included) in their calendar.
+     */
+    inviteSequence: p
+      .integer()
+      .default(0)
+      .onCreate(() => 0),
+    /** The breakout group their last invite email held (null: none); a new publication tells only those whose group differs. */
+    invitedGroupId: p.integer().nullable(),
     /** When an organiser marked the person present on the day (check-in); null while not (or no longer) present. */
     checkedInAt: p.datetime().nullable(),
     consentAt: p.datetime(),

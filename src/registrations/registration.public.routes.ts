@@ -15,6 +15,7 @@ import { resolveForm } from '../forms/resolve.js';
 import { FormBodySchema } from '../shared/form-body.js';
 import { cancel, checkSubmission, findByToken, register, updateAnswers } from './registration.service.js';
 import { NONCE_FIELD, issueFormNonce, readFormNonce, spamReason } from './form-nonce.js';
+import { inviteEntries, inviteSequence } from '../mail/notifications.js';
 import { registerOnce, requestHash } from './idempotency.service.js';
 import { emailPrivateLink } from './private-link.js';
 import { Registration } from './registration.entity.js';
@@ -233,6 +234,8 @@ export default async function registrationPublicRoutes(fastify: FastifyInstance,
     async (request, reply) => {
       const registration = await findByToken(request.em, request.params.token);
       if (registration.status === 'cancelled') throw new AppError('registration_cancelled');
+      // No seat yet, no invitation: a calendar would show the event as certain.
+      if (registration.status === 'waitlisted') throw new AppError('registration_waitlisted');
       return reply
         .type('text/calendar; charset=utf-8')
         .header('Content-Disposition', `attachment; filename="${registration.event.slug}.ics"`)
@@ -240,7 +243,8 @@ export default async function registrationPublicRoutes(fastify: FastifyInstance,
           buildCalendar(registration.event, {
             publicUrl: opts.config.publicUrl,
             registration,
-            showGroup: registration.event.assignmentsPublishedAt != null,
+            sessions: inviteEntries(registration.event, registration),
+            sequence: inviteSequence(registration.event, registration),
           }),
         );
     },

@@ -10,7 +10,8 @@ import { validateRegistration } from '../forms/registration-form.js';
 import { queueRegistrationMail, renderRegistrationMail } from '../mail/notifications.js';
 import { queueOrganiserNotices } from '../mail/organiser-notices.js';
 import type { MailSettings } from '../mail/outbox.service.js';
-import { claimSeat, releaseSeat, seatClaim } from '../seats/seats.js';
+import { placeLateComer } from '../groups/placement.js';
+import { type SeatClaim, claimSeat, releaseSeat, seatClaim } from '../seats/seats.js';
 import { REGISTRATION_STATUSES, Registration, type RegistrationStatus } from './registration.entity.js';
 
 export { REGISTRATION_STATUSES };
@@ -63,6 +64,8 @@ export async function register(
 ): Promise<Registration> {
   const { value, answers } = await checkSubmission(em, event, raw, options);
   const claim = await seatClaim(em, { id: event.id, capacity: event.capacity ?? null });
+  const earlier = await em.findOne(Registration, { event: event.id, emailKey: value.email.toLowerCase() });
+  if (earlier?.status === 'cancelled') return reactivate(em, event, earlier, { ...value, answers }, claim, options);
   const token = newToken();
   const locale = options.locale ?? 'fr';
   // The email is rendered before the transaction, which then only writes: on SQLite it holds the one
@@ -79,6 +82,8 @@ export async function register(
           token,
           status: 'confirmed',
           group: null,
+          // A new registration's first invite (queueRegistrationMail stamps it the same way).
+          inviteSequence: 1,
         },
         event,
         likely,
@@ -128,6 +133,48 @@ export async function register(
       throw new AppError('already_registered', [{ field: 'email', code: 'already_registered' }]);
     throw error;
   }
+}
+
+/**
+ * Someone who cancelled registers again with the same address (registration open): the same row
+ * comes back as a new registration (new private link, new answers, at the end of the waiting list
+ * if full) with a new confirmation, whose invite outranks the CANCEL they got (notifications.ts).
+ */
+async function reactivate(
+  em: EntityManager,
+  event: Event,
+  earlier: Registration,
+  value: Pick<Registration, 'firstName' | 'lastName' | 'email' | 'organisation' | 'structureType' | 'answers'>,
+  claim: SeatClaim,
+  options: RegisterOptions,
+): Promise<Registration> {
+  return em.transactional(async (tx) => {
+    const now = new Date();
+    // Claimed by a conditional update: of two simultaneous re-registrations only one proceeds.
+    const claimed = await tx.nativeUpdate(Registration, { id: earlier.id, status: 'cancelled' }, { updatedAt: now });
+    if (!claimed) throw new AppError('already_registered', [{ field: 'email', code: 'already_registered' }]);
+    const confirmed = await claim(tx);
+    const registration = await tx.findOneOrFail(Registration, { id: earlier.id }, { populate: ['group'] });
+    Object.assign(registration, {
+      ...value,
+      emailKey: value.email.toLowerCase(),
+      token: newToken(),
+      status: confirmed ? 'confirmed' : 'waitlisted',
+      group: null,
+      groupLocked: false,
+      checkedInAt: null,
+      locale: options.locale ?? 'fr',
+      inviteSequence: registration.inviteSequence + 1,
+      consentAt: now,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await tx.flush();
+    if (options.inTransaction) await options.inTransaction(tx, registration);
+    if (options.mail)
+      await queueRegistrationMail(tx, registration, event, confirmed ? 'confirmation' : 'waitlisted', options.mail);
+    return registration;
+  });
 }
 
 export async function findByToken(em: EntityManager, token: string): Promise<Registration> {
@@ -216,6 +263,7 @@ export async function cancel(
         cause: changeCause(),
       });
     const wasConfirmed = reg.status === 'confirmed';
+    const freedGroupId = reg.group?.id ?? null;
     reg.status = 'cancelled';
     reg.group = null;
     reg.updatedAt = new Date();
@@ -232,6 +280,7 @@ export async function cancel(
     const cause = changeCause();
     next.status = 'confirmed';
     next.updatedAt = new Date();
+    await placeLateComer(tx, reg.event, next, freedGroupId);
     await tx.flush();
     if (options.mail) await queueRegistrationMail(tx, next, reg.event, 'promotion', options.mail, { cause });
     return next;

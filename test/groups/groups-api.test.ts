@@ -65,6 +65,7 @@ type GroupsJson = {
   unassigned: Member[];
   balance: { maxGap: number };
   published: boolean;
+  notified: number;
 };
 
 const getGroups = async (): Promise<GroupsJson> =>
@@ -234,6 +235,7 @@ t.test('a full re-run keeps the locked person; publishing shows the group', asyn
   const before = parseCalendar((await app.inject(`${path}/invite.ics`)).body);
   t.equal(before.events.length, 1, 'only the plenary before publishing');
 
+  t.equal((await getGroups()).notified, 70, 'the API says how many publishing will email');
   const published = await app.inject({
     method: 'POST',
     url: `/api/v1/events/${event.id}/assignments/publish`,
@@ -241,7 +243,15 @@ t.test('a full re-run keeps the locked person; publishing shows the group', asyn
   });
   t.equal(published.statusCode, 200);
   t.equal(published.json().notified, 70);
-  t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'update' }), 70);
+  t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'group' }), 70, 'the group email, not an update');
+  const again = await app.inject({
+    method: 'POST',
+    url: `/api/v1/events/${event.id}/assignments/publish`,
+    headers: auth,
+  });
+  t.equal(again.json().notified, 0, 'publishing again: nobody changed group, nobody is emailed');
+  t.equal((await getGroups()).notified, 0);
+  t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'group' }), 70);
   t.equal((await getGroups()).published, true);
   const after = parseCalendar((await app.inject(`${path}/invite.ics`)).body);
   t.equal(after.events.length, 2, 'plenary and group after publishing');

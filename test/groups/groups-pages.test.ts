@@ -227,9 +227,18 @@ t.test('publishing: the group is hidden before, shown after, and sent to each at
     textOf((await browser.get(response.headers.location as string)).body),
     'Répartition publiée ; 73 participants prévenus.',
   );
-  t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'update' }), 73, 'one invite update each');
-  const mail = await em().findOneOrFail(OutboxMessage, { event: event.id, kind: 'update', registration: someone.id });
+  t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'group' }), 73, 'one group email each');
+  t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'update' }), 0, 'no "change of time or place"');
+  const mail = await em().findOneOrFail(OutboxMessage, { event: event.id, kind: 'group', registration: someone.id });
   t.match(mail.ics ?? '', groupTitle);
+  t.match(mail.subject, 'Votre groupe de travail');
+  t.match(mail.text, groupTitle);
+  t.match(mail.text, 'Animation :');
+
+  // Publishing again tells nobody: no group changed since the invites.
+  t.match(textOf((await browser.get(base)).body), 'Publier à nouveau (aucun changement : personne ne sera prévenu)');
+  await browser.submit(base, `${base}/publish`, {});
+  t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'group' }), 73, 'no email the second time');
 
   t.match(textOf((await app.inject(`/r/${someone.token}`)).body), `Groupe de travail ${groupTitle}`);
   ics = parseCalendar((await app.inject(`/r/${someone.token}/invite.ics`)).body);
@@ -242,8 +251,13 @@ t.test('publishing: the group is hidden before, shown after, and sent to each at
   const other = groups.find((g) => g.id !== someone.group!.id && g.capacity! > 0)!;
   await orm.em.fork().getConnection().execute('update event_session set capacity = 30 where id = ?', [other.id]);
   await browser.submit(base, `${base}/move`, { registrationId: String(someone.id), groupId: String(other.id) });
-  t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'update' }), 74);
-  t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'update', registration: someone.id }), 2);
+  t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'group' }), 74);
+  t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'group', registration: someone.id }), 2);
+  t.equal(
+    await em().count(OutboxMessage, { event: event.id, kind: 'session_cancelled', registration: someone.id }),
+    1,
+    'the group they left is withdrawn from their calendar',
+  );
 });
 
 t.test('printable list, sign-in sheet and CSV', async (t) => {

@@ -116,7 +116,7 @@ t.test(
     const [plenary] = calendar.events;
     const loaded = await findEvent(em(), event.id);
     t.equal(plenary.uid, `atelier-event-${event.id}-session-${loaded.sessions[0].id}@atelier.test`, 'stable UID');
-    t.equal(plenary.sequence, 0);
+    t.equal(plenary.sequence, 1, "the event's SEQUENCE (0) plus the registration's first invite");
     t.equal(plenary.tzid, 'Europe/Paris');
     t.equal(plenary.start.toISOString(), `${year}-11-15T08:00:00.000Z`, '09:00 in Paris');
     t.same(plenary.attendees, ['mailto:personne1@exemple.fr'], 'the attendee as ATTENDEE');
