@@ -6,6 +6,14 @@ export type SessionKind = 'plenary' | 'breakout';
 export interface StructureType {
   key: string;
   label: string;
+  /** Key of the event's side this type belongs to; missing: its default (src/events/sides.ts). */
+  side?: string;
+}
+
+/** A side (volet) of the work: social, economic, technical… */
+export interface Side {
+  key: string;
+  label: string;
 }
 
 export class Event {
@@ -26,6 +34,8 @@ export class Event {
   registrationOpensAt: Date | null = null;
   registrationClosesAt: Date | null = null;
   structureTypes: StructureType[] = [];
+  /** The sides (volets) the groups mix; null: the defaults (read through sidesOf in src/events/sides.ts). */
+  sides: Side[] | null = null;
   /** Sender name of the emails to attendees (the address is MAIL_FROM's); empty: MAIL_FROM's name. */
   organiserName = '';
   /** Where attendees' replies go (Reply-To, and ORGANIZER of the invites); empty: MAIL_FROM. */
@@ -75,6 +85,7 @@ export const EventSchema = new EntitySchema<Event>({
     registrationOpensAt: { type: 'datetime', nullable: true },
     registrationClosesAt: { type: 'datetime', nullable: true },
     structureTypes: { type: 'json' },
+    sides: { type: 'json', nullable: true },
     organiserName: { type: 'string', length: 200, default: '' },
     replyTo: { type: 'string', length: 254, default: '' },
     series: { type: 'string', length: 80, nullable: true, index: true },
