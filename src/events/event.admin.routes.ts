@@ -11,6 +11,7 @@ import {
   eventFormValues,
   readEventForm,
   readSessionForm,
+  readSidesForm,
   readStructureTypesForm,
   sessionFormValues,
 } from './event.form.js';
@@ -21,10 +22,12 @@ import {
   findEvent,
   listEvents,
   removeSession,
+  setSides,
   setStructureTypes,
   updateEvent,
   updateSession,
 } from './event.service.js';
+import { sidesOf, typesWithSides } from './sides.js';
 
 const SessionParams = Type.Object({ id: RowId, sessionId: RowId });
 const params = IdParams;
@@ -230,7 +233,7 @@ export default async function eventAdminRoutes(fastify: FastifyInstance, deps: E
     { config: onEvent('viewer'), schema: { params } },
     async (request, reply) => {
       const event = await findEvent(request.em, request.params.id);
-      return reply.page('admin/structure-types', { event, rows: event.structureTypes });
+      return reply.page('admin/structure-types', { event, rows: typesWithSides(event), sides: sidesOf(event) });
     },
   );
 
@@ -240,13 +243,20 @@ export default async function eventAdminRoutes(fastify: FastifyInstance, deps: E
     async (request, reply) => {
       const event = await findEvent(request.em, request.params.id);
       const types = readStructureTypesForm(request.body);
+      const sides = readSidesForm(request.body);
       return saveOrReshow(
         reply,
         async () => {
+          if (sides) await setSides(request.em, event, sides);
           await setStructureTypes(request.em, event, types);
           return { url: `/admin/events/${event.id}/structure-types`, notice: 'structureTypesSaved' };
         },
-        (error) => reply.page('admin/structure-types', { event, rows: types, errors: error.details }, 400),
+        (error) =>
+          reply.page(
+            'admin/structure-types',
+            { event, rows: types, sides: sides ?? sidesOf(event), errors: error.details },
+            400,
+          ),
       );
     },
   );

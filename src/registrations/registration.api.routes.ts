@@ -2,7 +2,8 @@ import { roleAllows } from '../access/access.service.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
-import { onEvent } from '../shared/route-policy.js';
+import { onEvent, onEventRow } from '../shared/route-policy.js';
+import { personSide } from '../events/sides.js';
 import type { Config } from '../config.js';
 import { findEvent } from '../events/event.service.js';
 import { requireApiToken } from '../organisers/guards.js';
@@ -10,10 +11,11 @@ import { IdParams, StringEnum, errorResponses } from '../shared/api-schemas.js';
 import { exportAnswers } from '../forms/answers.js';
 import { loadDefinition } from '../forms/form.service.js';
 import { apiErrorFields, apiSubmission } from '../forms/registration-form.js';
-import { REGISTRATION_STATUSES, type Registration } from './registration.entity.js';
+import { REGISTRATION_STATUSES, Registration } from './registration.entity.js';
+import { setRegistrationSide } from './registration-side.js';
 import { listRegistrations, register } from './registration.service.js';
 import { registerOnce, requestHash } from './idempotency.service.js';
-import { AppError } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 
 const Status = StringEnum(REGISTRATION_STATUSES);
 
@@ -44,6 +46,8 @@ const RegistrationResponse = Type.Object(
     email: Type.String(),
     organisation: Type.String(),
     structureType: Type.String(),
+    side: Type.String({ description: "The person's side (volet): set by hand, else their structure type's" }),
+    sideSetByHand: Type.Boolean(),
     groupId: Type.Union([Type.Integer(), Type.Null()]),
     answers: Type.Record(Type.String(), Type.Unknown()),
     locale: Type.String(),
@@ -67,6 +71,9 @@ export function registrationJson(r: Registration, publicUrl: string, withLink = 
     email: r.email,
     organisation: r.organisation,
     structureType: r.structureType,
+    // The event is in the identity map wherever registrations are listed or created.
+    side: r.event.structureTypes ? personSide(r.event, r) : (r.side ?? ''),
+    sideSetByHand: r.side != null,
     groupId: r.group?.id ?? null,
     answers: exportAnswers(r.answers),
     locale: r.locale,
@@ -163,6 +170,39 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
       // A viewer reads the list but must not get the links that change (or cancel) a registration.
       const withLink = roleAllows(request.eventRole, 'organiser');
       return { items: items.map((r) => registrationJson(r, opts.config.publicUrl, withLink)), total };
+    },
+  );
+
+  // --- PATCH /api/v1/registrations/:id: the person's side (issue 17). Kept apart so that the route for the
+  // --- other fields (branch regs) merges into it: fold `side` into that route's body then.
+  app.patch(
+    '/api/v1/registrations/:id',
+    {
+      config: onEventRow('registration', 'organiser', 'id'),
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        body: Type.Object(
+          {
+            side: Type.Optional(
+              Type.Union([Type.String({ maxLength: 64 }), Type.Null()], {
+                description: "A key of the event's sides; null: the structure type's side",
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref('Registration'), ...errorResponses },
+        summary: 'Change a registration (for now: its side)',
+      },
+    },
+    async (request) => {
+      const found = await request.em.findOne(Registration, { id: request.params.id }, { populate: ['group'] });
+      if (!found) throw notFound();
+      const event = await findEvent(request.em, found.event.id);
+      if (request.body.side !== undefined) await setRegistrationSide(request.em, event, found, request.body.side);
+      return registrationJson(found, opts.config.publicUrl);
     },
   );
 }
