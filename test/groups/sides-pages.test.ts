@@ -74,6 +74,26 @@ t.test('the event and its types carry their sides in the API', async (t) => {
   t.equal(back.statusCode, 200);
 });
 
+t.test('the breakdown by side, and by group and side; the sentence mentions the sides', async (t) => {
+  const body = (await app.inject({ url: `/api/v1/events/${event.id}/breakdown`, headers: auth })).json();
+  t.same(
+    body.bySide.map((r: { key: string; count: number; percent: number }) => [r.key, r.count, r.percent]),
+    [
+      ['social', 46, 66],
+      ['economique', 6, 8],
+      ['technique', 18, 26],
+    ],
+    '46 / 6 / 18 of 70, percentages adding up to 100',
+  );
+  t.match(body.sentence, /soit 66\u202F% d'acteurs sociaux, 26\u202F% techniques, 8\u202F% économiques$/);
+  t.ok(
+    body.byGroup.every((g: { bySide: unknown[] }) => g.bySide.length === 3),
+    'groups x sides',
+  );
+  const page = await organiser.get(`/admin/events/${event.id}/report`);
+  t.match(textOf(page.body), 'Par volet');
+});
+
 t.test('assignment: every group of the demo holds the three sides, and the API says so', async (t) => {
   const run = await app.inject({
     method: 'POST',
