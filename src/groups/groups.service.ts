@@ -83,7 +83,7 @@ async function assignmentInput(
     groupId: r.group?.id ?? null,
     locked: r.groupLocked,
   }));
-  const groups = breakouts(event).map((s) => ({ id: s.id, capacity: s.capacity }));
+  const groups = breakouts(event).map((s) => ({ id: s.id, capacity: s.capacity ?? null }));
   return { groups, people, mode, sides: sidesOf(event).map((s) => s.key) };
 }
 
