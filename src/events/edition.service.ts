@@ -47,6 +47,7 @@ export function editionInput(source: Event, choice: EditionChoice): EventInput {
     registrationOpensAt: moveOrNull(source.registrationOpensAt),
     registrationClosesAt: moveOrNull(source.registrationClosesAt),
     structureTypes: source.structureTypes.map((type) => ({ ...type })),
+    sides: source.sides ? source.sides.map((side) => ({ ...side })) : undefined,
     series: source.series,
     organiserName: source.organiserName,
     replyTo: source.replyTo,

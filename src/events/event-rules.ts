@@ -2,7 +2,8 @@ import { type FieldError, notFound } from '../errors.js';
 import { isEmail } from '../shared/email.js';
 import { checkSingleLine } from '../shared/text.js';
 import { eventDateErrors, timeZoneErrors, yearRangeErrors } from './event-dates.js';
-import type { Event, EventSession, EventStatus, SessionKind, StructureType } from './event.entity.js';
+import type { Event, EventSession, EventStatus, SessionKind, Side, StructureType } from './event.entity.js';
+import { DEFAULT_SIDES, validateSides, validateTypeSides } from './sides.js';
 import { KEY_PATTERN, validateStructureTypes } from './structure-types.js';
 
 /**
@@ -40,6 +41,8 @@ export interface EventInput {
   registrationOpensAt?: Date | null;
   registrationClosesAt?: Date | null;
   structureTypes?: StructureType[];
+  /** The sides (volets); default DEFAULT_SIDES. */
+  sides?: Side[];
   sessions?: SessionInput[];
   /** Series key (lower-case letters, digits, dashes), or null for a one-off event. */
   series?: string | null;
@@ -140,6 +143,8 @@ export function validateEvent(input: EventInput): FieldError[] {
     'registrationClosesAt',
   ]);
   if (input.structureTypes) errors.push(...validateStructureTypes(input.structureTypes));
+  if (input.sides) errors.push(...validateSides(input.sides));
+  if (input.structureTypes) errors.push(...validateTypeSides(input.structureTypes, input.sides ?? DEFAULT_SIDES));
   checkText(errors, 'organiserName', input.organiserName, 200, false, true);
   if (input.replyTo?.trim() && !isEmail(input.replyTo.trim())) errors.push({ field: 'replyTo', code: 'email' });
   if (input.series != null && (!KEY_PATTERN.test(input.series) || input.series.length > 80))

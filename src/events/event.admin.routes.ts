@@ -12,6 +12,7 @@ import {
   newSessionValues,
   readEventForm,
   readSessionForm,
+  readSidesForm,
   readStructureTypesForm,
   sessionFormValues,
 } from './event.form.js';
@@ -30,10 +31,12 @@ import {
   findEvent,
   listEvents,
   removeSession,
+  setSides,
   setStructureTypes,
   updateEvent,
   updateSession,
 } from './event.service.js';
+import { sidesOf, typesWithSides } from './sides.js';
 
 const SessionParams = Type.Object({ id: RowId, sessionId: RowId });
 /** `from`: the session to duplicate (*Dupliquer cette séance*), its values prefilled. */
@@ -249,7 +252,7 @@ export default async function eventAdminRoutes(fastify: FastifyInstance, deps: E
     { config: onEvent('viewer'), schema: { params } },
     async (request, reply) => {
       const event = await findEvent(request.em, request.params.id);
-      return reply.page('admin/structure-types', { event, rows: event.structureTypes });
+      return reply.page('admin/structure-types', { event, rows: typesWithSides(event), sides: sidesOf(event) });
     },
   );
 
@@ -259,13 +262,20 @@ export default async function eventAdminRoutes(fastify: FastifyInstance, deps: E
     async (request, reply) => {
       const event = await findEvent(request.em, request.params.id);
       const types = readStructureTypesForm(request.body);
+      const sides = readSidesForm(request.body);
       return saveOrReshow(
         reply,
         async () => {
+          if (sides) await setSides(request.em, event, sides);
           await setStructureTypes(request.em, event, types);
           return { url: `/admin/events/${event.id}/structure-types`, notice: 'structureTypesSaved' };
         },
-        (error) => reply.page('admin/structure-types', { event, rows: types, errors: error.details }, 400),
+        (error) =>
+          reply.page(
+            'admin/structure-types',
+            { event, rows: types, sides: sides ?? sidesOf(event), errors: error.details },
+            400,
+          ),
       );
     },
   );

@@ -6,6 +6,14 @@ export type SessionKind = 'plenary' | 'breakout';
 export interface StructureType {
   key: string;
   label: string;
+  /** Key of the event's side this type belongs to; missing: its default (src/events/sides.ts). */
+  side?: string;
+}
+
+/** A side (volet) of the work: social, economic, technical… */
+export interface Side {
+  key: string;
+  label: string;
 }
 
 export const Event = defineEntity({
@@ -52,6 +60,8 @@ export const Event = defineEntity({
     registrationOpensAt: p.datetime().nullable(),
     registrationClosesAt: p.datetime().nullable(),
     structureTypes: p.json<StructureType[]>().onCreate(() => []),
+    /** The sides (volets) the groups mix; null: the defaults (read through sidesOf in src/events/sides.ts). */
+    sides: p.json<Side[]>().nullable(),
     /** Sender name of the emails to attendees (the address is MAIL_FROM's); empty: MAIL_FROM's name. */
     organiserName: p
       .string()

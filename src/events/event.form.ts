@@ -1,7 +1,7 @@
 import type { FieldError } from '../errors.js';
 import { type FormBody, formText } from '../shared/form-body.js';
 import { isValidTimeZone, utcToZonedLocal as utcToLocal, zonedLocalToUtc } from '../shared/time.js';
-import type { Event, EventSession, EventStatus, SessionKind, StructureType } from './event.entity.js';
+import type { Event, EventSession, EventStatus, SessionKind, Side, StructureType } from './event.entity.js';
 import type { EventInput, SessionInput } from './event-rules.js';
 import { slugify } from './structure-types.js';
 
@@ -88,7 +88,7 @@ export function readSessionForm(body: FormBody, tz: string): { input: SessionInp
  * blank rows for new types (their key is made from the label). Rows are ordered by position.
  */
 export function readStructureTypesForm(body: FormBody): StructureType[] {
-  const rows: { key: string; label: string; position: number; index: number }[] = [];
+  const rows: { key: string; label: string; side: string; position: number; index: number }[] = [];
   for (let index = 0; index < 200; index++) {
     if (!(`label.${index}` in body)) continue;
     const label = str(body, `label.${index}`);
@@ -96,14 +96,32 @@ export function readStructureTypesForm(body: FormBody): StructureType[] {
     const existingKey = str(body, `key.${index}`);
     if (removed || (!label && !existingKey)) continue;
     const position = Number(str(body, `position.${index}`));
+    const side = str(body, `side.${index}`);
     rows.push({
       key: existingKey || slugify(label),
       label,
+      side,
       position: Number.isFinite(position) && str(body, `position.${index}`) ? position : 1000 + index,
       index,
     });
   }
-  return rows.sort((a, b) => a.position - b.position || a.index - b.index).map(({ key, label }) => ({ key, label }));
+  return rows
+    .sort((a, b) => a.position - b.position || a.index - b.index)
+    .map(({ key, label, side }) => ({ key, label, ...(side ? { side } : {}) }));
+}
+
+/** The sides table of the same page: rows `sideKey.N`, `sideLabel.N`, `sideRemove.N`, blank rows for new sides. */
+export function readSidesForm(body: FormBody): Side[] | null {
+  if (!('sideLabel.0' in body)) return null;
+  const sides: Side[] = [];
+  for (let index = 0; index < 40; index++) {
+    if (!(`sideLabel.${index}` in body)) continue;
+    const label = str(body, `sideLabel.${index}`);
+    const key = str(body, `sideKey.${index}`);
+    if (str(body, `sideRemove.${index}`) !== '' || (!label && !key)) continue;
+    sides.push({ key: key || slugify(label), label });
+  }
+  return sides;
 }
 
 /** Values for re-showing an event form: the instant fields in the event's zone. */

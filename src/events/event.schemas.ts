@@ -1,8 +1,17 @@
 import { type Static, Type } from 'typebox';
 import { DateTime, Nullable, StringEnum } from '../shared/api-schemas.js';
 import type { Event, EventSession } from './event.entity.js';
+import { sidesOf, typesWithSides } from './sides.js';
 
-const StructureType = Type.Object({ key: Type.String({ maxLength: 64 }), label: Type.String({ maxLength: 100 }) });
+const StructureType = Type.Object({
+  key: Type.String({ maxLength: 64 }),
+  label: Type.String({ maxLength: 100 }),
+  side: Type.Optional(
+    Type.String({ maxLength: 64, description: "A key of the event's sides; default: the type's usual side" }),
+  ),
+});
+const StructureTypeOut = Type.Object({ key: Type.String(), label: Type.String(), side: Type.String() });
+const Side = Type.Object({ key: Type.String({ maxLength: 64 }), label: Type.String({ maxLength: 100 }) });
 const Capacity = Nullable<number>({ type: 'integer', minimum: 1, maximum: 1000000 });
 const NullableDateTime = Nullable<string>({ type: 'string', format: 'date-time' });
 
@@ -35,6 +44,12 @@ const eventFields = {
   registrationOpensAt: Type.Optional(NullableDateTime),
   registrationClosesAt: Type.Optional(NullableDateTime),
   structureTypes: Type.Optional(Type.Array(StructureType, { maxItems: 100 })),
+  sides: Type.Optional(
+    Type.Array(Side, {
+      maxItems: 20,
+      description: 'The sides (volets) the breakout groups mix; default social, economique, technique',
+    }),
+  ),
   sessions: Type.Optional(Type.Array(SessionBody, { maxItems: 200 })),
   organiserName: Type.Optional(
     Type.String({ maxLength: 200, description: "Sender name of the emails to attendees (default: MAIL_FROM's name)" }),
@@ -110,7 +125,8 @@ export const EventResponse = Type.Object(
     status: Type.String(),
     registrationOpensAt: Type.Union([Type.String(), Type.Null()]),
     registrationClosesAt: Type.Union([Type.String(), Type.Null()]),
-    structureTypes: Type.Array(StructureType),
+    structureTypes: Type.Array(StructureTypeOut),
+    sides: Type.Array(Side),
     sessions: Type.Array(SessionResponse),
     publicUrl: Type.String(),
     organiserName: Type.String(),
@@ -155,7 +171,8 @@ export function eventJson(event: Event, publicUrl: string) {
     status: event.status,
     registrationOpensAt: iso(event.registrationOpensAt),
     registrationClosesAt: iso(event.registrationClosesAt),
-    structureTypes: event.structureTypes,
+    structureTypes: typesWithSides(event),
+    sides: sidesOf(event),
     sessions: event.sessions.getItems().map(sessionJson),
     publicUrl: `${publicUrl}/e/${event.slug}`,
     series: event.series,

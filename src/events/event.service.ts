@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { AppError, type FieldError, ValidationError, notFound } from '../errors.js';
-import { Event, EventSession, type EventStatus, type StructureType } from './event.entity.js';
+import { Event, EventSession, type EventStatus, type Side, type StructureType } from './event.entity.js';
 import {
   type EventInput,
   REMINDER_DAYS,
@@ -11,6 +11,7 @@ import {
 } from './event-rules.js';
 import { canonicalTimeZone, sessionOutsideEventErrors } from './event-dates.js';
 import { DEFAULT_STRUCTURE_TYPES, validateStructureTypes } from './structure-types.js';
+import { DEFAULT_SIDES, sidesOf, validateSides, validateTypeSides } from './sides.js';
 
 /**
  * Tells the attendees of a change of times or places. Called before the change (to note their
@@ -86,6 +87,7 @@ export async function persistNewEvent(em: EntityManager, input: EventInput): Pro
     registrationOpensAt: input.registrationOpensAt ?? null,
     registrationClosesAt: input.registrationClosesAt ?? null,
     structureTypes: input.structureTypes ?? DEFAULT_STRUCTURE_TYPES.map((t) => ({ ...t })),
+    sides: (input.sides ?? DEFAULT_SIDES).map((s) => ({ key: s.key, label: s.label.trim() })),
     organiserName: input.organiserName?.trim() ?? '',
     replyTo: input.replyTo?.trim() ?? '',
     series: input.series ?? null,
@@ -147,6 +149,7 @@ export async function updateEvent(
 ): Promise<Event> {
   if (patch.timezone !== undefined) patch = { ...patch, timezone: canonicalTimeZone(patch.timezone) ?? patch.timezone };
   const merged: EventInput = { ...snapshot(event), ...patch };
+  if (patch.structureTypes && !patch.sides) merged.sides = sidesOf(event);
   const errors = validateEvent(merged);
   if (patch.capacity != null && patch.capacity < event.confirmedCount)
     errors.push({ field: 'capacity', code: 'capacity_below_confirmed', params: { confirmed: event.confirmedCount } });
@@ -280,10 +283,19 @@ async function structureTypesInUse(em: EntityManager, event: Event, types: Struc
 }
 
 export async function setStructureTypes(em: EntityManager, event: Event, types: StructureType[]): Promise<void> {
-  const errors = validateStructureTypes(types);
+  const errors = [...validateStructureTypes(types), ...validateTypeSides(types, sidesOf(event))];
   if (!errors.length) errors.push(...(await structureTypesInUse(em, event, types)));
   if (errors.length) throw new ValidationError(errors);
-  event.structureTypes = types.map((t) => ({ key: t.key, label: t.label.trim() }));
+  event.structureTypes = types.map((t) => ({ key: t.key, label: t.label.trim(), ...(t.side ? { side: t.side } : {}) }));
+  event.updatedAt = new Date();
+  await em.flush();
+}
+
+/** The event's sides, as organisers rename, add or remove them; types on a removed side go to their default. */
+export async function setSides(em: EntityManager, event: Event, sides: Side[]): Promise<void> {
+  const errors = validateSides(sides);
+  if (errors.length) throw new ValidationError(errors);
+  event.sides = sides.map((s) => ({ key: s.key, label: s.label.trim() }));
   event.updatedAt = new Date();
   await em.flush();
 }

@@ -5,9 +5,10 @@ import { onEvent } from '../shared/route-policy.js';
 import { Readable } from 'node:stream';
 import type { Event } from '../events/event.entity.js';
 import { findEvent } from '../events/event.service.js';
+import { sideLabel } from '../events/sides.js';
 import { structureTypeLabel } from '../events/structure-types.js';
 import { AppError } from '../errors.js';
-import type { Translate } from '../i18n/i18n.js';
+import { type Translate, formatNumber } from '../i18n/i18n.js';
 import { organiserPages } from '../organisers/guards.js';
 import { groupsCsv } from '../reports/export.js';
 import { IdParams, RowId } from '../shared/api-schemas.js';
@@ -45,6 +46,7 @@ export function describeProblems(view: GroupsView, report: AssignmentReport, t: 
       params.group = titles.get(Number(problem.params.group)) ?? String(problem.params.group);
     if (problem.params.type != null)
       params.type = structureTypeLabel(view.event.structureTypes, String(problem.params.type));
+    if (problem.params.side != null) params.side = sideLabel(view.sides, String(problem.params.side));
     if (problem.params.person != null)
       params.person = people.get(Number(problem.params.person)) ?? String(problem.params.person);
     return t(`groups.problems.${problem.code}`, params);
@@ -91,6 +93,7 @@ export default async function groupsAdminRoutes(fastify: FastifyInstance) {
         report,
         wishes: wishesOf(view, request.t),
         label: (key: string) => structureTypeLabel(ev.structureTypes, key),
+        num: (n: number) => formatNumber(request.locale, n),
         problems: report ? describeProblems(view, report, request.t) : [],
         ...extra,
       },

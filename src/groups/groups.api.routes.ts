@@ -2,7 +2,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import { onEvent, onEventRow } from '../shared/route-policy.js';
+import type { Event } from '../events/event.entity.js';
 import { findEvent } from '../events/event.service.js';
+import { personSide } from '../events/sides.js';
 import { AppError } from '../errors.js';
 import { requireApiToken } from '../organisers/guards.js';
 import { Registration } from '../registrations/registration.entity.js';
@@ -16,6 +18,7 @@ const Member = Type.Object({
   lastName: Type.String(),
   organisation: Type.String(),
   structureType: Type.String(),
+  side: Type.String(),
   locked: Type.Boolean(),
 });
 const Counts = Type.Record(Type.String(), Type.Number());
@@ -31,6 +34,8 @@ const Groups = Type.Object(
         members: Type.Array(Member),
         countsByStructureType: Counts,
         fairShareByStructureType: Counts,
+        countsBySide: Counts,
+        fairShareBySide: Counts,
       }),
     ),
     unassigned: Type.Array(Member),
@@ -38,7 +43,12 @@ const Groups = Type.Object(
       maxGap: Type.Number({ description: 'Largest |count - fair share| over groups and structure types' }),
       fairShare: Type.Record(Type.String(), Counts),
       counts: Type.Record(Type.String(), Counts),
+      maxSideGap: Type.Number({ description: 'Largest |count - fair share| over groups and sides' }),
+      missingSides: Type.Array(Type.Object({ groupId: Type.Integer(), side: Type.String() }), {
+        description: 'Groups holding nobody of a side the event has people on',
+      }),
     }),
+    sides: Type.Array(Type.Object({ key: Type.String(), label: Type.String() })),
     published: Type.Boolean(),
     publishedAt: Type.Union([Type.String(), Type.Null()]),
     notified: Type.Integer({
@@ -52,6 +62,8 @@ export { Groups as GroupsResponse };
 
 const Report = Type.Object({
   maxGap: Type.Number(),
+  maxSideGap: Type.Number(),
+  missingSides: Type.Array(Type.Object({ groupId: Type.Integer(), side: Type.String() })),
   preferences: Type.Object({
     first: Type.Integer(),
     second: Type.Integer(),
@@ -68,12 +80,13 @@ const Report = Type.Object({
   ),
 });
 
-const member = (r: Registration) => ({
+const member = (event: Event) => (r: Registration) => ({
   registrationId: r.id,
   firstName: r.firstName,
   lastName: r.lastName,
   organisation: r.organisation,
   structureType: r.structureType,
+  side: personSide(event, r),
   locked: r.groupLocked,
 });
 
@@ -93,16 +106,21 @@ function groupsJson(view: GroupsView) {
       capacity: g.session.capacity,
       facilitator: g.session.facilitator,
       room: g.session.room,
-      members: g.members.map(member),
+      members: g.members.map(member(view.event)),
       countsByStructureType: g.counts,
       fairShareByStructureType: g.fairShare,
+      countsBySide: g.countsBySide,
+      fairShareBySide: g.fairShareBySide,
     })),
-    unassigned: view.unassigned.map(member),
+    unassigned: view.unassigned.map(member(view.event)),
     balance: {
       maxGap: round(view.balance.maxGap),
       fairShare: table(view.balance.fairShare),
       counts: table(view.balance.counts),
+      maxSideGap: round(view.balance.maxSideGap),
+      missingSides: view.balance.missingSides,
     },
+    sides: view.sides,
     published: view.published,
     publishedAt: view.event.assignmentsPublishedAt?.toISOString() ?? null,
     notified: view.notified,
@@ -111,6 +129,8 @@ function groupsJson(view: GroupsView) {
 
 const reportJson = (report: AssignmentReport) => ({
   maxGap: Math.round(report.maxGap * 100) / 100,
+  maxSideGap: Math.round(report.maxSideGap * 100) / 100,
+  missingSides: report.missingSides,
   preferences: report.preferences,
   unplaced: report.unplaced,
   problems: report.problems,
@@ -181,7 +201,7 @@ export default async function groupsApiRoutes(fastify: FastifyInstance) {
       const found = await request.em.findOne(Registration, { id: request.params.id }, { populate: ['event'] });
       if (!found) throw new AppError('not_found');
       const event = await findEvent(request.em, found.event.id);
-      return member(
+      return member(event)(
         await moveToGroup(request.em, event, found.id, request.body.groupId, {
           locked: request.body.locked,
           mail: fastify.mail.settings,

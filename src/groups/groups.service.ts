@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { type Event, EventSession } from '../events/event.entity.js';
 import { breakouts } from '../events/event-rules.js';
+import { personSide, sideLabel, sidesOf } from '../events/sides.js';
 import { AppError } from '../errors.js';
 import { loadDefinition } from '../forms/form.service.js';
 import { groupPreferences } from '../forms/group-preferences.js';
@@ -33,6 +34,11 @@ export interface GroupView {
   fairShare: Record<string, number>;
   /** structure type -> count - fair share, rounded to 2 decimals */
   gaps: Record<string, number>;
+  /** side -> members on that side; side -> fair share (2 decimals) */
+  countsBySide: Record<string, number>;
+  fairShareBySide: Record<string, number>;
+  /** Labels of the sides the group holds nobody of, while the event has people on them. */
+  missingSides: string[];
 }
 
 export interface GroupsView {
@@ -41,6 +47,8 @@ export interface GroupsView {
   unassigned: Registration[];
   /** Structure types present among the confirmed registrations, in the event's order. */
   types: string[];
+  /** The event's sides, in its order. */
+  sides: { key: string; label: string }[];
   balance: AssignmentReport;
   published: boolean;
   /** Registration id -> the groups the person asked for, first choice first (none: no entry or empty). */
@@ -73,12 +81,14 @@ export async function assignmentInput(
   const people: AssignmentPerson[] = registrations.map((r) => ({
     id: r.id,
     structureType: r.structureType,
+    side: personSide(event, r),
     organisation: r.organisation,
     preferences: groupPreferences(definition, r.answers),
     groupId: r.group?.id ?? null,
     locked: r.groupLocked,
   }));
-  return { groups: breakouts(event).map((s) => ({ id: s.id, capacity: s.capacity ?? null })), people, mode };
+  const groups = breakouts(event).map((s) => ({ id: s.id, capacity: s.capacity ?? null }));
+  return { groups, people, mode, sides: sidesOf(event).map((s) => s.key) };
 }
 
 export async function groupsView(em: EntityManager, event: Event): Promise<GroupsView> {
@@ -99,7 +109,7 @@ export async function groupsView(em: EntityManager, event: Event): Promise<Group
       fairShare[type] = round2(balance.fairShare[type]?.[session.id] ?? 0);
       gaps[type] = round2(counts[type] - (balance.fairShare[type]?.[session.id] ?? 0));
     }
-    return { session, members, counts, fairShare, gaps };
+    return { session, members, counts, fairShare, gaps, ...sideFigures(event, balance, session.id) };
   });
   const ids = new Set(groups.map((g) => g.session.id));
   const unassigned = registrations.filter((r) => !r.group || !ids.has(r.group.id));
@@ -109,11 +119,24 @@ export async function groupsView(em: EntityManager, event: Event): Promise<Group
     groups,
     unassigned,
     types,
+    sides: sidesOf(event),
     balance,
     published: event.assignmentsPublishedAt != null,
     notified: await pendingGroupChanges(em, event),
     preferences,
   };
+}
+
+function sideFigures(event: Event, balance: AssignmentReport, groupId: number) {
+  const sides = sidesOf(event);
+  const countsBySide: Record<string, number> = {};
+  const fairShareBySide: Record<string, number> = {};
+  for (const side of sides) {
+    countsBySide[side.key] = balance.sideCounts[side.key]?.[groupId] ?? 0;
+    fairShareBySide[side.key] = round2(balance.sideFairShare[side.key]?.[groupId] ?? 0);
+  }
+  const missingSides = balance.missingSides.filter((m) => m.groupId === groupId).map((m) => sideLabel(sides, m.side));
+  return { countsBySide, fairShareBySide, missingSides };
 }
 
 /** After publication, whoever's group changes gets the group email; before, nothing is sent. */

@@ -5,6 +5,8 @@ import { Type } from 'typebox';
 import { onEvent } from '../shared/route-policy.js';
 import { findEvent } from '../events/event.service.js';
 import { structureTypeLabel } from '../events/structure-types.js';
+import { personSide, sideLabel, sidesOf, typeSide } from '../events/sides.js';
+import { setRegistrationSide } from './registration-side.js';
 import { answerRows } from '../forms/answers.js';
 import { loadResolvedForm } from '../forms/form.service.js';
 import { organiserPages } from '../organisers/guards.js';
@@ -60,6 +62,9 @@ export default async function registrationAdminRoutes(fastify: FastifyInstance) 
         event,
         registration,
         typeLabel: structureTypeLabel(event.structureTypes, registration.structureType),
+        sides: sidesOf(event),
+        personSide: personSide(event, registration),
+        typeSide: sideLabel(sidesOf(event), typeSide(sidesOf(event), event.structureTypes, registration.structureType)),
         answers: rows.filter((row) => !row.removed),
         removed: rows.filter((row) => row.removed),
       });
@@ -79,6 +84,17 @@ export default async function registrationAdminRoutes(fastify: FastifyInstance) 
         `/admin/events/${event.id}/registrations/${registration.id}`,
         notify ? 'privateLinkSent' : 'privateLinkIssued',
       );
+    },
+  );
+
+  // One person's side (volet), apart from their structure type's; blank: their type's again.
+  app.post(
+    '/admin/events/:id/registrations/:registrationId/side',
+    { config: onEvent('organiser'), schema: { params: RegistrationParams, body } },
+    async (request, reply) => {
+      const { event, registration } = await findRegistration(request.em, request.params);
+      await setRegistrationSide(request.em, event, registration, formText(request.body, 'side') || null);
+      return redirectWithNotice(reply, `/admin/events/${event.id}/registrations/${registration.id}`, 'sideSaved');
     },
   );
 }

@@ -3,6 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import { onEvent, onEventRow } from '../shared/route-policy.js';
+import { personSide } from '../events/sides.js';
+import { setRegistrationSide } from './registration-side.js';
 import type { Config } from '../config.js';
 import { findEvent } from '../events/event.service.js';
 import { requireApiToken } from '../organisers/guards.js';
@@ -56,6 +58,11 @@ export const RegistrationPatchBody = Type.Object(
           'confirmed takes a seat (409 over_capacity when the event is full, unless overCapacity), waitlisted frees it without promoting anyone, cancelled frees it for the first person waiting',
       }),
     ),
+    side: Type.Optional(
+      Type.Union([Type.String({ maxLength: 64 }), Type.Null()], {
+        description: "The person's side (volet), a key of the event's sides; null: their structure type's side",
+      }),
+    ),
     overCapacity: Type.Optional(
       Type.Boolean({ description: 'With status confirmed: confirm even when the event is full' }),
     ),
@@ -73,6 +80,8 @@ const RegistrationResponse = Type.Object(
     email: Type.String(),
     organisation: Type.String(),
     structureType: Type.String(),
+    side: Type.String({ description: "The person's side (volet): set by hand, else their structure type's" }),
+    sideSetByHand: Type.Boolean(),
     groupId: Type.Union([Type.Integer(), Type.Null()]),
     answers: Type.Record(Type.String(), Type.Unknown()),
     locale: Type.String(),
@@ -96,6 +105,9 @@ export function registrationJson(r: Registration, publicUrl: string, withLink = 
     email: r.email,
     organisation: r.organisation,
     structureType: r.structureType,
+    // The event is in the identity map wherever registrations are listed, created or changed.
+    side: r.event.structureTypes ? personSide(r.event, r) : (r.side ?? ''),
+    sideSetByHand: r.side != null,
     groupId: r.group?.id ?? null,
     answers: exportAnswers(r.answers),
     locale: r.locale,
@@ -222,7 +234,7 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
         { populate: ['event', 'group'] },
       );
       if (!registration) throw notFound();
-      const { overCapacity, ...changes } = request.body;
+      const { overCapacity, side, ...changes } = request.body;
       if (changes.answers) apiSubmission(await loadDefinition(request.em, registration.event), {}, changes.answers);
       await updateRegistration(request.em, registration, changes, {
         mail: request.query.notify ? fastify.mail.settings : undefined,
@@ -230,6 +242,7 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
       }).catch((error) => {
         throw apiErrorFields(error);
       });
+      if (side !== undefined) await setRegistrationSide(request.em, registration.event, registration, side);
       return registrationJson(registration, opts.config.publicUrl);
     },
   );

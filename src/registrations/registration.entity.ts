@@ -27,6 +27,8 @@ export const Registration = defineEntity({
     emailKey: p.string().length(254),
     organisation: p.string().length(200),
     structureType: p.string().length(64),
+    /** The person's side (volet) when set apart from their structure type's; null: their type's. */
+    side: p.string().length(64).nullable(),
     status: p.string().$type<RegistrationStatus>().length(16),
     /** Answers to the form's other questions, keyed by field key. */
     answers: p.json<Record<string, unknown>>().onCreate(() => ({})),

@@ -14,6 +14,7 @@ import { barChartSvg } from './chart.js';
 import { exportColumns, registrationsCsv, registrationsXlsx } from './export.js';
 import { formatNumberEn, formatNumberFr, formatPercentEn, formatPercentFr } from './percentages.js';
 import { questionReports } from './questions.js';
+import { sidesReport, sidesSentence, withSides } from './sides-report.js';
 import { REPORT_STATUSES, eventReport, reportSentence, reportStatus, seriesReport } from './report.service.js';
 
 const params = IdParams;
@@ -51,6 +52,12 @@ export default async function reportAdminRoutes(fastify: FastifyInstance) {
       const report = await eventReport(request.em, event, status);
       const locale = request.locale;
       const t = request.t;
+      const sides = await sidesReport(
+        request.em,
+        event,
+        status,
+        report.byGroup.map((g) => g.groupId),
+      );
       const chart = barChartSvg(report.byStructureType, {
         title: t('report.chartTitle', { status: t(`report.status.${status}`) }),
         locale,
@@ -63,7 +70,12 @@ export default async function reportAdminRoutes(fastify: FastifyInstance) {
         status,
         statuses: REPORT_STATUSES,
         chart,
-        sentence: reportSentence(report.total, report.byStructureType, status, locale, t),
+        sentence: withSides(
+          reportSentence(report.total, report.byStructureType, status, locale, t),
+          sidesSentence(sides.bySide, locale),
+          locale,
+        ),
+        sides,
         questions: await questionReports(request.em, event, status, t),
         pct: locale === 'fr' ? formatPercentFr : formatPercentEn,
         num: locale === 'fr' ? formatNumberFr : formatNumberEn,

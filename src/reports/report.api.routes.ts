@@ -10,6 +10,7 @@ import type { BreakdownRow } from './percentages.js';
 import { questionReports } from './questions.js';
 import { REPORT_STATUSES, eventReport, reportSentence } from './report.service.js';
 import { sendRegistrationsCsv } from './report.admin.routes.js';
+import { sidesReport, sidesSentence, withSides } from './sides-report.js';
 
 const Row = Type.Object({
   key: Type.String(),
@@ -34,8 +35,10 @@ export const BreakdownResponse = Type.Object(
         total: Type.Integer(),
         present: Type.Integer(),
         byStructureType: Type.Array(Row),
+        bySide: Type.Array(Row),
       }),
     ),
+    bySide: Type.Array(Row, { description: 'By side (volet): a person set apart by hand counts on their own side' }),
     byQuestion: Type.Array(
       Type.Object({
         key: Type.String(),
@@ -78,13 +81,24 @@ export default async function reportApiRoutes(fastify: FastifyInstance) {
       const status = request.query.status;
       const report = await eventReport(request.em, event, status);
       const questions = await questionReports(request.em, event, status, request.t);
+      const sides = await sidesReport(
+        request.em,
+        event,
+        status,
+        report.byGroup.map((g) => g.groupId),
+      );
       return {
         status,
         total: report.total,
         byStructureType: rows(report.byStructureType),
         byStatus: report.byStatus,
         present: { total: report.present.total, byStructureType: rows(report.present.byStructureType) },
-        byGroup: report.byGroup.map((group) => ({ ...group, byStructureType: rows(group.byStructureType) })),
+        byGroup: report.byGroup.map((group, i) => ({
+          ...group,
+          byStructureType: rows(group.byStructureType),
+          bySide: rows(sides.byGroup[i].bySide),
+        })),
+        bySide: rows(sides.bySide),
         byQuestion: questions.map((q) => ({
           key: q.key,
           label: q.label,
@@ -92,7 +106,10 @@ export default async function reportApiRoutes(fastify: FastifyInstance) {
           total: q.total,
           options: q.options,
         })),
-        sentence: reportSentence(report.total, report.byStructureType, status, 'fr', translator('fr')),
+        sentence: withSides(
+          reportSentence(report.total, report.byStructureType, status, 'fr', translator('fr')),
+          sidesSentence(sides.bySide, 'fr'),
+        ),
       };
     },
   );

@@ -39,9 +39,13 @@ const source = await openEvent(em, {
   retentionMonths: 24,
   reminderDaysBefore: 5,
   thankYouText: 'Merci de votre venue : la synthèse suivra.',
+  sides: [
+    { key: 'social', label: 'Social' },
+    { key: 'energie', label: 'Énergie' },
+  ],
   structureTypes: [
-    { key: 'travailleur-social', label: 'Travailleur social' },
-    { key: 'association', label: 'Association' },
+    { key: 'travailleur-social', label: 'Travailleur social', side: 'social' },
+    { key: 'association', label: 'Association', side: 'energie' },
   ],
   sessions: [
     {
@@ -157,6 +161,7 @@ t.test('the page makes the next edition in summer: same wall-clock times, everyt
   t.equal(edition.reminderDaysBefore, 5, 'the reminder setting comes along');
   t.equal(edition.thankYouText, source.thankYouText, 'and the thank-you text');
   t.same(edition.structureTypes, source.structureTypes);
+  t.same(edition.sides, source.sides, 'the sides come along, renamed ones included');
   t.equal(edition.confirmedCount, 0);
   t.equal(edition.sequence, 0);
 

@@ -34,7 +34,8 @@ const EXPECTED = [
 ] as const;
 const SENTENCE_FR =
   `70 participants, dont 38${NNBSP}% de travailleurs sociaux, 26${NNBSP}% d'associations, 14${NNBSP}% de bailleurs sociaux, ` +
-  `13${NNBSP}% de collectivités, 6${NNBSP}% d'autres, 3${NNBSP}% de fournisseurs d'énergie`;
+  `13${NNBSP}% de collectivités, 6${NNBSP}% d'autres, 3${NNBSP}% de fournisseurs d'énergie` +
+  ` ; soit 66${NNBSP}% d'acteurs sociaux, 26${NNBSP}% techniques, 8${NNBSP}% économiques`;
 
 const em = orm.em.fork();
 const event = await openEvent(em, { title: 'Atelier de la solidarité 2013', capacity: 70 });

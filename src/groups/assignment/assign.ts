@@ -79,20 +79,24 @@ function seatFixedPeople(plan: SeatPlan): Seating {
   const G = plan.groupIds.length;
   const groupOf = new Int32Array(plan.people.length).fill(-1);
   const fixedCell: number[][] = plan.types.map(() => new Array<number>(G).fill(0));
+  const fixedSideCell: number[][] = plan.sides.map(() => new Array<number>(G).fill(0));
   const fixedInGroup = new Array<number>(G).fill(0);
   const freeByType: number[][] = plan.types.map(() => []);
+  const freePerSide = new Array<number>(plan.sides.length).fill(0);
   plan.people.forEach((p, i) => {
     if (p.fixedGroup >= 0) {
       groupOf[i] = p.fixedGroup;
       fixedCell[p.type][p.fixedGroup]++;
+      fixedSideCell[plan.classSide[p.type]][p.fixedGroup]++;
       fixedInGroup[p.fixedGroup]++;
     } else if (p.placed) {
       freeByType[p.type].push(i);
+      freePerSide[plan.classSide[p.type]]++;
     }
   });
   const room = plan.size.map((s, g) => s - fixedInGroup[g]);
   const freeCount = freeByType.reduce((a, l) => a + l.length, 0);
-  return { groupOf, fixedCell, room, freeByType, freeCount };
+  return { groupOf, fixedCell, fixedSideCell, room, freeByType, freePerSide, freeCount };
 }
 
 /** `locked_over_fair_share` for every (type, group) whose fixed people alone exceed ceil(fair share). */

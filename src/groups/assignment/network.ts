@@ -11,12 +11,15 @@ import type { PlannedPerson, SeatPlan } from './types.js';
 export interface Seating {
   /** groupOf[i]: group index of plan.people[i], -1 while unplaced. */
   groupOf: Int32Array;
-  /** fixedCell[t][g]: fixed people of type t in group g. */
+  /** fixedCell[t][g]: fixed people of type t in group g; fixedSideCell[s][g], of side s. */
   fixedCell: number[][];
+  fixedSideCell: number[][];
   /** Per group: target size minus its fixed people. */
   room: number[];
   /** Indexes (into plan.people) of the seated people who are not fixed, per type, ascending. */
   freeByType: number[][];
+  /** Free seated people per side. */
+  freePerSide: number[];
   freeCount: number;
 }
 
@@ -43,14 +46,24 @@ export interface FlowUnits {
 const ROUNDING_STEPS = 1;
 const ROUNDING_MAX_PEOPLE = 5000;
 
+/**
+ * Side balance weighs twice a type's: when locks make both impossible, a group missing a side is worse than a
+ * type off by one. Any positive weight keeps the guarantee (both levels in band is the only optimum when possible).
+ */
+const SIDE_WEIGHT = 2;
+
 const SOURCE = 0;
 const SINK = 1;
 
-/** Node numbers: source, sink, buckets, hubs of the types with free people, all (type, group) cells, groups. */
+/**
+ * Node numbers: source, sink, buckets, hubs of the types with free people, all (type, group) cells, all
+ * (side, group) cells, groups.
+ */
 class NodeLayout {
   readonly nodes: number;
   private readonly hubBase: number;
   private readonly cellBase: number;
+  private readonly sideCellBase: number;
   private readonly groupBase: number;
   private readonly hubOfType: Int32Array;
 
@@ -58,13 +71,15 @@ class NodeLayout {
     buckets: number,
     activeTypes: number[],
     types: number,
+    sides: number,
     private readonly groups: number,
   ) {
     this.hubBase = 2 + buckets;
     this.hubOfType = new Int32Array(types).fill(-1);
     activeTypes.forEach((t, k) => (this.hubOfType[t] = this.hubBase + k));
     this.cellBase = this.hubBase + activeTypes.length;
-    this.groupBase = this.cellBase + types * groups;
+    this.sideCellBase = this.cellBase + types * groups;
+    this.groupBase = this.sideCellBase + sides * groups;
     this.nodes = this.groupBase + groups;
   }
 
@@ -80,6 +95,10 @@ class NodeLayout {
     return this.cellBase + t * this.groups + g;
   }
 
+  sideCell(s: number, g: number): number {
+    return this.sideCellBase + s * this.groups + g;
+  }
+
   group(g: number): number {
     return this.groupBase + g;
   }
@@ -91,6 +110,7 @@ export function solveAssignmentFlow(plan: SeatPlan, seating: Seating, costs: Pre
   const builder = new NetworkBuilder(plan, seating, costs, buckets);
   const bucketArcs = buckets.map((bucket, b) => builder.addBucketArcs(bucket, b));
   const hubArcs = builder.linkTypesToGroups();
+  builder.linkSidesToGroups();
   builder.linkGroupsToSink();
   const { network } = builder;
   const sent = network.solve(SOURCE, SINK, seating.freeCount);
@@ -152,7 +172,7 @@ class NetworkBuilder {
     this.activeGroups = indexesWhere(G, (g) => seating.room[g] > 0);
     this.activeTypes = indexesWhere(T, (t) => seating.freeByType[t].length > 0);
     this.seated = plan.size.reduce((a, b) => a + b, 0);
-    this.layout = new NodeLayout(buckets.length, this.activeTypes, T, G);
+    this.layout = new NodeLayout(buckets.length, this.activeTypes, T, plan.sides.length, G);
     const arcHint =
       buckets.reduce((a, b) => a + 3 + b.prefs.length, 0) + this.activeTypes.length * this.activeGroups.length * 6 + G;
     this.network = new FlowNetwork(this.layout.nodes, arcHint);
@@ -182,15 +202,30 @@ class NetworkBuilder {
     return hubArcs;
   }
 
-  /** The cell -> group link is in balance tiers; returns the hub -> cell arc. */
+  /** The cell -> side cell link is in balance tiers; returns the hub -> cell arc. */
   private linkTypeToGroup(t: number, g: number): number {
-    const { network, layout, seating } = this;
+    const { network, layout, seating, plan } = this;
     const cap = Math.min(seating.freeByType[t].length, seating.room[g]);
     const edge = network.addEdge(layout.hub(t), layout.cell(t, g), cap, 0, 0, 0);
     const fixed = seating.fixedCell[t][g];
     const tieBreak = this.roundingTieBreak(t, g);
-    addBalanceTiers(network, layout.cell(t, g), layout.group(g), fixed, cap, this.plan.fairShare[t][g], tieBreak);
+    const to = layout.sideCell(plan.classSide[t], g);
+    addBalanceTiers(network, layout.cell(t, g), to, fixed, cap, plan.fairShare[t][g], tieBreak, 1);
     return edge;
+  }
+
+  /** For every side with free people and group with room: side cell (s, g) -> g, in side balance tiers. */
+  linkSidesToGroups(): void {
+    const { network, layout, seating, plan } = this;
+    plan.sides.forEach((_, s) => {
+      if (seating.freePerSide[s] === 0) return;
+      for (const g of this.activeGroups) {
+        const cap = Math.min(seating.freePerSide[s], seating.room[g]);
+        const fixed = seating.fixedSideCell[s][g];
+        const share = plan.sideFairShare[s][g];
+        addBalanceTiers(network, layout.sideCell(s, g), layout.group(g), fixed, cap, share, 0, SIDE_WEIGHT);
+      }
+    });
   }
 
   linkGroupsToSink(): void {
@@ -228,6 +263,7 @@ function addBalanceTiers(
   cap: number,
   fairShare: number,
   inBandTieBreak: number,
+  weight: number,
 ): void {
   const floor = Math.floor(fairShare + 1e-9);
   const ceil = Math.ceil(fairShare - 1e-9);
@@ -236,7 +272,7 @@ function addBalanceTiers(
     const c = balanceUnitCost(fixed + k, floor, ceil);
     let end = k;
     while (end + 1 <= cap && balanceUnitCost(fixed + end + 1, floor, ceil) === c) end++;
-    network.addEdge(from, to, end - k + 1, c, 0, c === 3 ? inBandTieBreak : 0);
+    network.addEdge(from, to, end - k + 1, c * weight, 0, c === 3 ? inBandTieBreak : 0);
     k = end + 1;
   }
 }

@@ -16,8 +16,9 @@ export function planSeats(input: AssignmentInput): SeatPlan {
   const groups = uniqueGroupsById(input.groups);
   const groupIds = groups.map((g) => g.id);
   const rawPeople = [...input.people].sort(byId);
-  const types = typesByFrequency(rawPeople);
-  const people = planPeople(rawPeople, types, groupIds, input.mode, problems);
+  const classes = balanceClasses(rawPeople, input.sides ?? []);
+  const { types } = classes;
+  const people = planPeople(rawPeople, classes.classOf, types, groupIds, input.mode, problems);
   const fixedPerGroup = countFixedPerGroup(people, groups.length);
   const capacity = effectiveCapacities(groups, fixedPerGroup, problems);
   const seated = countSeats(people.length, capacity, problems);
@@ -25,8 +26,16 @@ export function planSeats(input: AssignmentInput): SeatPlan {
   const size = apportion(seated, groupWeights(groups, capacity), fixedPerGroup, capacity);
   const placedPerType = new Array<number>(types.length).fill(0);
   for (const p of people) if (p.placed) placedPerType[p.type]++;
-  const fairShare = placedPerType.map((pt) => size.map((s) => (seated > 0 ? (pt * s) / seated : 0)));
-  return { groupIds, capacity, size, types, people, placedPerType, fairShare, problems };
+  const share = (placed: number) => size.map((s) => (seated > 0 ? (placed * s) / seated : 0));
+  const fairShare = placedPerType.map(share);
+  const placedPerSide = new Array<number>(classes.sides.length).fill(0);
+  placedPerType.forEach((n, t) => (placedPerSide[classes.classSide[t]] += n));
+  const sideFairShare = placedPerSide.map(share);
+  const { classType, classSide, sides } = classes;
+  return {
+    ...{ groupIds, capacity, size, types, classType, classSide, sides, people, placedPerType, fairShare },
+    ...{ placedPerSide, sideFairShare, problems },
+  };
 }
 
 function byId<T extends { id: number }>(a: T, b: T): number {
@@ -45,11 +54,45 @@ function uniqueGroupsById(input: AssignmentGroup[]): AssignmentGroup[] {
   return groups.sort(byId);
 }
 
-/** Most frequent first, then by name (independent of input order). */
-function typesByFrequency(people: AssignmentPerson[]): string[] {
-  const typeCount = new Map<string, number>();
-  for (const p of people) typeCount.set(p.structureType, (typeCount.get(p.structureType) ?? 0) + 1);
-  return [...typeCount.keys()].sort((a, b) => typeCount.get(b)! - typeCount.get(a)! || (a < b ? -1 : a > b ? 1 : 0));
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+interface BalanceClasses {
+  /** Class key of a person. */
+  classOf: (p: AssignmentPerson) => string;
+  types: string[];
+  classType: string[];
+  classSide: number[];
+  sides: string[];
+}
+
+/**
+ * The balance classes: a structure type whose people are all on one side is one class; a type whose people are
+ * on several sides (a side set by hand) is one class per side, so that classes nest inside sides. Most frequent
+ * first, then by key (independent of input order).
+ */
+function balanceClasses(people: AssignmentPerson[], sideOrder: string[]): BalanceClasses {
+  const sidesOfType = new Map<string, Set<string>>();
+  for (const p of people) {
+    const set = sidesOfType.get(p.structureType) ?? new Set<string>();
+    set.add(p.side ?? '');
+    sidesOfType.set(p.structureType, set);
+  }
+  const classOf = (p: AssignmentPerson) =>
+    sidesOfType.get(p.structureType)!.size > 1 ? `${p.structureType}\u241f${p.side ?? ''}` : p.structureType;
+  const count = new Map<string, number>();
+  const info = new Map<string, { type: string; side: string }>();
+  for (const p of people) {
+    const key = classOf(p);
+    count.set(key, (count.get(key) ?? 0) + 1);
+    info.set(key, { type: p.structureType, side: p.side ?? '' });
+  }
+  const types = [...count.keys()].sort((a, b) => count.get(b)! - count.get(a)! || byName(a, b));
+  const present = new Set([...info.values()].map((i) => i.side));
+  const sides = [...sideOrder.filter((s) => present.delete(s)), ...[...present].sort(byName)];
+  const sideIndex = new Map(sides.map((s, i) => [s, i]));
+  const classType = types.map((k) => info.get(k)!.type);
+  const classSide = types.map((k) => sideIndex.get(info.get(k)!.side)!);
+  return { classOf, types, classType, classSide, sides };
 }
 
 function normaliseOrganisation(organisation: string): string {
@@ -64,6 +107,7 @@ function normaliseOrganisation(organisation: string): string {
 /** Indexes for types, organisations and groups; known ranked groups only; the group a person keeps, if any. */
 function planPeople(
   sortedPeople: AssignmentPerson[],
+  classOf: (p: AssignmentPerson) => string,
   types: string[],
   groupIds: number[],
   mode: AssignmentInput['mode'],
@@ -91,7 +135,7 @@ function planPeople(
       if (gi === undefined) problems.push({ code: 'unknown_group', params: { person: p.id, group: p.groupId } });
       else fixedGroup = gi;
     }
-    return { id: p.id, type: typeIndex.get(p.structureType)!, org, prefs, fixedGroup, placed: fixedGroup >= 0 };
+    return { id: p.id, type: typeIndex.get(classOf(p))!, org, prefs, fixedGroup, placed: fixedGroup >= 0 };
   });
 }
 

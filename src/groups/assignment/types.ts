@@ -9,6 +9,8 @@ export interface AssignmentGroup {
 export interface AssignmentPerson {
   id: number;
   structureType: string;
+  /** The person's side (volet): their type's unless set otherwise; missing: one side for everybody. */
+  side?: string;
   organisation: string;
   /** Group ids, first = first choice. */
   preferences?: number[];
@@ -21,6 +23,8 @@ export interface AssignmentInput {
   groups: AssignmentGroup[];
   people: AssignmentPerson[];
   mode: 'unassigned' | 'all';
+  /** Order of the sides in the report (those not listed follow, by name). */
+  sides?: string[];
 }
 
 export interface AssignmentProblem {
@@ -35,6 +39,13 @@ export interface AssignmentReport {
   counts: Record<string, Record<number, number>>;
   /** max |count - fairShare| over all type/group */
   maxGap: number;
+  /** side -> group id -> fair share, and count after assignment */
+  sideFairShare: Record<string, Record<number, number>>;
+  sideCounts: Record<string, Record<number, number>>;
+  /** max |count - fairShare| over all side/group */
+  maxSideGap: number;
+  /** Groups (with people) holding nobody of a side that has placed people. */
+  missingSides: { groupId: number; side: string }[];
   /**
    * Over placed people: first, second, other ranked choice, a group they did not rank; and people without
    * preferences.
@@ -54,6 +65,7 @@ export interface AssignmentResult {
 /** One person after normalisation; group references are indexes into SeatPlan.groupIds. */
 export interface PlannedPerson {
   id: number;
+  /** Index of the person's balance class: their structure type, split by side when a type's people differ. */
   type: number;
   /** Index of the normalised organisation, -1 when empty. */
   org: number;
@@ -72,8 +84,20 @@ export interface SeatPlan {
   capacity: number[];
   /** Target size s_g per group index. */
   size: number[];
-  /** Structure types, most frequent first, then by name. */
+  /**
+   * Balance classes, most frequent first, then by key: one per structure type, or one per (type, side) for a type
+   * whose people are on several sides (so that classes nest inside sides).
+   */
   types: string[];
+  /** Structure type of each class. */
+  classType: string[];
+  /** Side index of each class. */
+  classSide: number[];
+  /** Sides present, in the input's order, then by name. */
+  sides: string[];
+  /** Placed people per side index, and sideFairShare[s][g]. */
+  placedPerSide: number[];
+  sideFairShare: number[][];
   /** Sorted by id. */
   people: PlannedPerson[];
   /** P_t: placed people per type index. */
