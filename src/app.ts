@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.js';
 import type { Orm } from './db/orm.js';
+import { keepPublicPagesFor } from './registrations/event-cache.js';
 import eventAdminRoutes from './events/event.admin.routes.js';
 import eventApiRoutes from './events/event.api.routes.js';
 import eventPublicRoutes from './events/event.public.routes.js';
@@ -34,6 +35,7 @@ import security from './plugins/security.js';
 import views from './plugins/views.js';
 import checkInAdminRoutes from './registrations/check-in.admin.routes.js';
 import registrationAdminRoutes from './registrations/registration.admin.routes.js';
+import registrationChangesAdminRoutes from './registrations/registration-changes.admin.routes.js';
 import registrationApiRoutes, { RegistrationResponse } from './registrations/registration.api.routes.js';
 import registrationPublicRoutes from './registrations/registration.public.routes.js';
 import { countByStatus } from './registrations/registration.service.js';
@@ -100,6 +102,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   });
 
   await app.register(database, { orm, closeOrm });
+  keepPublicPagesFor(orm, config.publicCacheSeconds * 1000);
   await app.register(mail, { config });
   await app.register(jobs, { config });
   await app.register(errors);
@@ -143,6 +146,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(privacyApiRoutes);
   await app.register(eventAdminRoutes, eventDeps);
   await app.register(registrationAdminRoutes);
+  await app.register(registrationChangesAdminRoutes);
   await app.register(formAdminRoutes);
   await app.register(mailAdminRoutes);
   await app.register(checkInAdminRoutes);

@@ -35,6 +35,7 @@ export const ERROR_STATUS = {
   registration_not_published: 409,
   group_not_confirmed: 409,
   group_full: 409,
+  over_capacity: 409,
   registration_cancelled: 410,
   idempotency_key_reused: 422,
   rate_limited: 429,

@@ -1,8 +1,8 @@
 import { EventMember } from '../access/event-member.entity.js';
 import { AuditEntry } from '../audit/audit.entity.js';
-import { EventSchema, EventSessionSchema } from '../events/event.entity.js';
+import { Event, EventSession } from '../events/event.entity.js';
 import { RegistrationForm } from '../forms/registration-form.entity.js';
-import { OutboxMessageSchema } from '../mail/outbox.entity.js';
+import { OutboxMessage } from '../mail/outbox.entity.js';
 import { LoginFailure, PasswordReset } from '../organisers/account.entity.js';
 import { ApiToken, Organiser } from '../organisers/organiser.entity.js';
 import { IdempotencyRecord } from '../registrations/idempotency.entity.js';
@@ -14,10 +14,10 @@ import { ErasureLog } from '../privacy/erasure-log.entity.js';
 export const entities = [
   Organiser,
   ApiToken,
-  EventSchema,
-  EventSessionSchema,
+  Event,
+  EventSession,
   Registration,
-  OutboxMessageSchema,
+  OutboxMessage,
   RegistrationForm,
   JobRun,
   ErasureLog,

@@ -102,7 +102,7 @@ export function readStructureTypesForm(body: FormBody): StructureType[] {
 
 /** Values for re-showing an event form: the instant fields in the event's zone. */
 export function eventFormValues(event: Event): Record<string, string> {
-  const local = (d: Date | null) => (d ? utcToLocal(d, event.timezone) : '');
+  const local = (d: Date | null | undefined) => (d ? utcToLocal(d, event.timezone) : '');
   return {
     title: event.title,
     slug: event.slug,

@@ -106,7 +106,7 @@ export const EventResponse = Type.Object(
   { $id: 'Event' },
 );
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 function sessionJson(s: EventSession) {
   return {

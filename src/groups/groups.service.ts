@@ -74,7 +74,7 @@ async function assignmentInput(
     groupId: r.group?.id ?? null,
     locked: r.groupLocked,
   }));
-  return { groups: breakouts(event).map((s) => ({ id: s.id, capacity: s.capacity })), people, mode };
+  return { groups: breakouts(event).map((s) => ({ id: s.id, capacity: s.capacity ?? null })), people, mode };
 }
 
 export async function groupsView(em: EntityManager, event: Event): Promise<GroupsView> {

@@ -47,7 +47,7 @@ function forRole(message: OutboxMessage, role: EventRole | null): OutboxMessage 
     ...message,
     text: hidePrivateLinks(message.text),
     html: hidePrivateLinks(message.html),
-    ics: message.ics === null ? null : hidePrivateLinks(message.ics),
+    ics: message.ics == null ? null : hidePrivateLinks(message.ics),
   };
 }
 

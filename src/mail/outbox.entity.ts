@@ -1,4 +1,4 @@
-import { EntitySchema } from '@mikro-orm/core';
+import { type InferEntity, defineEntity, p } from '@mikro-orm/core';
 import { Event } from '../events/event.entity.js';
 import { Registration } from '../registrations/registration.entity.js';
 
@@ -10,6 +10,7 @@ export type MailKind =
   | 'update'
   | 'session_cancelled'
   | 'cancellation'
+  | 'moved_to_waitlist'
   | 'message'
   | 'private_link'
   | 'password_reset';
@@ -20,74 +21,64 @@ export type CalendarMethod = 'REQUEST' | 'CANCEL';
  * The content is rendered when it is queued, so a later edit of the event does not change an email
  * already on its way; `dedupeKey` names its cause, and the database refuses the same cause twice.
  */
-export class OutboxMessage {
-  id!: number;
-  /**
-   * The event the email is about. Null for emails about an organiser's own account (password
-   * reset): those belong to no event, so no event's email pages, exports or API ever list them.
-   */
-  event: Event | null = null;
-  registration: Registration | null = null;
-  kind!: MailKind;
-  dedupeKey!: string;
-  recipient!: string;
-  recipientName = '';
-  locale = 'fr';
-  fromName!: string;
-  fromAddress!: string;
-  replyTo: string | null = null;
-  subject!: string;
-  text!: string;
-  html!: string;
-  /** The iCalendar invite (sent as a `text/calendar; method=…` part and an .ics attachment), if any. */
-  ics: string | null = null;
-  icsMethod: CalendarMethod | null = null;
-  status: OutboxStatus = 'pending';
-  /** Delivery attempts started so far (counted when a worker claims the message). */
-  attempts = 0;
-  nextAttemptAt!: Date;
-  /** While `sending`: the worker's lease; after it, another worker may take the message over. */
-  claimedUntil: Date | null = null;
-  /** Random value of the claim that holds the message, so a worker that lost its lease cannot overwrite the outcome. */
-  claimToken: string | null = null;
-  lastError: string | null = null;
-  sentAt: Date | null = null;
-  createdAt: Date = new Date();
-  updatedAt: Date = new Date();
-}
-
-export const OutboxMessageSchema = new EntitySchema<OutboxMessage>({
-  class: OutboxMessage,
+export const OutboxMessage = defineEntity({
+  name: 'OutboxMessage',
   tableName: 'outbox_message',
   indexes: [
     { properties: ['status', 'nextAttemptAt'], name: 'outbox_message_due_index' },
     { properties: ['event', 'id'], name: 'outbox_message_event_listing_index' },
   ],
   properties: {
-    id: { type: 'integer', primary: true, autoincrement: true },
-    event: { kind: 'm:1', entity: () => Event, nullable: true, deleteRule: 'cascade' },
-    registration: { kind: 'm:1', entity: () => Registration, nullable: true, deleteRule: 'set null' },
-    kind: { type: 'string', length: 32 },
-    dedupeKey: { type: 'string', length: 200, unique: 'outbox_message_dedupe_key_unique' },
-    recipient: { type: 'string', length: 254 },
-    recipientName: { type: 'string', length: 200 },
-    locale: { type: 'string', length: 8 },
-    fromName: { type: 'string', length: 200 },
-    fromAddress: { type: 'string', length: 254 },
-    replyTo: { type: 'string', length: 254, nullable: true },
-    subject: { type: 'string', length: 300 },
-    text: { type: 'text' },
-    html: { type: 'text' },
-    ics: { type: 'text', nullable: true },
-    icsMethod: { type: 'string', length: 16, nullable: true },
-    status: { type: 'string', length: 16 },
-    attempts: { type: 'integer', default: 0 },
-    nextAttemptAt: { type: 'datetime' },
-    claimedUntil: { type: 'datetime', nullable: true },
-    claimToken: { type: 'string', length: 64, nullable: true },
-    lastError: { type: 'text', nullable: true },
-    sentAt: { type: 'datetime', nullable: true },
-    createdAt: { type: 'datetime' },
-    updatedAt: { type: 'datetime' },
+    id: p.integer().primary().autoincrement(),
+    /**
+     * The event the email is about. Null for emails about an organiser's own account (password
+     * reset): those belong to no event, so no event's email pages, exports or API ever list them.
+     */
+    event: () => p.manyToOne(Event).nullable().deleteRule('cascade'),
+    registration: () => p.manyToOne(Registration).nullable().deleteRule('set null'),
+    kind: p.string().$type<MailKind>().length(32),
+    dedupeKey: p.string().length(200).unique('outbox_message_dedupe_key_unique'),
+    recipient: p.string().length(254),
+    recipientName: p
+      .string()
+      .length(200)
+      .default('')
+      .onCreate(() => ''),
+    locale: p
+      .string()
+      .length(8)
+      .default('fr')
+      .onCreate(() => 'fr'),
+    fromName: p.string().length(200),
+    fromAddress: p.string().length(254),
+    replyTo: p.string().length(254).nullable(),
+    subject: p.string().length(300),
+    text: p.text(),
+    html: p.text(),
+    /** The iCalendar invite (sent as a `text/calendar; method=…` part and an .ics attachment), if any. */
+    ics: p.text().nullable(),
+    icsMethod: p.string().$type<CalendarMethod>().length(16).nullable(),
+    status: p
+      .string()
+      .$type<OutboxStatus>()
+      .length(16)
+      .default('pending')
+      .onCreate(() => 'pending' as const),
+    /** Delivery attempts started so far (counted when a worker claims the message). */
+    attempts: p
+      .integer()
+      .default(0)
+      .onCreate(() => 0),
+    nextAttemptAt: p.datetime(),
+    /** While `sending`: the worker's lease; after it, another worker may take the message over. */
+    claimedUntil: p.datetime().nullable(),
+    /** Random value of the claim that holds the message, so a worker that lost its lease cannot overwrite the outcome. */
+    claimToken: p.string().length(64).nullable(),
+    lastError: p.text().nullable(),
+    sentAt: p.datetime().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()),
   },
 });
+
+export type OutboxMessage = InferEntity<typeof OutboxMessage>;

@@ -31,7 +31,12 @@ export default async function accountAdminRoutes(fastify: FastifyInstance) {
       status,
     );
 
-  app.get('/admin/account', { config: signedIn() }, async (request, reply) => accountPage(request, reply));
+  app.get('/admin/account', { config: signedIn() }, async (request, reply) => {
+    // A token just created is shown on this one page view, then only its hash remains.
+    const newToken = request.session.get('newToken') ?? null;
+    if (newToken) request.session.set('newToken', undefined);
+    return accountPage(request, reply, { newToken });
+  });
 
   app.post('/admin/account/password', { config: signedIn(), schema: { body } }, async (request, reply) => {
     // Passwords as typed: spaces are part of them.
@@ -57,8 +62,9 @@ export default async function accountAdminRoutes(fastify: FastifyInstance) {
     const labelProblem = singleLineProblem(label);
     if (labelProblem) return accountPage(request, reply, { errors: [{ field: 'label', code: labelProblem }] }, 400);
     const token = await createApiToken(request.em, request.organiser!.email, label);
-    // Shown this once: only its hash is kept.
-    return accountPage(request, reply, { newToken: { label, token } });
+    // Post/redirect/get: reloading the page shows the token, and does not create a second one.
+    request.session.set('newToken', { label, token });
+    return redirectWithNotice(reply, '/admin/account', 'tokenCreated');
   });
 
   app.post(

@@ -15,6 +15,8 @@ declare module '@fastify/secure-session' {
     lang: string;
     /** The one-time notice for the next organiser page (src/shared/page-door.ts). */
     notice: { key: string; params?: Record<string, string | number> } | undefined;
+    /** An API token just created, shown once on the next account page (src/organisers/account.admin.routes.ts). */
+    newToken: { label: string; token: string } | undefined;
   }
 }
 

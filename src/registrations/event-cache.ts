@@ -33,7 +33,7 @@ interface Entry {
 export class FreshCache {
   private entries = new Map<string, Entry>();
 
-  constructor(private readonly ttlMs = PUBLIC_CACHE_TTL_MS) {}
+  constructor(public ttlMs = PUBLIC_CACHE_TTL_MS) {}
 
   /** The value under `key` if loaded less than the TTL ago and since the last write; otherwise loads it once for all callers. */
   get<T>(key: string, load: () => Promise<T>, now = Date.now()): Promise<T> {
@@ -112,6 +112,13 @@ const publicEntitiesWatcher: EventSubscriber = {
   },
 };
 
+/** How long this database's public pages and events are kept (PUBLIC_CACHE_SECONDS; writes through this process empty them at once). */
+export function keepPublicPagesFor(orm: Orm, ttlMs: number): void {
+  const cache = publicCaches(orm);
+  cache.snapshots.ttlMs = ttlMs;
+  cache.pages.ttlMs = ttlMs;
+}
+
 /** The caches of one database. */
 function publicCaches(orm: Orm): PublicCaches {
   let cache = caches.get(orm.config);
@@ -146,7 +153,7 @@ export function publicEventSnapshot(orm: Orm, slug: string): Promise<PublicEvent
  * across registrations, whose seats it does not need; a page shows the seats left).
  */
 export async function withCurrentSeats(orm: Orm, event: Event): Promise<Event> {
-  if (event.capacity === null) return event;
+  if (event.capacity == null) return event;
   const rows: { confirmed_count: number | string }[] = await orm.em
     .getConnection()
     .execute('select confirmed_count from event where id = ?', [event.id]);

@@ -79,6 +79,9 @@ t.test('a viewer reads lists, reports and exports but changes nothing', async (t
     '/audit',
     `/registrations/${registration.id}/cancel`,
     `/registrations/${registration.id}/erase`,
+    '/registrations/new',
+    `/registrations/${registration.id}/edit`,
+    `/registrations/${registration.id}/status`,
   ]) {
     t.equal((await viewer.get(`${eventUrl}${path}`)).statusCode, 403, `no form to change anything: ${path}`);
   }
@@ -87,6 +90,8 @@ t.test('a viewer reads lists, reports and exports but changes nothing', async (t
   const detail = (await viewer.get(`${eventUrl}/registrations/${registration.id}`)).body;
   t.notMatch(detail, '/erase', 'no erase button on a registration');
   t.notMatch(detail, '/new-link', 'nor a new private link');
+  t.notMatch(detail, '/status', 'nor a change of status');
+  t.notMatch((await viewer.get(`${eventUrl}/registrations`)).body, '/registrations/new', 'nor adding one');
   const overview = (await viewer.get(eventUrl)).body;
   t.notMatch(overview, `${eventUrl}/team`, 'no link to the team page');
   t.notMatch(overview, `${eventUrl}/edit`, 'no link to edit the event');

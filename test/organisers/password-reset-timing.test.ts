@@ -7,6 +7,7 @@ import { createOrganiser } from '../../src/organisers/organiser.service.js';
 import { Browser, ORGANISER, buildTestApp, signedInOrganiser, textOf } from '../support/app.js';
 import { attendee, openEvent } from '../support/events.js';
 import { TestSmtpServer } from '../support/smtp.js';
+import { writesDuring } from '../support/sql-writes.js';
 
 // "Forgotten password" must not tell who has an account by how long it takes. Asserted
 // structurally, never with a clock: for a known and an unknown address the request writes one
@@ -24,31 +25,6 @@ const other = await createOrganiser(em(), {
   password: 'mot-de-passe-collegue',
 });
 
-/** The write statements (insert, update, delete: kind and table) the database receives while `run` runs. */
-async function writesDuring(run: () => Promise<unknown>): Promise<string[]> {
-  const seen: string[] = [];
-  const knex = (
-    orm.em.getConnection() as unknown as {
-      getKnex(): {
-        on(e: 'query', fn: (q: { sql: string }) => void): void;
-        off(e: 'query', fn: (q: { sql: string }) => void): void;
-      };
-    }
-  ).getKnex();
-  const listen = (q: { sql: string }) => {
-    const words = q.sql.trim().toLowerCase().replace(/["`]/g, '').split(/\s+/);
-    if (words[0] === 'insert' || words[0] === 'delete') seen.push(`${words[0]} ${words[2]}`);
-    if (words[0] === 'update') seen.push(`update ${words[1]}`);
-  };
-  knex.on('query', listen);
-  try {
-    await run();
-  } finally {
-    knex.off('query', listen);
-  }
-  return seen;
-}
-
 const rows = () => em().count(OutboxMessage, {});
 const ask = (email: string) =>
   new Browser(app).submit('/admin/password-reset', '/admin/password-reset', { email }).then((res) => res);
@@ -61,11 +37,13 @@ t.test('known or unknown, the request queues one email and does not wait for the
   const before = await rows();
   let known: Awaited<ReturnType<typeof ask>> | undefined;
   let unknown: Awaited<ReturnType<typeof ask>> | undefined;
-  const knownWrites = await writesDuring(async () => {
+  const knownWrites: string[] = [];
+  await writesDuring(orm, knownWrites, async () => {
     known = await ask(other.email);
   });
   t.equal(await rows(), before + 1, 'a known address: one outbox row');
-  const unknownWrites = await writesDuring(async () => {
+  const unknownWrites: string[] = [];
+  await writesDuring(orm, unknownWrites, async () => {
     unknown = await ask('personne@nulle-part.fr');
   });
   t.equal(await rows(), before + 2, 'an unknown address: one outbox row too');

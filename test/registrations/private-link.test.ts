@@ -1,10 +1,10 @@
 import t from 'tap';
-import type { Orm } from '../../src/db/orm.js';
 import { OutboxMessage } from '../../src/mail/outbox.entity.js';
 import { Registration } from '../../src/registrations/registration.entity.js';
 import { Browser, buildTestApp, csrfFrom, signedInOrganiser, textOf } from '../support/app.js';
 import { attendee, openEvent } from '../support/events.js';
 import { TestSmtpServer } from '../support/smtp.js';
+import { writesDuring } from '../support/sql-writes.js';
 
 // An attendee's private link was forwarded or leaked: the organiser issues a new one from the
 // registration's page; the old one stops working, the new one can be emailed to the person.
@@ -177,26 +177,3 @@ t.test('registered or not, the request does the same writes and leaves the sendi
   );
   t.match(smtp.to('pas-inscrite@exemple.fr')[0]?.parsed.subject, 'Aucune inscription', 'the other one too');
 });
-
-/** Records the write statements (kind and table) the database receives while `run` runs. */
-async function writesDuring<T>(orm: Orm, seen: string[], run: () => Promise<T>): Promise<T> {
-  const knex = (
-    orm.em.getConnection() as unknown as {
-      getKnex(): {
-        on(e: 'query', fn: (q: { sql: string }) => void): void;
-        off(e: 'query', fn: (q: { sql: string }) => void): void;
-      };
-    }
-  ).getKnex();
-  const listen = (q: { sql: string }) => {
-    const words = q.sql.trim().toLowerCase().replace(/["`]/g, '').split(/\s+/);
-    if (words[0] === 'insert' || words[0] === 'delete') seen.push(`${words[0]} ${words[2]}`);
-    if (words[0] === 'update') seen.push(`update ${words[1]}`);
-  };
-  knex.on('query', listen);
-  try {
-    return await run();
-  } finally {
-    knex.off('query', listen);
-  }
-}

@@ -1,4 +1,4 @@
-import { type Event, EventSession } from '../../src/events/event.entity.js';
+import type { Event, EventSession } from '../../src/events/event.entity.js';
 import { DEFAULT_STRUCTURE_TYPES } from '../../src/events/structure-types.js';
 import { checkSubmission } from '../../src/forms/answers.js';
 import type { FormDefinition } from '../../src/forms/form-definition.js';
@@ -8,7 +8,7 @@ import { resolveForm } from '../../src/forms/resolve.js';
 /** An event in memory (not saved): the default structure types, a plenary and three breakout groups (ids 11, 12, 13). */
 export function memoryEvent(groups = 3): Event {
   const session = (id: number, kind: 'plenary' | 'breakout', title: string) =>
-    Object.assign(new EventSession(), { id, kind, title });
+    ({ id, kind, title, topic: '', facilitator: '', room: '', capacity: null, position: 0 }) as EventSession;
   const sessions = [
     session(10, 'plenary', 'Plénière'),
     ...Array.from({ length: groups }, (_, i) => session(11 + i, 'breakout', `Groupe ${i + 1}`)),
