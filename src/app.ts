@@ -47,9 +47,11 @@ import { countByStatus } from './registrations/registration.service.js';
 import privacyAdminRoutes from './privacy/privacy.admin.routes.js';
 import privacyApiRoutes from './privacy/privacy.api.routes.js';
 import privacyPublicRoutes from './privacy/privacy.public.routes.js';
+import { checklistFacts } from './reports/checklist-facts.js';
 import reportAdminRoutes from './reports/report.admin.routes.js';
 import reportApiRoutes, { BreakdownResponse } from './reports/report.api.routes.js';
 import groupsAdminRoutes from './groups/groups.admin.routes.js';
+import printAdminRoutes from './groups/print.admin.routes.js';
 import groupsApiRoutes, { GroupsResponse } from './groups/groups.api.routes.js';
 import { ErrorSchema } from './shared/api-schemas.js';
 import systemRoutes from './system/system.routes.js';
@@ -131,6 +133,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
     memberEventIds,
     createOwnedEvent,
     countByStatus,
+    checklistFacts,
     attendeesConcerned,
     unplacedAfterPublication,
     announceChanges: (em, event) => announceByMail(app.mail.settings)(em, event),
@@ -158,6 +161,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(checkInAdminRoutes);
   await app.register(reportAdminRoutes);
   await app.register(groupsAdminRoutes);
+  await app.register(printAdminRoutes);
   await app.register(eventApiRoutes, { ...eventDeps, config });
   await app.register(editionApiRoutes, { config });
   await app.register(registrationApiRoutes, { config });

@@ -28,6 +28,15 @@ t.test('every literal message key used in the views and code exists', async (t) 
   );
 });
 
+t.test('counts are real plurals: no "(s)" in the locales or the views', async (t) => {
+  for (const file of ['locales/fr.json', 'locales/en.json', ...files('views')]) {
+    // In views, only the text around the template code (where `label(s)` is a call).
+    const text = readFileSync(file, 'utf8').replace(/<%[\s\S]*?%>/g, '');
+    const found = text.match(/\p{L}\(s\)/gu) ?? [];
+    t.same(found, [], file);
+  }
+});
+
 t.test('placeholders and language negotiation', async (t) => {
   t.equal(translator('fr')('event.seatsLeft', { count: 3 }), 'Places restantes : 3');
   t.equal(translator('en')('event.seatsLeft', { count: 3 }), 'Seats left: 3');

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Organiser } from '../organisers/organiser.entity.js';
 import type { Event, EventSession } from './event.entity.js';
+import type { ChecklistFacts } from './event-checklist.js';
 import type { EventInput } from './event-rules.js';
 import type { ChangeAnnouncer } from './event.service.js';
 
@@ -15,6 +16,8 @@ export interface EventRouteDeps {
   createOwnedEvent(em: EntityManager, input: EventInput, owner: Organiser): Promise<Event>;
   /** The event's registrations counted by status, for its page. */
   countByStatus(em: EntityManager, event: Event): Promise<Record<string, number>>;
+  /** What the event page's checklist needs to know from the form, registrations and groups. */
+  checklistFacts(em: EntityManager, event: Event): Promise<ChecklistFacts>;
   /** How many attendees a change of this session (or of the whole event) would notify. */
   attendeesConcerned(em: EntityManager, event: Event, session?: EventSession | null): Promise<number>;
   /** Confirmed people without a group after the assignments were published (an alert on the event's page). */

@@ -16,6 +16,7 @@ import {
   readStructureTypesForm,
   sessionFormValues,
 } from './event.form.js';
+import { eventChecklist } from './event-checklist.js';
 import type { EventRouteDeps } from './event-routes.deps.js';
 import { timeZoneChoices } from './event-dates.js';
 import {
@@ -104,8 +105,40 @@ export default async function eventAdminRoutes(fastify: FastifyInstance, deps: E
       counts: await countByStatus(request.em, event),
       unplaced: await deps.unplacedAfterPublication(request.em, event),
       window: registrationWindow(event),
+      checklist: eventChecklist(event, await deps.checklistFacts(request.em, event)),
     });
   });
+
+  /** The public page as attendees will see it, while the event is still a draft: for its team only. */
+  app.get('/admin/events/:id/preview', { config: onEvent('viewer'), schema: { params } }, async (request, reply) => {
+    const event = await findEvent(request.em, request.params.id);
+    return reply.page('public/event', {
+      event,
+      plenaries: plenaries(event),
+      breakouts: breakouts(event),
+      window: registrationWindow(event),
+      preview: true,
+    });
+  });
+
+  for (const [action, status] of [
+    ['publish', 'published'],
+    ['unpublish', 'draft'],
+  ] as const) {
+    app.post(
+      `/admin/events/:id/${action}`,
+      { config: onEvent('organiser'), schema: { params, body } },
+      async (request, reply) => {
+        const event = await findEvent(request.em, request.params.id);
+        await updateEvent(request.em, event, { status });
+        return redirectWithNotice(
+          reply,
+          `/admin/events/${event.id}`,
+          status === 'draft' ? 'eventUnpublished' : 'eventPublished',
+        );
+      },
+    );
+  }
 
   app.get('/admin/events/:id/edit', { config: onEvent('organiser'), schema: { params } }, async (request, reply) => {
     const event = await findEvent(request.em, request.params.id);

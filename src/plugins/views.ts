@@ -5,6 +5,7 @@ import fp from 'fastify-plugin';
 import { fileURLToPath } from 'node:url';
 import type { FieldError } from '../errors.js';
 import type { Organiser } from '../organisers/organiser.entity.js';
+import { formatNumber } from '../i18n/i18n.js';
 import { takeNotice } from '../shared/page-door.js';
 import { formatDate, formatDateTime, formatTime, utcToZonedLocal } from '../shared/time.js';
 
@@ -59,6 +60,8 @@ export default fp(
             const error = errors.find((e) => e.field === field);
             return error ? t(`errors.${error.code}`, error.params) : '';
           },
+          /** A number the locale's way (`0,67` in French). */
+          num: (n: number) => formatNumber(request.locale, n),
           fmt: {
             date: (d: Date, tz: string) => formatDate(d, tz, request.locale),
             time: (d: Date, tz: string) => formatTime(d, tz, request.locale),

@@ -68,7 +68,7 @@ t.test('the organiser pages list what went out, per event and overall, and show 
   t.match(textOf(all.body), 'Atelier sans serveur');
   t.match(textOf(all.body), 'Atelier listé');
   const filtered = await organiser.get('/admin/emails?status=failed');
-  t.match(textOf(filtered.body), '0 message(s)');
+  t.match(textOf(filtered.body), '0 message');
 
   const message = await em().findOneOrFail(OutboxMessage, { recipient: 'personne3@exemple.fr' });
   const detail = await organiser.get(`/admin/emails/${message.id}`);
@@ -101,7 +101,7 @@ t.test('a failed email is shown and the organiser sends it again with a button',
   const text = textOf(page.body);
   t.match(text, 'Échec');
   t.match(text, '550');
-  t.match(text, 'Renvoyer les 1 message(s) en échec');
+  t.match(text, 'Renvoyer le message en échec');
   const message = await em().findOneOrFail(OutboxMessage, { recipient: 'personne4@exemple.fr' });
   t.match(page.body, `action="/admin/emails/${message.id}/resend"`);
 
@@ -109,7 +109,7 @@ t.test('a failed email is shown and the organiser sends it again with a button',
   t.equal(resent.statusCode, 303);
   t.equal(resent.headers.location, `/admin/events/${event.id}/emails`);
   const afterResend = await organiser.get(String(resent.headers.location));
-  t.match(textOf(afterResend.body), '1 message(s) remis en file', 'a one-time notice with the count');
+  t.match(textOf(afterResend.body), '1 message remis en file', 'a one-time notice with the count');
   t.match(afterResend.body, 'notice-done');
   const pending = await em().findOneOrFail(OutboxMessage, { id: message.id });
   t.equal(pending.status, 'pending');
@@ -122,7 +122,7 @@ t.test('a failed email is shown and the organiser sends it again with a button',
   t.equal(again.headers.location, `/admin/events/${event.id}/emails`);
   t.match(
     textOf((await organiser.get(String(again.headers.location))).body),
-    '0 message(s) remis en file',
+    '0 message remis en file',
     'a sent email is not sent again',
   );
   t.same(await drainOutbox(orm, smtpTransport), { sent: 0, retried: 0, failed: 0 });
@@ -175,7 +175,7 @@ t.test('the organiser writes to a filtered set of attendees, through the same ou
   t.equal(sent.headers.location, `/admin/events/${event.id}/emails`);
   t.match(
     textOf((await organiser.get(String(sent.headers.location))).body),
-    '3 message(s) mis en file',
+    '3 messages mis en file',
     'three social workers, confirmed or waiting',
   );
   const twice = await organiser.post(`/admin/events/${event.id}/messages`, fields);
@@ -197,7 +197,7 @@ t.test('the organiser writes to a filtered set of attendees, through the same ou
   t.equal(grouped.headers.location, `/admin/events/${event.id}/emails`);
   t.match(
     textOf((await organiser.get(String(grouped.headers.location))).body),
-    '1 message(s) mis en file',
+    '1 message mis en file',
     'the one member of group 2',
   );
 
