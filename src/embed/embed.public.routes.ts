@@ -48,8 +48,13 @@ export default async function embedPublicRoutes(fastify: FastifyInstance, opts: 
   const { config } = opts;
   const selfOrigin = new URL(config.publicUrl).origin;
 
+  // Loaded by partners' pages: the service's Cross-Origin-Resource-Policy: same-origin would block it.
   const sendScript = (reply: FastifyReply, cache: string) =>
-    reply.type('text/javascript; charset=utf-8').header('Cache-Control', cache).send(embedScript);
+    reply
+      .type('text/javascript; charset=utf-8')
+      .header('Cache-Control', cache)
+      .header('Cross-Origin-Resource-Policy', 'cross-origin')
+      .send(embedScript);
   // The snippet's address: kept a day, so a new version reaches partners' visitors by the next day.
   app.get('/embed.js', { config: publicRoute() }, (_request, reply) =>
     sendScript(reply, 'public, max-age=86400, stale-while-revalidate=604800'),

@@ -7,17 +7,22 @@
 /** At most this many partner sites per event: the CSP header stays small. */
 export const MAX_PARTNER_ORIGINS = 30;
 
-/** `https://host[:port]` with nothing else (no path, query, credentials, wildcard), normalised; null otherwise. */
+/**
+ * `https://host[:port]` with nothing else (no path, query, credentials, wildcard), normalised; null
+ * otherwise. `http://localhost[:port]` too: browsers treat it as secure, and partners try the snippet there.
+ */
 export function partnerOrigin(value: string): string | null {
   const text = value.trim();
-  if (!text.startsWith('https://') || text.length > 200) return null;
+  const scheme = text.startsWith('https://') ? 'https://' : text.startsWith('http://localhost') ? 'http://' : null;
+  if (!scheme || text.length > 200) return null;
   let url: URL;
   try {
     url = new URL(text);
   } catch {
     return null;
   }
-  const rest = text.slice('https://'.length).replace(/\/$/, '');
+  if (scheme === 'http://' && url.hostname !== 'localhost') return null;
+  const rest = text.slice(scheme.length).replace(/\/$/, '');
   if (url.username || url.password || url.search || url.hash || url.pathname !== '/') return null;
   if (rest.includes('/') || rest.includes('*') || rest.includes('@')) return null;
   return url.origin;
