@@ -10,7 +10,8 @@ import { onEvent } from '../shared/route-policy.js';
 import { MAX_PARTNER_ORIGINS, parsePartnerOrigins } from './partner-origins.js';
 
 const params = Type.Object({ id: Type.Integer() });
-const body = Type.Object({ origins: Type.String({ maxLength: 8000 }) }, { additionalProperties: true });
+// Optional so that a post without its CSRF token is answered by the CSRF check (403), not the schema.
+const body = Type.Object({ origins: Type.Optional(Type.String({ maxLength: 8000 })) }, { additionalProperties: true });
 
 /** Page "Sites partenaires": the sites allowed to show this event's embed pages (src/embed/partner-origins.ts). */
 export default async function embedAdminRoutes(fastify: FastifyInstance, opts: { config: Config }) {
@@ -33,7 +34,7 @@ export default async function embedAdminRoutes(fastify: FastifyInstance, opts: {
     { config: onEvent('organiser'), schema: { params, body } },
     async (request, reply) => {
       const event = await findEvent(request.em, request.params.id);
-      const text = request.body.origins;
+      const text = request.body.origins ?? '';
       return saveOrReshow(
         reply,
         async () => {

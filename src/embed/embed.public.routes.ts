@@ -126,6 +126,12 @@ export default async function embedPublicRoutes(fastify: FastifyInstance, opts: 
     {
       config: publicRoute({ rateLimit: 'register' }),
       schema: { params: SlugParams, querystring: EmbedQuerySchema, body: FormBodySchema },
+      // In place of the CSRF token, which needs a cookie: refused before anything is read, like a missing token.
+      preHandler: async (request) => {
+        if (sameOriginPost(request.headers, selfOrigin)) return;
+        request.log.info({ origin: request.headers.origin }, 'embedded registration from another site');
+        throw new AppError('cross_site_form');
+      },
     },
     async (request, reply) => {
       const { event, definition } = await publicEventSnapshot(app.orm, request.params.slug);
@@ -145,13 +151,6 @@ export default async function embedPublicRoutes(fastify: FastifyInstance, opts: 
           },
           error instanceof ValidationError ? 400 : error.statusCode,
         );
-      if (!sameOriginPost(request.headers, selfOrigin)) {
-        request.log.info(
-          { event: event.id, origin: request.headers.origin },
-          'embedded registration from another site',
-        );
-        return again(new AppError('cross_site_form'));
-      }
       const nonce = readFormNonce(config.sessionKey, event.id, values[NONCE_FIELD]);
       if (nonce && Date.now() - nonce.issuedAt > EMBED_NONCE_MAX_AGE_MS) return again(new AppError('form_expired'));
       const registerOptions = { locale: request.locale, mail: app.mail.settings, definition };
