@@ -18,6 +18,8 @@ export interface Config {
   scheduledJobs: boolean;
   /** Public-form spam guard: a submission sooner than this after the form was shown is refused (FORM_MIN_FILL_SECONDS). */
   formMinFillSeconds: number;
+  /** PUBLIC_CACHE_SECONDS: how long a public page may show what another instance changed (this one's changes show at once). */
+  publicCacheSeconds: number;
   /** Requests per minute and per client address; 0 turns a limit off (RATE_LIMIT_*). */
   rateLimits: { register: number; apiRegister: number; login: number };
   /** REDIS_URL: rate-limit counters shared by every instance; null counts per instance. */
@@ -67,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const mail = parseMail(env, dataDir, publicUrl, problems);
   const scheduledJobs = parseBoolean('SCHEDULED_JOBS', env.SCHEDULED_JOBS, true, problems);
   const formMinFillSeconds = parseCount('FORM_MIN_FILL_SECONDS', env.FORM_MIN_FILL_SECONDS, 3, problems);
+  const publicCacheSeconds = parseSeconds('PUBLIC_CACHE_SECONDS', env.PUBLIC_CACHE_SECONDS, 1, problems);
   const rateLimits = {
     register: parseCount('RATE_LIMIT_REGISTER', env.RATE_LIMIT_REGISTER, 30, problems),
     apiRegister: parseCount('RATE_LIMIT_API_REGISTER', env.RATE_LIMIT_API_REGISTER, 120, problems),
@@ -92,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mail,
     scheduledJobs,
     formMinFillSeconds,
+    publicCacheSeconds,
     rateLimits,
     redisUrl,
     frameAncestors,

@@ -14,6 +14,7 @@ t.test('defaults: SQLite under the data folder, port 3000 on localhost', async (
   t.same(config.database, { kind: 'sqlite', url: join(dir, 'atelier.sqlite') });
   t.equal(config.publicUrl, 'http://127.0.0.1:3000');
   t.equal(config.logLevel, 'info');
+  t.equal(config.publicCacheSeconds, 1, 'public pages kept one second');
   t.equal(config.sessionKey.length, 32);
   t.equal(
     readFileSync(join(dir, 'session-secret'), 'utf8'),
@@ -62,4 +63,10 @@ t.test('a shared SESSION_SECRET gives every instance the same key', async (t) =>
     loadConfig({ DATA_DIR: dataDir(), SESSION_SECRET: secret }).sessionKey,
     loadConfig({ DATA_DIR: dataDir(), SESSION_SECRET: secret }).sessionKey,
   );
+});
+
+t.test('PUBLIC_CACHE_SECONDS is a whole number of seconds from 1 to 3600', async (t) => {
+  t.equal(loadConfig({ DATA_DIR: dataDir(), PUBLIC_CACHE_SECONDS: '30' }).publicCacheSeconds, 30);
+  for (const bad of ['0', '-1', '1.5', 'abc', '3601'])
+    t.throws(() => loadConfig({ DATA_DIR: dataDir(), PUBLIC_CACHE_SECONDS: bad }), /PUBLIC_CACHE_SECONDS/, bad);
 });

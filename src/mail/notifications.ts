@@ -13,7 +13,10 @@ import { type MailSettings, type NewMail, enqueue, senderOf } from './outbox.ser
  * and stores it in the outbox with the caller's EntityManager, inside the caller's transaction.
  */
 
-export type RegistrationMailKind = 'confirmation' | 'waitlisted' | 'promotion' | 'cancellation';
+export type RegistrationMailKind = 'confirmation' | 'waitlisted' | 'promotion' | 'cancellation' | 'moved_to_waitlist';
+
+/** The emails that withdraw the attendee's invite (a METHOD:CANCEL) when they held a seat. */
+const withdrawsInvite = (kind: RegistrationMailKind) => kind === 'cancellation' || kind === 'moved_to_waitlist';
 
 /**
  * The sessions of a registration's invite, as /r/:token/invite.ics gives them: the plenaries, their
@@ -99,14 +102,16 @@ export async function queueRegistrationMail(
   event: Event,
   kind: RegistrationMailKind,
   settings: MailSettings,
-  options: { byOrganiser?: boolean } = {},
+  /** `cause`: names a change that may happen more than once (a status changed back and forth), in the dedupe key. */
+  options: { byOrganiser?: boolean; cause?: string } = {},
   /** The same email rendered beforehand by renderRegistrationMail (outside the transaction). */
   rendered?: NewMail,
 ): Promise<void> {
   // Loaded through the caller's EntityManager: inside its transaction (SQLite has one connection).
   if (!event.sessions.isInitialized()) await em.populate(event, ['sessions']);
   const mail = rendered ?? renderRegistrationMail(registration, event, kind, settings, options);
-  await enqueue(em, [{ ...mail, registration, dedupeKey: `registration:${registration.id}:${kind}` }], settings);
+  const dedupeKey = `registration:${registration.id}:${kind}${options.cause ? `:${options.cause}` : ''}`;
+  await enqueue(em, [{ ...mail, registration, dedupeKey }], settings);
 }
 
 /** What a registration's email says of it: the registration, or one about to be written. */
@@ -135,7 +140,7 @@ export function renderRegistrationMail(
   const t = d.t;
   const entries = inviteEntries(event, registration);
   const withInvite =
-    kind === 'confirmation' || kind === 'promotion' || (kind === 'cancellation' && registration.status === 'confirmed');
+    kind === 'confirmation' || kind === 'promotion' || (withdrawsInvite(kind) && registration.status === 'confirmed');
   const content: MailContent = {
     locale,
     subject: t(`mail.${kind}.subject`, { event: event.title }),
@@ -146,18 +151,18 @@ export function renderRegistrationMail(
       }),
     ],
     details: d.details(),
-    programme: withInvite && kind !== 'cancellation' ? d.programme(entries) : [],
+    programme: withInvite && !withdrawsInvite(kind) ? d.programme(entries) : [],
     action: {
       label: t(kind === 'cancellation' ? 'mail.viewLink' : 'mail.manageLink'),
       url: manageUrl(settings, registration),
     },
-    notes: withInvite ? [t(kind === 'cancellation' ? 'mail.cancelAttached' : 'mail.inviteAttached')] : [],
+    notes: withInvite ? [t(withdrawsInvite(kind) ? 'mail.cancelAttached' : 'mail.inviteAttached')] : [],
     footer: footer(event, settings, t),
   };
-  if (kind === 'waitlisted') content.notes.push(t('mail.waitlisted.next'));
+  if (kind === 'waitlisted' || kind === 'moved_to_waitlist') content.notes.push(t('mail.waitlisted.next'));
   // A cancellation goes one SEQUENCE above the invite it withdraws, so every calendar applies it.
   const calendar = withInvite
-    ? kind === 'cancellation'
+    ? withdrawsInvite(kind)
       ? {
           ics: calendarFor(event, registration, settings, 'CANCEL', entries, event.sequence + 1),
           method: 'CANCEL' as const,

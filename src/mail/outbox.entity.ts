@@ -10,6 +10,7 @@ export type MailKind =
   | 'update'
   | 'session_cancelled'
   | 'cancellation'
+  | 'moved_to_waitlist'
   | 'message'
   | 'private_link'
   | 'password_reset';

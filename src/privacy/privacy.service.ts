@@ -188,6 +188,7 @@ export async function exportPerson(em: EntityManager, event: Event, registration
       answers: Object.entries(storedAnswers(r.answers)).map(([key, answer]) => ({ key, ...answer })),
       locale: r.locale,
       consentAt: iso(r.consentAt),
+      consentRecordedBy: r.consentRecordedBy ?? null,
       checkedInAt: iso(r.checkedInAt),
       anonymisedAt: iso(r.anonymisedAt),
       createdAt: iso(r.createdAt),

@@ -33,7 +33,7 @@ interface Entry {
 export class FreshCache {
   private entries = new Map<string, Entry>();
 
-  constructor(private readonly ttlMs = PUBLIC_CACHE_TTL_MS) {}
+  constructor(public ttlMs = PUBLIC_CACHE_TTL_MS) {}
 
   /** The value under `key` if loaded less than the TTL ago and since the last write; otherwise loads it once for all callers. */
   get<T>(key: string, load: () => Promise<T>, now = Date.now()): Promise<T> {
@@ -111,6 +111,13 @@ const publicEntitiesWatcher: EventSubscriber = {
       publicCacheChanged(em, 'event');
   },
 };
+
+/** How long this database's public pages and events are kept (PUBLIC_CACHE_SECONDS; writes through this process empty them at once). */
+export function keepPublicPagesFor(orm: Orm, ttlMs: number): void {
+  const cache = publicCaches(orm);
+  cache.snapshots.ttlMs = ttlMs;
+  cache.pages.ttlMs = ttlMs;
+}
 
 /** The caches of one database. */
 function publicCaches(orm: Orm): PublicCaches {

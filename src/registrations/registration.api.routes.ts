@@ -2,20 +2,28 @@ import { roleAllows } from '../access/access.service.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
-import { onEvent } from '../shared/route-policy.js';
+import { onEvent, onEventRow } from '../shared/route-policy.js';
 import type { Config } from '../config.js';
 import { findEvent } from '../events/event.service.js';
 import { requireApiToken } from '../organisers/guards.js';
 import { IdParams, StringEnum, errorResponses } from '../shared/api-schemas.js';
+import { notFound } from '../errors.js';
 import { exportAnswers } from '../forms/answers.js';
 import { loadDefinition } from '../forms/form.service.js';
 import { apiErrorFields, apiSubmission } from '../forms/registration-form.js';
-import { REGISTRATION_STATUSES, type Registration } from './registration.entity.js';
+import { REGISTRATION_STATUSES, Registration } from './registration.entity.js';
+import { updateRegistration } from './registration-changes.js';
 import { listRegistrations, register } from './registration.service.js';
 import { registerOnce, requestHash } from './idempotency.service.js';
 import { AppError } from '../errors.js';
 
 const Status = StringEnum(REGISTRATION_STATUSES);
+
+const AnswersBody = Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), {
+  maxProperties: 200,
+  description:
+    "Answers to the form's other questions, keyed by field key (GET /api/v1/events/:id/form): text, number, true/false, an option key, a list of option keys, a list of session ids for a group preference",
+});
 
 const RegistrationBody = Type.Object({
   firstName: Type.String({ maxLength: 1000 }),
@@ -25,14 +33,35 @@ const RegistrationBody = Type.Object({
   structureType: Type.String({ maxLength: 200, description: "A key of the event's structureTypes" }),
   consent: Type.Boolean({ description: 'The attendee agreed to the processing of their personal data' }),
   locale: Type.Optional(StringEnum(['fr', 'en'] as const)),
-  answers: Type.Optional(
-    Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), {
-      maxProperties: 200,
-      description:
-        "Answers to the form's other questions, keyed by field key (GET /api/v1/events/:id/form): text, number, true/false, an option key, a list of option keys, a list of session ids for a group preference",
-    }),
-  ),
+  answers: Type.Optional(AnswersBody),
 });
+
+/** One object of optional fields: each one given changes, the others stay (src/registrations/registration-changes.ts). */
+export const RegistrationPatchBody = Type.Object(
+  {
+    firstName: Type.Optional(Type.String({ maxLength: 1000 })),
+    lastName: Type.Optional(Type.String({ maxLength: 1000 })),
+    email: Type.Optional(Type.String({ maxLength: 1000 })),
+    organisation: Type.Optional(Type.String({ maxLength: 1000 })),
+    structureType: Type.Optional(Type.String({ maxLength: 200, description: "A key of the event's structureTypes" })),
+    answers: Type.Optional(
+      Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), {
+        maxProperties: 200,
+        description: 'Answers to change, keyed by field key (the others stay), as for a registration',
+      }),
+    ),
+    status: Type.Optional(
+      StringEnum(REGISTRATION_STATUSES, {
+        description:
+          'confirmed takes a seat (409 over_capacity when the event is full, unless overCapacity), waitlisted frees it without promoting anyone, cancelled frees it for the first person waiting',
+      }),
+    ),
+    overCapacity: Type.Optional(
+      Type.Boolean({ description: 'With status confirmed: confirm even when the event is full' }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 const RegistrationResponse = Type.Object(
   {
@@ -163,6 +192,45 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
       // A viewer reads the list but must not get the links that change (or cancel) a registration.
       const withLink = roleAllows(request.eventRole, 'organiser');
       return { items: items.map((r) => registrationJson(r, opts.config.publicUrl, withLink)), total };
+    },
+  );
+
+  app.patch(
+    '/api/v1/registrations/:id',
+    {
+      config: onEventRow('registration', 'organiser', 'id'),
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        querystring: Type.Object({
+          notify: Type.Boolean({
+            default: true,
+            description: 'false: nobody is told (no email, no calendar update)',
+          }),
+        }),
+        body: RegistrationPatchBody,
+        response: { 200: Type.Ref('Registration'), ...errorResponses },
+        summary:
+          "Change a registration's details, answers (checked by the form) or status; the person gets the email and calendar update of a change of status",
+      },
+    },
+    async (request) => {
+      const registration = await request.em.findOne(
+        Registration,
+        { id: request.params.id },
+        { populate: ['event', 'group'] },
+      );
+      if (!registration) throw notFound();
+      const { overCapacity, ...changes } = request.body;
+      if (changes.answers) apiSubmission(await loadDefinition(request.em, registration.event), {}, changes.answers);
+      await updateRegistration(request.em, registration, changes, {
+        mail: request.query.notify ? fastify.mail.settings : undefined,
+        overCapacity,
+      }).catch((error) => {
+        throw apiErrorFields(error);
+      });
+      return registrationJson(registration, opts.config.publicUrl);
     },
   );
 }

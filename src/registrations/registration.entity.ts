@@ -44,6 +44,8 @@ export const Registration = defineEntity({
     /** When an organiser marked the person present on the day (check-in); null while not (or no longer) present. */
     checkedInAt: p.datetime().nullable(),
     consentAt: p.datetime(),
+    /** The organiser who recorded the person's consent (a registration added by hand, by phone or on paper); null when given on the form. */
+    consentRecordedBy: p.string().length(200).nullable(),
     /** When the retention job removed the personal data (src/privacy); null while it is kept. */
     anonymisedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),

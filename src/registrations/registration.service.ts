@@ -1,5 +1,5 @@
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Event } from '../events/event.entity.js';
 import { registrationWindow } from '../events/event-rules.js';
 import { AppError, ValidationError, notFound } from '../errors.js';
@@ -27,6 +27,8 @@ export interface RegisterOptions {
   inTransaction?: (tx: EntityManager, registration: Registration) => Promise<void>;
   /** The event's form definition when the caller has it already (the public page's cache, src/registrations/event-cache.ts). */
   definition?: FormDefinition;
+  /** Added by an organiser (phone or paper): who recorded the person's consent. */
+  consentRecordedBy?: string;
 }
 
 /**
@@ -100,6 +102,7 @@ export async function register(
         group: null,
         locale,
         consentAt: now,
+        consentRecordedBy: options.consentRecordedBy ?? null,
         createdAt: now,
         updatedAt: now,
       });
@@ -183,6 +186,13 @@ export interface CancelOptions {
   byOrganiser?: boolean;
 }
 
+/**
+ * Names one change of status in its emails' dedupe keys, so a person reinstated then cancelled again
+ * gets the second cancellation too. A change is made once: a repeated request finds the status
+ * already changed and queues nothing, so the name need not be derived from the request.
+ */
+export const changeCause = () => `change:${randomUUID()}`;
+
 /** Cancels a registration; a freed seat goes to the first person on the waiting list, who is returned. */
 export async function cancel(
   em: EntityManager,
@@ -201,6 +211,7 @@ export async function cancel(
     if (options.mail)
       await queueRegistrationMail(tx, reg, reg.event, 'cancellation', options.mail, {
         byOrganiser: options.byOrganiser,
+        cause: changeCause(),
       });
     const wasConfirmed = reg.status === 'confirmed';
     reg.status = 'cancelled';
@@ -215,10 +226,11 @@ export async function cancel(
       { orderBy: { createdAt: 'asc', id: 'asc' } },
     );
     if (!next || !(await claimSeat(tx, reg.event.id))) return null;
+    const cause = changeCause();
     next.status = 'confirmed';
     next.updatedAt = new Date();
     await tx.flush();
-    if (options.mail) await queueRegistrationMail(tx, next, reg.event, 'promotion', options.mail);
+    if (options.mail) await queueRegistrationMail(tx, next, reg.event, 'promotion', options.mail, { cause });
     return next;
   });
   await em.refresh(registration);

@@ -216,6 +216,27 @@ t.test('the API bodies: registrations, events, sessions, the form', async (t) =>
   );
   t.pass(`${RUNS * 2} registration bodies: no 5xx, /healthz answering`);
 
+  const target = await em().findOneOrFail(Registration, { event: event.id }, { orderBy: { id: 'asc' } });
+  const changeKeys = fc.constantFrom('firstName', 'lastName', 'email', 'organisation', 'structureType', 'status');
+  await fc.assert(
+    fc.asyncProperty(
+      fc.dictionary(changeKeys, hostileJson, { maxKeys: 3 }),
+      registration,
+      async (changes, { answers }) => {
+        const payload = jsonPayload({ ...changes, answers });
+        const res = await app.inject({
+          method: 'PATCH',
+          url: `/api/v1/registrations/${target.id}?notify=false`,
+          headers: { ...auth, 'content-type': 'application/json' },
+          payload,
+        });
+        return expectHealthy(t, res, `registration change ${payload.slice(0, 200)}`);
+      },
+    ),
+    { numRuns: RUNS },
+  );
+  t.pass(`${RUNS} registration changes: no 5xx, /healthz answering`);
+
   const eventKeys = fc.constantFrom(
     'title',
     'slug',
