@@ -53,6 +53,8 @@ import reportApiRoutes, { BreakdownResponse } from './reports/report.api.routes.
 import groupsAdminRoutes from './groups/groups.admin.routes.js';
 import printAdminRoutes from './groups/print.admin.routes.js';
 import groupsApiRoutes, { GroupsResponse } from './groups/groups.api.routes.js';
+import embedAdminRoutes from './embed/embed.admin.routes.js';
+import embedPublicRoutes from './embed/embed.public.routes.js';
 import { ErrorSchema } from './shared/api-schemas.js';
 import systemRoutes from './system/system.routes.js';
 
@@ -148,6 +150,8 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(eventPublicRoutes, { config });
   await app.register(registrationPublicRoutes, { config });
   await app.register(privacyPublicRoutes);
+  await app.register(embedPublicRoutes, { config });
+  await app.register(embedAdminRoutes, { config });
   await app.register(privacyAdminRoutes);
   await app.register(privacyApiRoutes);
   await app.register(eventAdminRoutes, eventDeps);

@@ -83,6 +83,8 @@ export const Event = defineEntity({
       .onCreate(() => 0),
     /** When the breakout group assignments were published to attendees; null while they are a draft. */
     assignmentsPublishedAt: p.datetime().nullable(),
+    /** Partner sites (https origins) allowed to frame this event's embed pages, besides FRAME_ANCESTORS (src/embed). */
+    partnerOrigins: p.json<string[]>().nullable(),
     /** Months after the event's end during which registrations keep their personal data; then they are anonymised (src/privacy). */
     retentionMonths: p
       .integer()

@@ -1,0 +1,7 @@
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261130031000 extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`alter table \`event\` add column \`partner_origins\` json null;`);
+  }
+}

@@ -1,0 +1,15 @@
+/* Inside an embed page: tells the partner page (only the origin the server accepted) the page's height. */
+(() => {
+  const parent = document.documentElement.getAttribute('data-parent-origin');
+  if (!parent || window.parent === window) return;
+  let last = 0;
+  function send() {
+    const height = document.documentElement.scrollHeight;
+    if (height === last) return;
+    last = height;
+    window.parent.postMessage({ atelier: 'height', height }, parent);
+  }
+  send();
+  if (window.ResizeObserver) new ResizeObserver(send).observe(document.body);
+  window.addEventListener('load', send);
+})();
