@@ -9,6 +9,7 @@ import { keepPublicPagesFor } from './registrations/event-cache.js';
 import eventAdminRoutes from './events/event.admin.routes.js';
 import eventApiRoutes from './events/event.api.routes.js';
 import eventPublicRoutes from './events/event.public.routes.js';
+import feedRoutes from './events/feeds.routes.js';
 import type { EventRouteDeps } from './events/event-routes.deps.js';
 import { EventResponse } from './events/event.schemas.js';
 import formAdminRoutes from './forms/form.admin.routes.js';
@@ -137,6 +138,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(teamAdminRoutes);
   await app.register(auditAdminRoutes);
   await app.register(eventPublicRoutes, { config });
+  await app.register(feedRoutes, { config });
   await app.register(registrationPublicRoutes, { config });
   await app.register(privacyPublicRoutes);
   await app.register(privacyAdminRoutes);

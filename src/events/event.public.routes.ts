@@ -23,6 +23,11 @@ export function calendarFileName(event: Event): string {
   return `${event.slug}.ics`;
 }
 
+/** The agenda's address for calendar subscription: webcal:// makes calendar apps subscribe rather than import once. */
+export function webcalUrl(publicUrl: string): string {
+  return `${publicUrl.replace(/^https?:\/\//, 'webcal://')}/agenda.ics`;
+}
+
 const params = Type.Object({ slug: Type.String({ maxLength: 200 }) });
 
 export default async function eventPublicRoutes(fastify: FastifyInstance, opts: { config: Config }) {
@@ -31,7 +36,7 @@ export default async function eventPublicRoutes(fastify: FastifyInstance, opts: 
 
   app.get('/', { config }, async (request, reply) => {
     const events = (await listEvents(request.em, { status: 'published' })).filter((e) => e.endsAt > new Date());
-    return reply.page('public/home', { events, needsSetup: false });
+    return reply.page('public/home', { events, needsSetup: false, webcalUrl: webcalUrl(opts.config.publicUrl) });
   });
 
   app.get('/e/:slug', { config, schema: { params } }, async (request, reply) => {
