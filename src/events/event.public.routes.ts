@@ -5,6 +5,7 @@ import { publicRoute } from '../shared/route-policy.js';
 import type { Config } from '../config.js';
 import { buildCalendar } from '../calendar/ics.js';
 import { notFound } from '../errors.js';
+import { eventHead } from './event-meta.js';
 import { breakouts, plenaries, registrationWindow } from './event-rules.js';
 import { findEventBySlug, listEvents } from './event.service.js';
 import type { Event } from './event.entity.js';
@@ -46,6 +47,7 @@ export default async function eventPublicRoutes(fastify: FastifyInstance, opts: 
       plenaries: plenaries(event),
       breakouts: breakouts(event),
       window: registrationWindow(event),
+      head: eventHead(event, opts.config.publicUrl, request.locale),
     });
   });
 
