@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   group_other_event: 400,
   group_not_breakout: 400,
   group_swap_same: 400,
+  selection_empty: 400,
   unauthorised: 401,
   forbidden: 403,
   not_found: 404,

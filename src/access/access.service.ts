@@ -77,6 +77,13 @@ export async function adoptOwnerlessEvents(em: EntityManager, organiserIds?: num
   await em.flush();
 }
 
+/** Gives `target` the same team as `source`, each with the same role, without flushing (a new edition). */
+export async function persistTeamCopy(em: EntityManager, source: Event, target: Event): Promise<void> {
+  const members = await em.find(EventMember, { event: source }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  for (const member of members)
+    em.create(EventMember, { event: target, organiser: member.organiser, role: member.role, createdAt: new Date() });
+}
+
 export async function teamOf(em: EntityManager, event: Event): Promise<EventMember[]> {
   return em.find(EventMember, { event }, { populate: ['organiser'], orderBy: { createdAt: 'asc', id: 'asc' } });
 }

@@ -65,6 +65,43 @@ export function timeZoneErrors(tz: string | undefined): FieldError[] {
   return tz !== undefined && canonicalTimeZone(tz) === null ? [{ field: 'timezone', code: 'timezone' }] : [];
 }
 
+export interface TimeZoneGroup {
+  /** The name's first part (Europe, America…), or "Etc" for UTC. */
+  region: string;
+  zones: { value: string; label: string }[];
+}
+
+let zoneGroups: TimeZoneGroup[] | null = null;
+
+/**
+ * The zones an organiser picks an event's from, grouped by region: every zone this Node knows, and
+ * UTC. `current` (an event's stored zone, canonical and possibly named otherwise here) is added to
+ * its region when the list lacks it, so editing an event never loses its zone.
+ */
+export function timeZoneChoices(current?: string): TimeZoneGroup[] {
+  zoneGroups ??= groupZones(['UTC', ...Intl.supportedValuesOf('timeZone')]);
+  const known = zoneGroups.some((g) => g.zones.some((z) => z.value === current));
+  if (!current || known || !canonicalTimeZone(current)) return zoneGroups;
+  return groupZones([current, ...zoneGroups.flatMap((g) => g.zones.map((z) => z.value))]);
+}
+
+function groupZones(names: string[]): TimeZoneGroup[] {
+  const groups = new Map<string, TimeZoneGroup['zones']>();
+  for (const name of [...new Set(names)].sort()) {
+    const slash = name.indexOf('/');
+    const region = slash < 0 ? 'Etc' : name.slice(0, slash);
+    const label = (slash < 0 ? name : name.slice(slash + 1)).replaceAll('_', ' ').replaceAll('/', ' – ');
+    const zones = groups.get(region) ?? [];
+    zones.push({ value: name, label });
+    groups.set(region, zones);
+  }
+  // French organisers first find Europe; UTC last.
+  const rank = (region: string) => (region === 'Europe' ? 0 : region === 'Etc' ? 2 : 1);
+  return [...groups]
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+    .map(([region, zones]) => ({ region, zones }));
+}
+
 interface Period {
   startsAt: Date | null | undefined;
   endsAt: Date | null | undefined;

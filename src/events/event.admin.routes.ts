@@ -1,20 +1,22 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { onEvent, signedIn } from '../shared/route-policy.js';
 import { ValidationError } from '../errors.js';
 import { organiserPages } from '../organisers/guards.js';
 import { IdParams, RowId } from '../shared/api-schemas.js';
-import { type FormBody, FormBodySchema, formFlag } from '../shared/form-body.js';
+import { type FormBody, FormBodySchema, formFlag, formText } from '../shared/form-body.js';
 import { redirectWithNotice, saveOrReshow } from '../shared/page-door.js';
 import {
   eventFormValues,
+  newSessionValues,
   readEventForm,
   readSessionForm,
   readStructureTypesForm,
   sessionFormValues,
 } from './event.form.js';
 import type { EventRouteDeps } from './event-routes.deps.js';
+import { timeZoneChoices } from './event-dates.js';
 import { RETENTION_MONTHS, breakouts, findSession, plenaries, registrationWindow } from './event-rules.js';
 import {
   addSession,
@@ -27,7 +29,18 @@ import {
 } from './event.service.js';
 
 const SessionParams = Type.Object({ id: RowId, sessionId: RowId });
+/** `from`: the session to duplicate (*Dupliquer cette séance*), its values prefilled. */
+const NewSessionQuery = Type.Object({ from: Type.Optional(RowId) });
 const params = IdParams;
+
+/** The event form, with the time zones to choose from (the event's own among them). */
+function eventFormPage(reply: FastifyReply, data: { values: FormBody; [key: string]: unknown }, status = 200) {
+  return reply.page(
+    'admin/event-form',
+    { ...data, timeZones: timeZoneChoices(formText(data.values, 'timezone')) },
+    status,
+  );
+}
 const body = FormBodySchema;
 
 export default async function eventAdminRoutes(fastify: FastifyInstance, deps: EventRouteDeps) {
@@ -48,7 +61,7 @@ export default async function eventAdminRoutes(fastify: FastifyInstance, deps: E
   );
 
   app.get('/admin/events/new', { config: signedIn() }, async (_request, reply) =>
-    reply.page('admin/event-form', {
+    eventFormPage(reply, {
       values: { timezone: 'Europe/Paris', status: 'draft', retentionMonths: String(RETENTION_MONTHS.default) },
       event: null,
     }),
@@ -63,7 +76,7 @@ export default async function eventAdminRoutes(fastify: FastifyInstance, deps: E
         const event = await deps.createOwnedEvent(request.em, input, request.organiser!);
         return { url: `/admin/events/${event.id}`, notice: 'eventCreated' };
       },
-      (error) => reply.page('admin/event-form', { values: request.body, event: null, errors: error.details }, 400),
+      (error) => eventFormPage(reply, { values: request.body, event: null, errors: error.details }, 400),
     );
   });
 
@@ -80,7 +93,7 @@ export default async function eventAdminRoutes(fastify: FastifyInstance, deps: E
 
   app.get('/admin/events/:id/edit', { config: onEvent('organiser'), schema: { params } }, async (request, reply) => {
     const event = await findEvent(request.em, request.params.id);
-    return reply.page('admin/event-form', {
+    return eventFormPage(reply, {
       values: eventFormValues(event),
       event,
       concerned: await attendeesConcerned(request.em, event),
@@ -101,8 +114,8 @@ export default async function eventAdminRoutes(fastify: FastifyInstance, deps: E
           return { url: `/admin/events/${event.id}`, notice: 'eventSaved' };
         },
         async (error) =>
-          reply.page(
-            'admin/event-form',
+          eventFormPage(
+            reply,
             {
               values: request.body,
               event,
@@ -117,20 +130,13 @@ export default async function eventAdminRoutes(fastify: FastifyInstance, deps: E
 
   app.get(
     '/admin/events/:id/sessions/new',
-    { config: onEvent('organiser'), schema: { params } },
+    { config: onEvent('organiser'), schema: { params, querystring: NewSessionQuery } },
     async (request, reply) => {
       const event = await findEvent(request.em, request.params.id);
-      const last = event.sessions.getItems().at(-1);
-      const values = last
-        ? {
-            ...sessionFormValues(last, event.timezone),
-            title: '',
-            topic: '',
-            facilitator: '',
-            room: '',
-            kind: 'breakout',
-          }
-        : { kind: 'plenary' };
+      const { from } = request.query;
+      const values = from
+        ? sessionFormValues(findSession(event, from), event.timezone)
+        : newSessionValues(event, event.sessions.getItems().at(-1));
       return reply.page('admin/session-form', {
         event,
         session: null,

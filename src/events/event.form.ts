@@ -135,3 +135,18 @@ export function sessionFormValues(session: EventSession, tz: string): Record<str
     capacity: session.capacity?.toString() ?? '',
   };
 }
+
+/**
+ * A new session's form: the first one fills the event's day and hours (a plenary); the next ones
+ * take the last session's times, as breakout groups usually run side by side.
+ */
+export function newSessionValues(event: Event, last: EventSession | undefined): Record<string, string> {
+  if (!last)
+    return {
+      kind: 'plenary',
+      startsAt: utcToLocal(event.startsAt, event.timezone),
+      endsAt: utcToLocal(event.endsAt, event.timezone),
+    };
+  const { startsAt, endsAt, capacity } = sessionFormValues(last, event.timezone);
+  return { kind: 'breakout', startsAt, endsAt, capacity };
+}

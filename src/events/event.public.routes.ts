@@ -36,7 +36,11 @@ export default async function eventPublicRoutes(fastify: FastifyInstance, opts: 
   const config = publicRoute();
 
   app.get('/', { config }, async (request, reply) => {
-    const events = (await listEvents(request.em, { status: 'published' })).filter((e) => e.endsAt > new Date());
+    // Past events are left out; the next one comes first.
+    const now = new Date();
+    const events = (await listEvents(request.em, { status: 'published' }))
+      .filter((e) => e.endsAt > now)
+      .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id - b.id);
     return reply.page('public/home', { events, needsSetup: false, webcalUrl: webcalUrl(opts.config.publicUrl) });
   });
 

@@ -119,3 +119,20 @@ export async function copySources(em: EntityManager, event: Event, organiserId: 
     .filter((f) => f.definition.sections.length || Object.keys(f.definition.builtIns).length)
     .map((f) => f.event);
 }
+
+/**
+ * The form of `sourceId` (sections, questions, conditions, built-in labels) as `target`'s, without
+ * flushing, for a new edition. Retired keys stay behind: the new event has no old answers.
+ */
+export async function persistFormCopy(em: EntityManager, sourceId: number, target: Event): Promise<void> {
+  const form = await formOf(em, sourceId);
+  if (!form) return;
+  const now = new Date();
+  em.create(RegistrationForm, {
+    event: target,
+    definition: structuredClone(form.definition),
+    retiredKeys: [],
+    createdAt: now,
+    updatedAt: now,
+  });
+}

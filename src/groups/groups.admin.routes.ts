@@ -14,6 +14,7 @@ import { IdParams, RowId } from '../shared/api-schemas.js';
 import { type FormBody, FormBodySchema, formText } from '../shared/form-body.js';
 import { redirectWithNotice } from '../shared/page-door.js';
 import type { AssignmentReport } from './assignment/index.js';
+import { rankLabel } from '../forms/fields/group-preference.js';
 import {
   type AssignMode,
   type GroupsView,
@@ -28,6 +29,8 @@ import {
 
 const params = IdParams;
 const GroupParams = Type.Object({ id: RowId, groupId: RowId });
+// Loose on purpose: an unknown value shows the page without a result.
+const ResultQuery = Type.Object({ result: Type.Optional(Type.String({ maxLength: 20 })) });
 const body = FormBodySchema;
 
 /** The report's problems in the organiser's words: group, type and person ids replaced by their names. */
@@ -49,6 +52,23 @@ export function describeProblems(view: GroupsView, report: AssignmentReport, t: 
   });
 }
 
+/** Each person's wishes in words, by registration id: "Vœux : 1er choix : Groupe 2 ; 2e choix : Groupe 4". */
+export function wishesOf(view: GroupsView, t: Translate): Map<number, string> {
+  const titles = new Map(view.groups.map((g) => [g.session.id, g.session.title]));
+  const wishes = new Map<number, string>();
+  for (const [id, preferences] of view.preferences) {
+    const known = preferences.filter((groupId) => titles.has(groupId));
+    if (known.length)
+      wishes.set(
+        id,
+        t('groups.wishes', {
+          list: known.map((g, i) => t('groups.wish', { rank: rankLabel(t, i + 1), group: titles.get(g)! })).join(' ; '),
+        }),
+      );
+  }
+  return wishes;
+}
+
 export default async function groupsAdminRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   organiserPages(app);
@@ -63,11 +83,14 @@ export default async function groupsAdminRoutes(fastify: FastifyInstance) {
     status = 200,
   ) {
     const view = await groupsView(request.em, ev);
-    const report = extra.report as AssignmentReport | undefined;
+    // Back from an automatic assignment (a mode given): its result is the report of the assignment saved.
+    const report = extra.mode ? view.balance : undefined;
     return reply.page(
       'admin/groups',
       {
         ...view,
+        report,
+        wishes: wishesOf(view, request.t),
         label: (key: string) => structureTypeLabel(ev.structureTypes, key),
         concerned: await assignedCount(request.em, ev),
         problems: report ? describeProblems(view, report, request.t) : [],
@@ -99,21 +122,27 @@ export default async function groupsAdminRoutes(fastify: FastifyInstance) {
   /** A registration or group id posted by the page: a number, or NaN (the service answers 404). */
   const postedId = (body: FormBody, key: string) => (formText(body, key) ? Number(formText(body, key)) : Number.NaN);
 
+  // `?result=<mode>`: back from an automatic assignment, the page shows its result (the report of the
+  // assignment now saved), so refreshing shows it again without running it again.
   app.get(
     '/admin/events/:id/groups',
-    { config: onEvent('viewer', { audit: 'viewed' }), schema: { params } },
-    async (request, reply) => page(request, reply, await event(request, request.params.id)),
+    { config: onEvent('viewer', { audit: 'viewed' }), schema: { params, querystring: ResultQuery } },
+    async (request, reply) => {
+      const ev = await event(request, request.params.id);
+      const mode = request.query.result;
+      return page(request, reply, ev, mode === 'all' || mode === 'unassigned' ? { mode } : {});
+    },
   );
 
-  // Runs on the page itself (no redirect), so the report's problems show under the notice.
+  // Post/redirect/get: the assignment runs once, then the browser lands on the page with its result.
   app.post(
     '/admin/events/:id/groups/auto',
     { config: onEvent('organiser'), schema: { params, body } },
     async (request, reply) => {
       const ev = await event(request, request.params.id);
       const mode: AssignMode = formText(request.body, 'mode') === 'all' ? 'all' : 'unassigned';
-      const report = await autoAssign(request.em, ev, mode, app.mail.settings);
-      return page(request, reply, ev, { report, mode, notice: request.t('notices.groupsAssigned') });
+      await autoAssign(request.em, ev, mode, app.mail.settings);
+      return redirectWithNotice(reply, `/admin/events/${ev.id}/groups?result=${mode}#result-title`, 'groupsAssigned');
     },
   );
 

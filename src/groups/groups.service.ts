@@ -43,6 +43,8 @@ export interface GroupsView {
   types: string[];
   balance: AssignmentReport;
   published: boolean;
+  /** Registration id -> the groups the person asked for, first choice first (none: no entry or empty). */
+  preferences: Map<number, number[]>;
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -99,7 +101,8 @@ export async function groupsView(em: EntityManager, event: Event): Promise<Group
   });
   const ids = new Set(groups.map((g) => g.session.id));
   const unassigned = registrations.filter((r) => !r.group || !ids.has(r.group.id));
-  return { event, groups, unassigned, types, balance, published: event.assignmentsPublishedAt != null };
+  const preferences = new Map(input.people.map((p) => [p.id, p.preferences ?? []]));
+  return { event, groups, unassigned, types, balance, published: event.assignmentsPublishedAt != null, preferences };
 }
 
 /** After publication, changes of groups are sent as invite updates; before, nothing is sent. */

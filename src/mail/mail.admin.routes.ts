@@ -8,6 +8,7 @@ import { onEvent, onEventRow, signedIn } from '../shared/route-policy.js';
 import nodemailer from 'nodemailer';
 import { randomBytes } from 'node:crypto';
 import { breakouts } from '../events/event-rules.js';
+import { AppError } from '../errors.js';
 import { findEvent } from '../events/event.service.js';
 import { REGISTRATION_STATUSES } from '../registrations/registration.entity.js';
 import { IdParams, RowId } from '../shared/api-schemas.js';
@@ -15,7 +16,7 @@ import { type FormBody, FormBodySchema, formList, formRawText, formText } from '
 import { redirectWithNotice, saveOrReshow } from '../shared/page-door.js';
 import { organiserPages } from '../organisers/guards.js';
 import { hidePrivateLinks } from '../registrations/private-link.js';
-import { type OrganiserMessage, queueOrganiserMessage } from './organiser-message.js';
+import { type OrganiserMessage, queueOrganiserMessage, selectedRecipients } from './organiser-message.js';
 import type { OutboxMessage, OutboxStatus } from './outbox.entity.js';
 import { OUTBOX_STATUSES, countOutbox, findOutboxMessage, listOutbox, resendFailed } from './outbox.service.js';
 import { mailOptions } from './outbox.worker.js';
@@ -24,6 +25,8 @@ const params = IdParams;
 const MessageParams = Type.Object({ messageId: RowId });
 // An unknown status in the address is ignored (the whole list), not refused.
 const ListQuery = Type.Object({ status: Type.Optional(Type.String({ maxLength: 40 })) });
+// The people ticked on the registrations list, when the message is written to them.
+const SelectionQuery = Type.Object({ ids: Type.Optional(Type.Array(RowId, { maxItems: 5000 })) });
 const body = FormBodySchema;
 
 function readMessageForm(posted: FormBody): OrganiserMessage {
@@ -34,6 +37,7 @@ function readMessageForm(posted: FormBody): OrganiserMessage {
     structureTypes: formList(posted, 'structureTypes'),
     groups: formList(posted, 'groups').map(Number),
     batch: formText(posted, 'batch'),
+    registrations: formList(posted, 'registrations').map(Number),
   };
 }
 
@@ -155,20 +159,34 @@ export default async function mailAdminRoutes(fastify: FastifyInstance) {
     },
   );
 
-  const messageForm = (event: Awaited<ReturnType<typeof findEvent>>) => ({
+  const messageForm = async (em: EntityManager, event: Awaited<ReturnType<typeof findEvent>>, ids: number[]) => ({
     event,
     groups: breakouts(event),
     statuses: REGISTRATION_STATUSES,
+    recipients: await selectedRecipients(em, event, ids),
   });
 
   app.get(
     '/admin/events/:id/messages/new',
-    { config: onEvent('organiser', { audit: 'viewed' }), schema: { params } },
+    { config: onEvent('organiser', { audit: 'viewed' }), schema: { params, querystring: SelectionQuery } },
     async (request, reply) => {
       const event = await findEvent(request.em, request.params.id);
+      // Opened from the registrations list with people ticked: the message goes to them.
+      const selected = request.query.ids ? await selectedRecipients(request.em, event, request.query.ids) : [];
+      if (request.query.ids && !selected.length) throw new AppError('selection_empty');
       return reply.page('admin/message-form', {
-        ...messageForm(event),
-        values: { statuses: ['confirmed'], structureTypes: [], groups: [], batch: newBatch() },
+        ...(await messageForm(
+          request.em,
+          event,
+          selected.map((r) => r.id),
+        )),
+        values: {
+          statuses: ['confirmed'],
+          structureTypes: [],
+          groups: [],
+          batch: newBatch(),
+          registrations: selected.map((r) => r.id),
+        },
       });
     },
   );
@@ -190,9 +208,10 @@ export default async function mailAdminRoutes(fastify: FastifyInstance) {
           );
           return { url: `/admin/events/${event.id}/emails`, notice: { key: 'messageQueued', params: { count } } };
         },
-        (error) => {
+        async (error) => {
           const values = { ...input, groups: input.groups.map(String), batch: input.batch || newBatch() };
-          return reply.page('admin/message-form', { ...messageForm(event), values, errors: error.details }, 400);
+          const form = await messageForm(request.em, event, input.registrations ?? []);
+          return reply.page('admin/message-form', { ...form, values, errors: error.details }, 400);
         },
       );
     },

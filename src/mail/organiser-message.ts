@@ -19,6 +19,18 @@ export interface OrganiserMessage {
   groups: number[];
   /** Identifies this sending (from the form), so posting it twice queues it once. */
   batch: string;
+  /** The registrations ticked on the list: given, the message goes to them and the filters above are ignored. */
+  registrations?: number[];
+}
+
+/** The ticked registrations of this event (ids of other events left out), by name. */
+export async function selectedRecipients(em: EntityManager, event: Event, ids: number[]): Promise<Registration[]> {
+  if (!ids.length) return [];
+  return em.find(
+    Registration,
+    { event: event.id, id: { $in: [...new Set(ids)] } },
+    { orderBy: { lastName: 'asc', firstName: 'asc', id: 'asc' } },
+  );
 }
 
 /** Queues the organiser's message to every registration the filters select, in one transaction; returns how many. */
@@ -44,7 +56,9 @@ async function queueMessageTo(
   const where: Record<string, unknown> = { event: event.id, status: { $in: message.statuses } };
   if (message.structureTypes.length) where.structureType = { $in: message.structureTypes };
   if (message.groups.length) where.group = { $in: message.groups };
-  const recipients = await em.find(Registration, where, { orderBy: { id: 'asc' } });
+  const recipients = message.registrations?.length
+    ? await selectedRecipients(em, event, message.registrations)
+    : await em.find(Registration, where, { orderBy: { id: 'asc' } });
   const paragraphs = message.body
     .split(/\r?\n\s*\r?\n/)
     .map((p) => p.trim())
@@ -80,7 +94,10 @@ export function validateOrganiserMessage(event: Event, message: OrganiserMessage
   else if (/[\r\n]/.test(message.subject)) errors.push({ field: 'subject', code: 'control_characters' });
   if (!message.body.trim()) errors.push({ field: 'body', code: 'required' });
   else if (message.body.length > 20000) errors.push({ field: 'body', code: 'too_long', params: { max: 20000 } });
-  if (!message.statuses.length) errors.push({ field: 'statuses', code: 'choose_one' });
+  if (message.registrations?.length) {
+    if (message.registrations.some((id) => !Number.isSafeInteger(id) || id < 1))
+      errors.push({ field: 'registrations', code: 'choice' });
+  } else if (!message.statuses.length) errors.push({ field: 'statuses', code: 'choose_one' });
   else if (message.statuses.some((s) => !MESSAGE_STATUSES.includes(s)))
     errors.push({ field: 'statuses', code: 'choice' });
   if (message.structureTypes.some((key) => !event.structureTypes.some((t) => t.key === key)))

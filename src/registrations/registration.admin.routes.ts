@@ -5,76 +5,21 @@ import { Type } from 'typebox';
 import { onEvent } from '../shared/route-policy.js';
 import { findEvent } from '../events/event.service.js';
 import { structureTypeLabel } from '../events/structure-types.js';
-import { answerRows, displayAnswer, storedAnswers } from '../forms/answers.js';
-import { FIELD_TYPES } from '../forms/fields/index.js';
+import { answerRows } from '../forms/answers.js';
 import { loadResolvedForm } from '../forms/form.service.js';
 import { organiserPages } from '../organisers/guards.js';
-import { IdParams, RowId } from '../shared/api-schemas.js';
+import { RowId } from '../shared/api-schemas.js';
 import { FormBodySchema, formText } from '../shared/form-body.js';
 import { redirectWithNotice } from '../shared/page-door.js';
-import type { RegistrationStatus } from './registration.entity.js';
 import { reissuePrivateLink } from './private-link.js';
-import {
-  REGISTRATION_STATUSES,
-  cancel,
-  countByStatus,
-  findEventRegistration,
-  listRegistrations,
-} from './registration.service.js';
+import { cancel, findEventRegistration } from './registration.service.js';
 
-// Filters are kept loose on purpose: an unknown status or type in the address is ignored, not refused.
-const ListQuery = Type.Object({
-  status: Type.Optional(Type.String({ maxLength: 40 })),
-  structureType: Type.Optional(Type.String({ maxLength: 200 })),
-  erased: Type.Optional(Type.String({ maxLength: 20 })),
-});
 const RegistrationParams = Type.Object({ id: RowId, registrationId: RowId });
 const body = FormBodySchema;
 
 export default async function registrationAdminRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   organiserPages(app);
-
-  app.get(
-    '/admin/events/:id/registrations',
-    { config: onEvent('viewer', { audit: 'viewed' }), schema: { params: IdParams, querystring: ListQuery } },
-    async (request, reply) => {
-      const event = await findEvent(request.em, request.params.id);
-      const status = REGISTRATION_STATUSES.includes(request.query.status as RegistrationStatus)
-        ? (request.query.status as RegistrationStatus)
-        : undefined;
-      const structureType = event.structureTypes.some((t) => t.key === request.query.structureType)
-        ? request.query.structureType
-        : undefined;
-      const { items, total } = await listRegistrations(request.em, event, { status, structureType });
-      // A column per question of the current form; each cell reads as the attendee answered it.
-      const form = await loadResolvedForm(request.em, event, request.t);
-      const columns = form.fields
-        .filter((f) => !f.builtIn && FIELD_TYPES[f.type].answers)
-        .map((f) => ({ key: f.key, label: f.label }));
-      const cells = new Map(
-        items.map((r) => {
-          const stored = storedAnswers(r.answers);
-          return [
-            r.id,
-            Object.fromEntries(columns.map((c) => [c.key, displayAnswer(stored[c.key], request.t, request.locale)])),
-          ];
-        }),
-      );
-      return reply.page('admin/registrations', {
-        event,
-        items,
-        total,
-        filter: { status, structureType },
-        statuses: REGISTRATION_STATUSES,
-        columns,
-        cells,
-        counts: await countByStatus(request.em, event),
-        typeLabel: (key: string) => structureTypeLabel(event.structureTypes, key),
-        erased: Boolean(request.query.erased),
-      });
-    },
-  );
 
   async function findRegistration(em: EntityManager, params: { id: number; registrationId: number }) {
     const event = await findEvent(em, params.id);

@@ -172,16 +172,18 @@ export async function exportColumns(
   return columns;
 }
 
-/** The CSV file, line by line: BOM, header, then one line per registration, batch after batch. */
+/** The CSV file, line by line: BOM, header, then one line per registration (or per one of `only`), batch after batch. */
 export async function* registrationsCsv(
   em: EntityManager,
   event: Event,
   columns: ExportColumn[],
   separator: CsvSeparator,
+  only?: ReadonlySet<number>,
 ): AsyncGenerator<string> {
   async function* rows() {
     for await (const batch of registrationBatches(em, event.id)) {
-      for (const registration of batch) yield columns.map((column) => column.value(registration));
+      for (const registration of batch)
+        if (!only || only.has(registration.id)) yield columns.map((column) => column.value(registration));
     }
   }
   // Joining a batch's lines before yielding keeps the stream's chunks a useful size.

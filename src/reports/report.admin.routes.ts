@@ -7,9 +7,9 @@ import { Readable } from 'node:stream';
 import type { Event } from '../events/event.entity.js';
 import { findEvent } from '../events/event.service.js';
 import { KEY_PATTERN } from '../events/structure-types.js';
-import { notFound } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import { organiserPages } from '../organisers/guards.js';
-import { IdParams } from '../shared/api-schemas.js';
+import { IdParams, RowId } from '../shared/api-schemas.js';
 import { barChartSvg } from './chart.js';
 import { exportColumns, registrationsCsv, registrationsXlsx } from './export.js';
 import { formatNumberEn, formatNumberFr, formatPercentEn, formatPercentFr } from './percentages.js';
@@ -26,14 +26,16 @@ export async function sendRegistrationsCsv(
   reply: FastifyReply,
   event: Event,
   separatorName: string | undefined,
+  only?: ReadonlySet<number>,
 ) {
   const separator = separatorName === 'comma' ? ',' : ';';
   const columns = await exportColumns(request.em, event, request.t, request.locale);
+  const name = only ? 'inscriptions-selection' : 'inscriptions';
   return reply
     .type('text/csv; charset=utf-8')
-    .header('Content-Disposition', `attachment; filename="${event.slug}-inscriptions.csv"`)
+    .header('Content-Disposition', `attachment; filename="${event.slug}-${name}.csv"`)
     .header('Cache-Control', 'no-store')
-    .send(Readable.from(registrationsCsv(request.em, event, columns, separator)));
+    .send(Readable.from(registrationsCsv(request.em, event, columns, separator, only)));
 }
 
 export default async function reportAdminRoutes(fastify: FastifyInstance) {
@@ -106,6 +108,27 @@ export default async function reportAdminRoutes(fastify: FastifyInstance) {
     async (request, reply) => {
       const event = await findEvent(request.em, request.params.id);
       return sendRegistrationsCsv(request, reply, event, request.query.separator);
+    },
+  );
+
+  // The rows ticked on the registrations list (its selection form sends their ids).
+  app.get(
+    '/admin/events/:id/registrations/selection.csv',
+    {
+      config: onEvent('viewer', { audit: 'exported' }),
+      schema: {
+        params,
+        querystring: Type.Object({
+          ids: Type.Optional(Type.Array(RowId, { maxItems: 5000 })),
+          separator: Type.Optional(Type.String({ maxLength: 20 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const event = await findEvent(request.em, request.params.id);
+      const only = new Set(request.query.ids ?? []);
+      if (!only.size) throw new AppError('selection_empty');
+      return sendRegistrationsCsv(request, reply, event, request.query.separator, only);
     },
   );
 

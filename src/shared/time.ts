@@ -63,10 +63,25 @@ export function zonedLocalToUtc(local: string, tz: string): Date | null {
   const asUtc = Date.UTC(+year, +month - 1, +day, +hour, +minute, +second);
   const check = new Date(asUtc);
   if (check.getUTCMonth() !== +month - 1 || check.getUTCDate() !== +day || +hour > 23 || +minute > 59) return null;
+  return wallClockToUtc(asUtc, tz);
+}
+
+/** A wall-clock time in `tz`, written as if it were UTC milliseconds, → the instant. */
+function wallClockToUtc(asUtc: number, tz: string): Date {
   // Two passes settle the offset on either side of a daylight-saving change.
   let guess = asUtc - offsetAt(new Date(asUtc), tz);
   guess = asUtc - offsetAt(new Date(guess), tz);
   return new Date(guess);
+}
+
+/**
+ * `date` moved by as much as `from` moves to `to`, counted on the wall clock of `tz`: a session at
+ * 14:00 on the day of an event starting at 09:00 is still at 14:00 on the day of the moved event,
+ * even when a daylight-saving change lies between the two dates.
+ */
+export function shiftOnWallClock(date: Date, from: Date, to: Date, tz: string): Date {
+  const wall = (d: Date) => d.getTime() + offsetAt(d, tz);
+  return wallClockToUtc(wall(date) + wall(to) - wall(from), tz);
 }
 
 /** The instant as "YYYY-MM-DDTHH:mm" in `tz`, the value a datetime-local input expects. */

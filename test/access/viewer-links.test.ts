@@ -57,6 +57,9 @@ function addresses(pattern: string): string[] {
     messages.map((m) => m.id),
   );
   fill(':groupId', groupIds);
+  // The export of the ticked rows needs some ticked: all of them.
+  if (pattern.endsWith('/selection.csv'))
+    urls = urls.map((u) => `${u}?${registrations.map((r) => `ids=${r.id}`).join('&')}`);
   return urls.filter((u) => !u.includes(':'));
 }
 

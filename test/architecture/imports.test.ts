@@ -17,7 +17,7 @@ export const FORBIDDEN_IMPORTS: Record<string, string[]> = {
   organisers: ['mail', 'forms', 'access', 'registrations'],
   shared: [
     ...['events', 'organisers', 'forms', 'registrations', 'groups', 'mail', 'access', 'reports', 'privacy'],
-    ...['calendar', 'audit', 'jobs', 'plugins'],
+    ...['calendar', 'audit', 'jobs', 'plugins', 'editions'],
   ],
 };
 

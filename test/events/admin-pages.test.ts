@@ -112,15 +112,16 @@ t.test('an organiser sets up the 2013 workshop through the pages alone, and 70 p
   t.equal(await orm.em.fork().count(Registration, { event: id, status: 'confirmed' }), 70, '70 confirmed');
 
   const list = await organiser.get(`${eventUrl}/registrations`);
-  t.match(textOf(list.body), '70 inscription(s)');
+  t.match(textOf(list.body), '70 inscriptions : 70 confirmées');
   const social = await organiser.get(`${eventUrl}/registrations?structureType=travailleur-social`);
-  t.match(textOf(social.body), '27 inscription(s)');
+  t.match(textOf(social.body), '27 inscriptions correspondent à la recherche');
   t.match(social.body, '<option value="travailleur-social" selected>');
   const waitlisted = await organiser.get(`${eventUrl}/registrations?status=waitlisted`);
-  t.match(textOf(waitlisted.body), '0 inscription(s)');
+  t.match(textOf(waitlisted.body), '0 inscription correspond à la recherche');
   const bogus = await organiser.get(`${eventUrl}/registrations?status=nope&structureType=<script>`);
-  t.equal(bogus.statusCode, 200, 'unknown filters are ignored');
-  t.match(textOf(bogus.body), '70 inscription(s)');
+  t.equal(bogus.statusCode, 400, 'unknown filters are refused on the page itself');
+  t.match(textOf(bogus.body), "Ce filtre ou ce tri n'existe pas");
+  t.match(textOf(bogus.body), '70 inscriptions');
 });
 
 t.test('the event form shows errors beside the fields and keeps the values', async (t) => {

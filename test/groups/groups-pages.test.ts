@@ -76,8 +76,10 @@ t.test('the groups page before any assignment', async (t) => {
 });
 
 t.test('automatic assignment of the 70: balanced, preferences honoured, report shown', async (t) => {
-  const response = await browser.submit(base, `${base}/auto`, { mode: 'unassigned' });
-  t.equal(response.statusCode, 200);
+  const posted = await browser.submit(base, `${base}/auto`, { mode: 'unassigned' });
+  t.equal(posted.statusCode, 303, 'post/redirect/get: refreshing the page shown next does not run it again');
+  t.equal(posted.headers.location, `${base}?result=unassigned#result-title`);
+  const response = await browser.get(`${base}?result=unassigned`);
   const text = textOf(response.body);
   t.match(text, 'Résultat de la répartition');
   t.match(text, 'Toutes les contraintes sont respectées');
@@ -99,13 +101,41 @@ t.test('a problem is told in plain French', async (t) => {
   // 4 × 20 = 80 seats; with 70 confirmed nothing is short. Lower a group to make the seats short.
   const conn = orm.em.fork().getConnection();
   await conn.execute('update event_session set capacity = 5 where id = ?', [groups[0].id]);
-  const response = await browser.submit(base, `${base}/auto`, { mode: 'all' });
+  await browser.submit(base, `${base}/auto`, { mode: 'all' });
+  const response = await browser.get(`${base}?result=all`);
   t.match(textOf(response.body), 'Les groupes ont 65 places mais 70 inscrits sont confirmés');
   await conn.execute('update event_session set capacity = 20 where id = ?', [groups[0].id]);
-  const again = await browser.submit(base, `${base}/auto`, { mode: 'all' });
+  await browser.submit(base, `${base}/auto`, { mode: 'all' });
+  const again = await browser.get(`${base}?result=all`);
   t.match(textOf(again.body), 'Toutes les contraintes sont respectées');
   t.match(textOf(again.body), 'La répartition automatique est faite.', 'a notice above the report');
   checkBalance(t, await current());
+});
+
+t.test('refreshing the result does not assign again', async (t) => {
+  const late = await register(em(), event, attendee(100, 'autre'));
+  const page = await browser.get(`${base}?result=unassigned`);
+  t.match(textOf(page.body), 'Résultat de la répartition');
+  t.match(textOf(page.body), 'Inscrits confirmés sans groupe (1)', 'the newcomer is still without a group');
+  t.equal((await em().findOneOrFail(Registration, { id: late.id }, { populate: ['group'] })).group, null);
+  await browser.submit(base, `${base}/move`, { registrationId: String(late.id), groupId: String(groups[3].id) });
+});
+
+t.test("each person's wishes beside the control that moves them; one lock control each, labelled", async (t) => {
+  const html = (await browser.get(base)).body;
+  const list = await current();
+  const wisher = list.find((r) => preferred.has(r.id))!;
+  const first = groups.find((g) => g.id === preferred.get(wisher.id))!;
+  const control = new RegExp(
+    `<select id="move-${wisher.id}" name="groupId" aria-describedby="wish-${wisher.id}">[\\s\\S]*?</select>\\s*<p class="help group-wish" id="wish-${wisher.id}">([^<]*)</p>`,
+  ).exec(html);
+  t.ok(control, 'the wishes follow the select, which points to them');
+  t.match(textOf(control![1]), `Vœux : 1er choix : ${first.title} ; 2e choix :`);
+  const without = list.find((r) => !preferred.has(r.id))!;
+  t.match(html, `id="wish-${without.id}">Pas de vœu exprimé</p>`);
+  t.equal((html.match(/name="locked"/g) ?? []).length, list.length, 'one lock control per person');
+  t.notMatch(html, `${base}/lock"`, 'no second lock form');
+  t.match(textOf(html), `Verrouiller ${wisher.firstName} ${wisher.lastName} dans ce groupe`);
 });
 
 t.test('manual move with lock, lock/unlock, swap, without JavaScript', async (t) => {
@@ -174,7 +204,7 @@ t.test('re-run on the unassigned keeps everybody placed; a full re-run keeps the
   await browser.submit(base, `${base}/auto`, { mode: 'all' });
   const redone = await current();
   for (const r of locked) t.equal(redone.find((x) => x.id === r.id)!.group?.id, r.group?.id, 'locked kept');
-  t.equal(redone.filter((r) => r.group).length, 72);
+  t.equal(redone.filter((r) => r.group).length, 73);
 });
 
 t.test('publishing: the group is hidden before, shown after, and sent to each attendee', async (t) => {
@@ -190,14 +220,14 @@ t.test('publishing: the group is hidden before, shown after, and sent to each at
   t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'update' }), 0);
 
   const page = await browser.get(base);
-  t.match(textOf(page.body), 'Publier la répartition (72 participants concernés)');
+  t.match(textOf(page.body), 'Publier la répartition (73 participants concernés)');
   const response = await browser.submit(base, `${base}/publish`, {});
   t.equal(response.statusCode, 303);
   t.match(
     textOf((await browser.get(response.headers.location as string)).body),
-    'Répartition publiée ; 72 participants prévenus.',
+    'Répartition publiée ; 73 participants prévenus.',
   );
-  t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'update' }), 72, 'one invite update each');
+  t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'update' }), 73, 'one invite update each');
   const mail = await em().findOneOrFail(OutboxMessage, { event: event.id, kind: 'update', registration: someone.id });
   t.match(mail.ics ?? '', groupTitle);
 
@@ -212,7 +242,7 @@ t.test('publishing: the group is hidden before, shown after, and sent to each at
   const other = groups.find((g) => g.id !== someone.group!.id && g.capacity! > 0)!;
   await orm.em.fork().getConnection().execute('update event_session set capacity = 30 where id = ?', [other.id]);
   await browser.submit(base, `${base}/move`, { registrationId: String(someone.id), groupId: String(other.id) });
-  t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'update' }), 73);
+  t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'update' }), 74);
   t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'update', registration: someone.id }), 2);
 });
 
@@ -239,7 +269,7 @@ t.test('printable list, sign-in sheet and CSV', async (t) => {
   t.match(csv.headers['content-type'], 'text/csv');
   t.ok(csv.body.startsWith('\uFEFFGroupe;Salle;Animation;Nom;Prénom;'));
   const lines = csv.body.trim().split('\r\n');
-  t.equal(lines.length, 1 + 72);
+  t.equal(lines.length, 1 + 73);
   t.ok(lines.some((l) => l.startsWith(`${g.title};${g.room};`)));
 
   const css = await app.inject('/static/app.css');
