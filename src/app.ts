@@ -10,6 +10,7 @@ import eventAdminRoutes from './events/event.admin.routes.js';
 import eventApiRoutes from './events/event.api.routes.js';
 import eventPublicRoutes from './events/event.public.routes.js';
 import feedRoutes from './events/feeds.routes.js';
+import shareAdminRoutes from './events/share.admin.routes.js';
 import editionAdminRoutes from './editions/edition.admin.routes.js';
 import editionApiRoutes from './editions/edition.api.routes.js';
 import type { EventRouteDeps } from './events/event-routes.deps.js';
@@ -147,6 +148,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(privacyAdminRoutes);
   await app.register(privacyApiRoutes);
   await app.register(eventAdminRoutes, eventDeps);
+  await app.register(shareAdminRoutes, { config });
   await app.register(editionAdminRoutes);
   await app.register(registrationAdminRoutes);
   await app.register(registrationChangesAdminRoutes);
