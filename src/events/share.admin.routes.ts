@@ -34,4 +34,13 @@ export default async function shareAdminRoutes(fastify: FastifyInstance, opts: {
       });
     },
   );
+
+  app.get(
+    '/admin/events/:id/share/flyer',
+    { config: onEvent('viewer'), schema: { params: IdParams } },
+    async (request, reply) => {
+      const event = await findEvent(request.em, request.params.id);
+      return reply.page('admin/flyer', { event, link: `${opts.config.publicUrl}/e/${event.slug}` });
+    },
+  );
 }

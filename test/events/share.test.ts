@@ -21,6 +21,18 @@ t.test('the share page gives the link, the embed snippets and a preview', async 
   t.match(eventPage.body, `href="/admin/events/${event.id}/share"`, 'linked from the event page');
 });
 
+t.test('the flyer prints on A5 with the programme and the link', async (t) => {
+  const res = await organiser.get(`/admin/events/${event.id}/share/flyer`);
+  t.equal(res.statusCode, 200);
+  t.match(res.body, '<article class="flyer">');
+  const css = (await organiser.get('/static/app.css')).body;
+  t.match(css, '@page flyer { size: A5;', 'the flyer class prints on A5');
+  t.match(css, '.flyer { page: flyer; }');
+  t.match(res.body, 'Plénière');
+  t.match(res.body, `<strong>${PUBLIC_URL}/e/${event.slug}</strong>`);
+  t.match(res.body, 'Maison Pour Tous, 1 rue Exemple, Angers');
+});
+
 t.test('the share page is for the event team only', async (t) => {
   const policy = app.routeTable.find((r) => r.method === 'GET' && r.url === '/admin/events/:id/share')?.policy;
   t.same(policy, { access: 'viewer', event: { param: 'id' } });
