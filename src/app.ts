@@ -18,6 +18,7 @@ import { EventResponse } from './events/event.schemas.js';
 import formAdminRoutes from './forms/form.admin.routes.js';
 import formApiRoutes from './forms/form.api.routes.js';
 import mailAdminRoutes from './mail/mail.admin.routes.js';
+import attendeeEmailsAdminRoutes from './mail/attendee-emails.admin.routes.js';
 import { announceByMail, attendeesConcerned } from './mail/notifications.js';
 import accountAdminRoutes from './organisers/account.admin.routes.js';
 import authRoutes from './organisers/auth.routes.js';
@@ -155,6 +156,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(registrationListAdminRoutes);
   await app.register(formAdminRoutes);
   await app.register(mailAdminRoutes);
+  await app.register(attendeeEmailsAdminRoutes);
   await app.register(checkInAdminRoutes);
   await app.register(reportAdminRoutes);
   await app.register(groupsAdminRoutes);

@@ -20,6 +20,7 @@ export const ERROR_STATUS = {
   group_not_breakout: 400,
   group_swap_same: 400,
   selection_empty: 400,
+  form_too_fast: 400,
   unauthorised: 401,
   forbidden: 403,
   not_found: 404,

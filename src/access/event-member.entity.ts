@@ -8,6 +8,10 @@ import type { EventRole } from '../shared/route-policy.js';
 export type { EventRole };
 export const EVENT_ROLES: EventRole[] = ['owner', 'organiser', 'viewer'];
 
+/** What a team member is told of registrations: each one, a daily digest, or nothing. */
+export type NotifyChoice = 'each' | 'digest' | 'none';
+export const NOTIFY_CHOICES: NotifyChoice[] = ['each', 'digest', 'none'];
+
 /** One organiser's place in one event's team. */
 export const EventMember = defineEntity({
   name: 'EventMember',
@@ -19,6 +23,8 @@ export const EventMember = defineEntity({
     event: () => p.manyToOne(Event).deleteRule('cascade'),
     organiser: () => p.manyToOne(Organiser).deleteRule('cascade'),
     role: p.string().$type<EventRole>().length(16),
+    /** Null until they choose: a daily digest for owners while registration is open, nothing for others. */
+    notify: p.string().$type<NotifyChoice>().length(16).nullable(),
     createdAt: p.datetime(),
   },
 });

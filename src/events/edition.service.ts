@@ -51,6 +51,8 @@ export function editionInput(source: Event, choice: EditionChoice): EventInput {
     organiserName: source.organiserName,
     replyTo: source.replyTo,
     retentionMonths: source.retentionMonths,
+    reminderDaysBefore: source.reminderDaysBefore ?? null,
+    thankYouText: source.thankYouText ?? '',
     sessions: source.sessions.getItems().map((session) => ({
       kind: session.kind,
       title: session.title,

@@ -49,7 +49,14 @@ export interface EventInput {
   replyTo?: string;
   /** Months after the event's end before its registrations are anonymised (RETENTION_MONTHS). */
   retentionMonths?: number;
+  /** Days before the start when attendees are reminded (REMINDER_DAYS), or null for no reminder. */
+  reminderDaysBefore?: number | null;
+  /** The thank-you sent after the event to the people marked present; empty for none. */
+  thankYouText?: string;
 }
+
+/** Reminder days before the event: the default and the bounds organisers may choose. */
+export const REMINDER_DAYS = { default: 2, min: 1, max: 60 } as const;
 
 /** How long personal data may be kept after an event, in months: the default and the bounds organisers may choose. */
 export const RETENTION_MONTHS = { default: 12, min: 1, max: 120 } as const;
@@ -149,6 +156,14 @@ export function validateEvent(input: EventInput): FieldError[] {
       params: { min: RETENTION_MONTHS.min, max: RETENTION_MONTHS.max },
     });
   }
+  const days = input.reminderDaysBefore;
+  if (days != null && (!Number.isInteger(days) || days < REMINDER_DAYS.min || days > REMINDER_DAYS.max))
+    errors.push({
+      field: 'reminderDaysBefore',
+      code: 'reminder_days',
+      params: { min: REMINDER_DAYS.min, max: REMINDER_DAYS.max },
+    });
+  checkText(errors, 'thankYouText', input.thankYouText, 5000);
   input.sessions?.forEach((session, index) => errors.push(...validateSession(session, `sessions.${index}`)));
   errors.push(...eventDateErrors(input));
   return errors;

@@ -17,7 +17,14 @@ import {
 } from './event.form.js';
 import type { EventRouteDeps } from './event-routes.deps.js';
 import { timeZoneChoices } from './event-dates.js';
-import { RETENTION_MONTHS, breakouts, findSession, plenaries, registrationWindow } from './event-rules.js';
+import {
+  REMINDER_DAYS,
+  RETENTION_MONTHS,
+  breakouts,
+  findSession,
+  plenaries,
+  registrationWindow,
+} from './event-rules.js';
 import {
   addSession,
   findEvent,
@@ -62,7 +69,12 @@ export default async function eventAdminRoutes(fastify: FastifyInstance, deps: E
 
   app.get('/admin/events/new', { config: signedIn() }, async (_request, reply) =>
     eventFormPage(reply, {
-      values: { timezone: 'Europe/Paris', status: 'draft', retentionMonths: String(RETENTION_MONTHS.default) },
+      values: {
+        timezone: 'Europe/Paris',
+        status: 'draft',
+        retentionMonths: String(RETENTION_MONTHS.default),
+        reminderDaysBefore: String(REMINDER_DAYS.default),
+      },
       event: null,
     }),
   );

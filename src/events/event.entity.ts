@@ -78,6 +78,16 @@ export const Event = defineEntity({
       .integer()
       .default(12)
       .onCreate(() => 12),
+    /**
+     * Days before the start when confirmed attendees are reminded (src/mail/reminders.ts); null: no
+     * reminder. No onCreate: it would replace an explicit null (persistNewEvent sets the default).
+     */
+    reminderDaysBefore: p.integer().nullable().default(2),
+    /** The organiser's thank-you sent after the event to the people marked present; empty: none is sent. */
+    thankYouText: p
+      .text()
+      .default('')
+      .onCreate(() => ''),
     sessions: () => p.oneToMany(EventSession).mappedBy('event').orderBy({ position: 'asc', id: 'asc' }),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()),

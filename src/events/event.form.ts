@@ -59,6 +59,12 @@ export function readEventForm(body: FormBody): { input: EventInput; errors: Fiel
   // Left out when blank, so that saving a form without the field keeps the event's setting.
   const retentionMonths = monthsField(body, 'retentionMonths');
   if (retentionMonths !== undefined) input.retentionMonths = retentionMonths;
+  // Blank: no reminder. Not a number: NaN, which validateEvent reports.
+  if ('reminderDaysBefore' in body) {
+    const days = str(body, 'reminderDaysBefore');
+    input.reminderDaysBefore = days ? Number(days) : null;
+  }
+  if ('thankYouText' in body) input.thankYouText = str(body, 'thankYouText');
   return { input, errors };
 }
 
@@ -120,6 +126,8 @@ export function eventFormValues(event: Event): Record<string, string> {
     replyTo: event.replyTo,
     series: event.series ?? '',
     retentionMonths: String(event.retentionMonths),
+    reminderDaysBefore: event.reminderDaysBefore?.toString() ?? '',
+    thankYouText: event.thankYouText,
   };
 }
 

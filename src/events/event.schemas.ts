@@ -60,6 +60,21 @@ const eventFields = {
         "Months after the event's end during which registrations keep their personal data, then they are anonymised (default 12)",
     }),
   ),
+  reminderDaysBefore: Type.Optional(
+    Nullable<number>({
+      type: 'integer',
+      minimum: 1,
+      maximum: 60,
+      description: 'Days before the start when confirmed attendees get a reminder (default 2); null for no reminder',
+    }),
+  ),
+  thankYouText: Type.Optional(
+    Nullable<string>({
+      type: 'string',
+      maxLength: 5000,
+      description: 'Thank-you emailed after the event to the people marked present; empty or null for none',
+    }),
+  ),
 };
 
 export const EventCreateBody = Type.Object(eventFields, { additionalProperties: false });
@@ -102,6 +117,8 @@ export const EventResponse = Type.Object(
     replyTo: Type.String(),
     series: Type.Union([Type.String(), Type.Null()]),
     retentionMonths: Type.Integer(),
+    reminderDaysBefore: Type.Union([Type.Integer(), Type.Null()]),
+    thankYouText: Type.String(),
   },
   { $id: 'Event' },
 );
@@ -145,14 +162,17 @@ export function eventJson(event: Event, publicUrl: string) {
     organiserName: event.organiserName,
     replyTo: event.replyTo,
     retentionMonths: event.retentionMonths,
+    reminderDaysBefore: event.reminderDaysBefore,
+    thankYouText: event.thankYouText,
   };
 }
 
 /** API bodies carry ISO strings; the domain takes Dates. */
 export function eventInputFromBody<T extends EventPatchBody>(body: T) {
   const date = (v: string | null | undefined) => (v === undefined ? undefined : v === null ? null : new Date(v));
-  const { startsAt, endsAt, registrationOpensAt, registrationClosesAt, sessions, ...rest } = body;
+  const { startsAt, endsAt, registrationOpensAt, registrationClosesAt, sessions, thankYouText, ...rest } = body;
   const out: Record<string, unknown> = { ...rest };
+  if (thankYouText !== undefined) out.thankYouText = thankYouText ?? '';
   if (startsAt !== undefined) out.startsAt = date(startsAt);
   if (endsAt !== undefined) out.endsAt = date(endsAt);
   if (registrationOpensAt !== undefined) out.registrationOpensAt = date(registrationOpensAt);

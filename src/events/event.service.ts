@@ -1,7 +1,14 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { AppError, type FieldError, ValidationError, notFound } from '../errors.js';
 import { Event, EventSession, type EventStatus, type StructureType } from './event.entity.js';
-import { type EventInput, RETENTION_MONTHS, type SessionInput, validateEvent, validateSession } from './event-rules.js';
+import {
+  type EventInput,
+  REMINDER_DAYS,
+  RETENTION_MONTHS,
+  type SessionInput,
+  validateEvent,
+  validateSession,
+} from './event-rules.js';
 import { canonicalTimeZone, sessionOutsideEventErrors } from './event-dates.js';
 import { DEFAULT_STRUCTURE_TYPES, validateStructureTypes } from './structure-types.js';
 
@@ -83,6 +90,8 @@ export async function persistNewEvent(em: EntityManager, input: EventInput): Pro
     replyTo: input.replyTo?.trim() ?? '',
     series: input.series ?? null,
     retentionMonths: input.retentionMonths ?? RETENTION_MONTHS.default,
+    reminderDaysBefore: input.reminderDaysBefore === undefined ? REMINDER_DAYS.default : input.reminderDaysBefore,
+    thankYouText: input.thankYouText?.trim() ?? '',
     sequence: 0,
     createdAt: now,
     updatedAt: now,
@@ -297,6 +306,8 @@ function snapshot(event: Event): EventInput {
     organiserName: event.organiserName,
     replyTo: event.replyTo,
     retentionMonths: event.retentionMonths,
+    reminderDaysBefore: event.reminderDaysBefore,
+    thankYouText: event.thankYouText,
   };
 }
 

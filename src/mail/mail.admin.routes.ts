@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { EntityManager } from '@mikro-orm/core';
 import { memberEventIds, roleAllows } from '../access/access.service.js';
-import { type EventRole, EventMember } from '../access/event-member.entity.js';
+import { type EventRole, EventMember, NOTIFY_CHOICES } from '../access/event-member.entity.js';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { onEvent, onEventRow, signedIn } from '../shared/route-policy.js';
@@ -20,6 +20,7 @@ import { type OrganiserMessage, queueOrganiserMessage, selectedRecipients } from
 import type { OutboxMessage, OutboxStatus } from './outbox.entity.js';
 import { OUTBOX_STATUSES, countOutbox, findOutboxMessage, listOutbox, resendFailed } from './outbox.service.js';
 import { mailOptions } from './outbox.worker.js';
+import { attendeeEmailCatalogue, myNotifyChoice } from './attendee-emails.js';
 
 const params = IdParams;
 const MessageParams = Type.Object({ messageId: RowId });
@@ -107,6 +108,9 @@ export default async function mailAdminRoutes(fastify: FastifyInstance) {
         counts: await countOutbox(request.em, event),
         mode: app.mail.mode,
         outboxDir: app.mail.outboxDir,
+        catalogue: await attendeeEmailCatalogue(request.em, event),
+        notifyChoices: NOTIFY_CHOICES,
+        myNotify: await myNotifyChoice(request.em, event, request.organiser!.id),
       });
     },
   );

@@ -10,7 +10,8 @@ export interface MailContent {
   subject: string;
   greeting: string;
   paragraphs: string[];
-  details: { label: string; value: string }[];
+  /** Labelled values; one with a `url` is a link (the plain-text part shows the address). */
+  details: { label: string; value: string; url?: string }[];
   /** The sessions the attendee's invite holds (or held), with their times and places. */
   programme: { title: string; when: string; where: string; facilitator: string }[];
   action: { label: string; url: string } | null;

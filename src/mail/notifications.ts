@@ -282,7 +282,12 @@ export async function queueInviteUpdates(
   return mails.length;
 }
 
-function updateMail(event: Event, registration: Registration, settings: MailSettings, dedupeKey: string): NewMail {
+export function updateMail(
+  event: Event,
+  registration: Registration,
+  settings: MailSettings,
+  dedupeKey: string,
+): NewMail {
   const locale = mailLocale(registration.locale);
   const d = describer(event, locale);
   const t = d.t;

@@ -12,6 +12,10 @@ export type MailKind =
   | 'cancellation'
   | 'moved_to_waitlist'
   | 'message'
+  | 'reminder'
+  | 'thank_you'
+  | 'organiser_notice'
+  | 'organiser_digest'
   | 'private_link'
   | 'password_reset';
 export type CalendarMethod = 'REQUEST' | 'CANCEL';

@@ -19,7 +19,14 @@ declare module 'fastify' {
 export default fp(
   async function jobs(app: FastifyInstance, opts: { config: Config }) {
     const scheduler = opts.config.scheduledJobs
-      ? new JobScheduler(app.orm, scheduledJobs(opts.config.mail), { log: app.log })
+      ? new JobScheduler(
+          app.orm,
+          scheduledJobs({
+            outboxDir: opts.config.mail.outboxDir,
+            settings: { publicUrl: opts.config.publicUrl, from: opts.config.mail.from },
+          }),
+          { log: app.log },
+        )
       : null;
     app.decorate('jobs', scheduler);
     if (!scheduler) return;

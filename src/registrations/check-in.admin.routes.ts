@@ -11,6 +11,7 @@ import { IdParams, RowId } from '../shared/api-schemas.js';
 import { FormBodySchema, formText } from '../shared/form-body.js';
 import { redirectWithNotice, saveOrReshow } from '../shared/page-door.js';
 import { checkInList, setPresent, walkIn } from './check-in.service.js';
+import { findEventRegistration } from './registration.service.js';
 
 const body = FormBodySchema;
 const CheckInParams = Type.Object({ id: RowId, registrationId: RowId });
@@ -68,7 +69,10 @@ export default async function checkInAdminRoutes(fastify: FastifyInstance) {
       return saveOrReshow(
         reply,
         async () => {
-          const registration = await walkIn(request.em, event, values, { locale: request.locale });
+          const registration = await walkIn(request.em, event, values, {
+            locale: request.locale,
+            mail: app.mail.settings,
+          });
           return {
             url: checkInUrl(event.id, registration.lastName, registration.id),
             notice: { key: 'walkInAdded', params: { name: `${registration.firstName} ${registration.lastName}` } },
@@ -90,11 +94,13 @@ export default async function checkInAdminRoutes(fastify: FastifyInstance) {
     async (request, reply) => {
       const event = await findEvent(request.em, request.params.id);
       const present = formText(request.body, 'present') !== '0';
-      const registration = await setPresent(request.em, event, request.params.registrationId, present);
+      const before = await findEventRegistration(request.em, event, request.params.registrationId);
+      const admitted = present && before.status !== 'confirmed';
+      const registration = await setPresent(request.em, event, before.id, present, { mail: app.mail.settings });
       return redirectWithNotice(
         reply,
         checkInUrl(event.id, formText(request.body, 'q').slice(0, 200), registration.id),
-        present ? 'checkedIn' : 'checkInUndone',
+        admitted ? 'checkInAdmitted' : present ? 'checkedIn' : 'checkInUndone',
       );
     },
   );

@@ -6,7 +6,9 @@ import { isEmail } from '../shared/email.js';
 import { dateFromDatabase } from '../shared/db-values.js';
 import { takeSeatEvenIfFull } from '../seats/seats.js';
 import { checkSingleLine } from '../shared/text.js';
-import { Registration } from './registration.entity.js';
+import { queueRegistrationMail, renderRegistrationMail } from '../mail/notifications.js';
+import { type MailSettings, enqueue } from '../mail/outbox.service.js';
+import { Registration, type RegistrationStatus } from './registration.entity.js';
 import { findEventRegistration, newToken } from './registration.service.js';
 
 export interface CheckInEntry {
@@ -15,12 +17,13 @@ export interface CheckInEntry {
   lastName: string;
   organisation: string;
   structureType: string;
+  status: RegistrationStatus;
   checkedInAt: Date | null;
 }
 
 export interface CheckInList {
   items: CheckInEntry[];
-  /** How many confirmed registrations match the search (items stops at `limit`). */
+  /** How many registrations match the search (items stops at `limit`). */
   matched: number;
   confirmed: number;
   present: number;
@@ -40,7 +43,8 @@ export function searchKey(text: string): string {
 }
 
 /**
- * The confirmed registrations for the check-in list, sorted by last then first name (French order),
+ * Every registration for the check-in list (people waiting or who cancelled may turn up too, their
+ * status shown), sorted by last then first name (French order),
  * filtered by every word of `q`, each the start of a word of the first name, last name or organisation
  * (ignoring case and accents: "hel dup" finds "Hélène Dupont").
  * Only the few columns the list shows are read, so a large event stays quick.
@@ -52,11 +56,12 @@ export async function checkInList(em: EntityManager, event: Event, q = '', limit
     last_name: string;
     organisation: string;
     structure_type: string;
+    status: RegistrationStatus;
     checked_in_at: unknown;
   }[] = await em
     .getConnection()
     .execute(
-      "select id, first_name, last_name, organisation, structure_type, checked_in_at from registration where event_id = ? and status = 'confirmed'",
+      'select id, first_name, last_name, organisation, structure_type, status, checked_in_at from registration where event_id = ?',
       [event.id],
       'all',
       em.getTransactionContext(),
@@ -68,6 +73,7 @@ export async function checkInList(em: EntityManager, event: Event, q = '', limit
     lastName: row.last_name,
     organisation: row.organisation,
     structureType: row.structure_type,
+    status: row.status,
     checkedInAt: dateFromDatabase(row.checked_in_at),
   }));
   const matching =
@@ -84,28 +90,65 @@ export async function checkInList(em: EntityManager, event: Event, q = '', limit
   return {
     items: matching.slice(0, limit),
     matched: matching.length,
-    confirmed: all.length,
-    present: all.filter((entry) => entry.checkedInAt).length,
+    confirmed: all.filter((entry) => entry.status === 'confirmed').length,
+    present: all.filter((entry) => entry.checkedInAt && entry.status === 'confirmed').length,
   };
 }
 
 /**
- * Marks a confirmed registration present, or not present any more. Setting a state rather than
- * toggling it makes a double tap (or a form sent twice) harmless; the first arrival time is kept.
+ * Marks a registration present, or not present any more. Setting a state rather than toggling it
+ * makes a double tap (or a form sent twice) harmless; the first arrival time is kept. Someone waiting
+ * or who cancelled is in the room all the same: marking them present admits them (admit below).
  */
 export async function setPresent(
   em: EntityManager,
   event: Event,
   registrationId: number,
   present: boolean,
-  now = new Date(),
+  options: { now?: Date; mail?: MailSettings } = {},
 ): Promise<Registration> {
+  const now = options.now ?? new Date();
   const registration = await findEventRegistration(em, event, registrationId);
-  if (registration.status !== 'confirmed') throw new AppError('check_in_not_confirmed');
+  if (registration.status !== 'confirmed') {
+    if (!present) throw new AppError('check_in_not_confirmed');
+    return admit(em, event, registration, now, options.mail);
+  }
   if (present && !registration.checkedInAt) registration.checkedInAt = now;
   if (!present) registration.checkedInAt = null;
   registration.updatedAt = now;
   await em.flush();
+  return registration;
+}
+
+/**
+ * Confirms, present, someone on the waiting list or who had cancelled, as a walk-in is: a seat is
+ * counted even when the event is full, nobody else on the waiting list moves, and they get the
+ * confirmation with their invite (its own cause: an earlier confirmation may exist).
+ */
+async function admit(
+  em: EntityManager,
+  event: Event,
+  registration: Registration,
+  now: Date,
+  mail: MailSettings | undefined,
+): Promise<Registration> {
+  await em.transactional(async (tx) => {
+    const reg = await tx.findOneOrFail(Registration, { id: registration.id }, { populate: ['event.sessions'] });
+    // A double tap: the first one admitted them.
+    if (reg.status === 'confirmed') return;
+    await takeSeatEvenIfFull(tx, event.id);
+    Object.assign(reg, { status: 'confirmed', checkedInAt: now, updatedAt: now });
+    await tx.flush();
+    if (mail && reg.email) {
+      const message = renderRegistrationMail(reg, reg.event, 'confirmation', mail);
+      await enqueue(
+        tx,
+        [{ ...message, registration: reg, dedupeKey: `registration:${reg.id}:check-in-admission` }],
+        mail,
+      );
+    }
+  });
+  await em.refresh(registration);
   return registration;
 }
 
@@ -158,7 +201,8 @@ export function validateWalkIn(
 }
 
 /**
- * Records someone who came without registering: a confirmed registration, already present.
+ * Records someone who came without registering: a confirmed registration, already present, with
+ * the usual confirmation email when an address is given.
  *
  * Capacity: a walk-in is a person physically in the room, so they are recorded even when the event
  * is full. The seat counter is still raised (`takeSeatEvenIfFull`, src/seats/seats.ts), so that
@@ -172,11 +216,16 @@ export async function walkIn(
   em: EntityManager,
   event: Event,
   raw: Record<string, unknown>,
-  options: { locale?: string; now?: Date } = {},
+  options: { locale?: string; now?: Date; mail?: MailSettings } = {},
 ): Promise<Registration> {
   const { value, errors } = validateWalkIn(raw, event);
   if (errors.length) throw new ValidationError(errors);
   const now = options.now ?? new Date();
+  // Their address is on the waiting list or cancelled: the person is admitted, not refused.
+  const known = value.email
+    ? await em.findOne(Registration, { event: event.id, emailKey: value.email.toLowerCase() })
+    : null;
+  if (known && known.status !== 'confirmed') return admit(em, event, known, now, options.mail);
   try {
     return await em.transactional(async (tx) => {
       // First statement a write: SQLite takes the write lock at once (see the stack notes).
@@ -200,6 +249,9 @@ export async function walkIn(
         updatedAt: now,
       });
       await tx.flush();
+      // With an address, the same confirmation as anyone registered (their private link and invite).
+      if (options.mail && value.email)
+        await queueRegistrationMail(tx, registration, event, 'confirmation', options.mail);
       return registration;
     });
   } catch (error) {

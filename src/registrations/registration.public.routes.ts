@@ -72,10 +72,13 @@ export default async function registrationPublicRoutes(fastify: FastifyInstance,
       const formNonce = nonce ? values[NONCE_FIELD] : issueFormNonce(opts.config.sessionKey, event.id);
       try {
         if (spam || !nonce) {
-          // Robots (honeypot filled, form sent too fast, no nonce of ours) get a generic refusal and
-          // nothing is stored; one with mistakes, or sent while registration is closed, is answered as
-          // usual, so people who pasted fast are told what to fix.
+          // Robots (honeypot filled, no nonce of ours) get a generic refusal and nothing is stored; one
+          // with mistakes, or sent while registration is closed, is answered as usual, so people who
+          // pasted fast are told what to fix.
           await checkSubmission(request.em, event, values, options);
+          // Browser autofill can beat the minimum fill time: the same form comes back, answers kept,
+          // with its nonce (and so its time), and sending it again registers once.
+          if (spam === 'too_fast') throw new AppError('form_too_fast');
           request.log.info({ reason: spam, event: event.id }, 'registration refused as spam');
           return reply.page('public/registration-refused', { event }, 400);
         }

@@ -8,6 +8,7 @@ import type { FormDefinition } from '../forms/form-definition.js';
 import { ensureSessions, loadDefinition } from '../forms/form.service.js';
 import { validateRegistration } from '../forms/registration-form.js';
 import { queueRegistrationMail, renderRegistrationMail } from '../mail/notifications.js';
+import { queueOrganiserNotices } from '../mail/organiser-notices.js';
 import type { MailSettings } from '../mail/outbox.service.js';
 import { claimSeat, releaseSeat, seatClaim } from '../seats/seats.js';
 import { REGISTRATION_STATUSES, Registration, type RegistrationStatus } from './registration.entity.js';
@@ -119,6 +120,7 @@ export async function register(
           {},
           kind === likely ? early : undefined,
         );
+      if (options.mail) await queueOrganiserNotices(tx, event, registration, 'registered', options.mail);
       return registration;
     });
   } catch (error) {
@@ -218,6 +220,7 @@ export async function cancel(
     reg.group = null;
     reg.updatedAt = new Date();
     await tx.flush();
+    if (options.mail) await queueOrganiserNotices(tx, reg.event, reg, 'cancelled', options.mail);
     if (!wasConfirmed) return null;
     await releaseSeat(tx, reg.event.id);
     const next = await tx.findOne(

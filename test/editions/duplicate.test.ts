@@ -37,6 +37,8 @@ const source = await openEvent(em, {
   organiserName: 'CCAS Angers',
   replyTo: 'atelier@ccas-angers.fr',
   retentionMonths: 24,
+  reminderDaysBefore: 5,
+  thankYouText: 'Merci de votre venue : la synthèse suivra.',
   structureTypes: [
     { key: 'travailleur-social', label: 'Travailleur social' },
     { key: 'association', label: 'Association' },
@@ -152,6 +154,8 @@ t.test('the page makes the next edition in summer: same wall-clock times, everyt
       key,
     );
   t.equal(edition.retentionMonths, 24);
+  t.equal(edition.reminderDaysBefore, 5, 'the reminder setting comes along');
+  t.equal(edition.thankYouText, source.thankYouText, 'and the thank-you text');
   t.same(edition.structureTypes, source.structureTypes);
   t.equal(edition.confirmedCount, 0);
   t.equal(edition.sequence, 0);

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { Event } from '../../src/events/event.entity.js';
+import { OutboxMessage } from '../../src/mail/outbox.entity.js';
 import { createApiToken, createOrganiser } from '../../src/organisers/organiser.service.js';
 import { searchKey } from '../../src/registrations/check-in.service.js';
 import { Registration } from '../../src/registrations/registration.entity.js';
@@ -51,19 +52,29 @@ const url = `/admin/events/${event.id}/check-in`;
 const names = (html: string) => [...html.matchAll(/<p class="check-in-name">([^<]*)<\/p>/g)].map((m) => textOf(m[1]));
 const fresh = () => orm.em.fork().findOneOrFail(Registration, { id: helene.id });
 
-t.test('the list shows confirmed people in name order, with their presence', async (t) => {
-  const res = await organiser.get(url);
-  t.equal(res.statusCode, 200);
-  t.same(names(res.body), ['Dupont Hélène', 'Durand Marc', 'Élie Paul', 'Martin Zoé'], 'confirmed only, French order');
-  t.match(textOf(res.body), '0 présent(s) sur 4 inscrit(s) confirmé(s)');
-  t.match(res.body, `id="r-${helene.id}"`, 'an anchor per person');
-  t.match(
-    res.body,
-    /<button type="submit" class="button button-large">Présent<span class="visually-hidden"> : Hélène Dupont<\/span><\/button>/,
-    'one big button, named for screen readers',
-  );
-  t.equal((await app.inject({ url })).statusCode, 303, 'organisers only');
-});
+t.test(
+  'the list shows everyone in name order, with their presence and, when not confirmed, their status',
+  async (t) => {
+    const res = await organiser.get(url);
+    t.equal(res.statusCode, 200);
+    t.same(
+      names(res.body),
+      ['Attente Jeanne', 'Dupont Hélène', 'Durand Marc', 'Élie Paul', 'Martin Zoé'],
+      'the waiting list too, French order',
+    );
+    const jeanne = new RegExp(`<li id="r-${waiting.id}"[\\s\\S]*?</li>`).exec(res.body)![0];
+    t.match(textOf(jeanne), "Cette personne est sur liste d'attente");
+    t.match(jeanne, /Admettre et marquer présent<span class="visually-hidden"> : Jeanne Attente<\/span>/);
+    t.match(textOf(res.body), '0 présent(s) sur 4 inscrit(s) confirmé(s)');
+    t.match(res.body, `id="r-${helene.id}"`, 'an anchor per person');
+    t.match(
+      res.body,
+      /<button type="submit" class="button button-large">Présent<span class="visually-hidden"> : Hélène Dupont<\/span><\/button>/,
+      'one big button, named for screen readers',
+    );
+    t.equal((await app.inject({ url })).statusCode, 303, 'organisers only');
+  },
+);
 
 t.test('search by name ignores case and accents and matches word starts', async (t) => {
   t.same(names((await organiser.get(`${url}?q=helene`)).body), ['Dupont Hélène']);
@@ -75,7 +86,7 @@ t.test('search by name ignores case and accents and matches word starts', async 
     ['Durand Marc'],
     'every word must match',
   );
-  t.same(names((await organiser.get(`${url}?q=attente`)).body), [], 'not the waiting list');
+  t.same(names((await organiser.get(`${url}?q=attente`)).body), ['Attente Jeanne'], 'the waiting list too');
   const none = await organiser.get(`${url}?q=${encodeURIComponent('<script>')}`);
   t.match(textOf(none.body), 'Personne ne correspond');
   t.notMatch(none.body, '<script>');
@@ -107,22 +118,26 @@ t.test('marking present returns to the same search and person; undo; a double ta
   t.match(textOf((await organiser.get(String(undo.headers.location))).body), 'La présence est retirée.');
 });
 
-t.test('check-in is refused without the CSRF token, for someone waiting, or from another event', async (t) => {
-  const noToken = await organiser.post(`${url}/${marc.id}`, { present: '1' });
-  t.equal(noToken.statusCode, 403);
-  const token = csrfFrom((await organiser.get(url)).body);
-  const waitingRes = await organiser.post(`${url}/${waiting.id}`, { _csrf: token, present: '1' });
-  t.equal(waitingRes.statusCode, 409);
-  t.match(textOf(waitingRes.body), 'Seule une inscription confirmée');
-  const other = await openEvent(orm.em.fork());
-  const elsewhere = await organiser.post(`/admin/events/${other.id}/check-in/${marc.id}`, {
-    _csrf: token,
-    present: '1',
-  });
-  t.equal(elsewhere.statusCode, 404);
-  t.equal((await organiser.post(`${url}/abc`, { _csrf: token, present: '1' })).statusCode, 404);
-  t.equal((await orm.em.fork().findOneOrFail(Registration, { id: marc.id })).checkedInAt, null);
-});
+t.test(
+  'check-in is refused without the CSRF token, as an undo for someone waiting, or from another event',
+  async (t) => {
+    const noToken = await organiser.post(`${url}/${marc.id}`, { present: '1' });
+    t.equal(noToken.statusCode, 403);
+    const token = csrfFrom((await organiser.get(url)).body);
+    const waitingRes = await organiser.post(`${url}/${waiting.id}`, { _csrf: token, present: '0' });
+    t.equal(waitingRes.statusCode, 409);
+    t.match(textOf(waitingRes.body), 'Seule une inscription confirmée');
+    t.equal((await orm.em.fork().findOneOrFail(Registration, { id: waiting.id })).status, 'waitlisted');
+    const other = await openEvent(orm.em.fork());
+    const elsewhere = await organiser.post(`/admin/events/${other.id}/check-in/${marc.id}`, {
+      _csrf: token,
+      present: '1',
+    });
+    t.equal(elsewhere.statusCode, 404);
+    t.equal((await organiser.post(`${url}/abc`, { _csrf: token, present: '1' })).statusCode, 404);
+    t.equal((await orm.em.fork().findOneOrFail(Registration, { id: marc.id })).checkedInAt, null);
+  },
+);
 
 t.test('a walk-in is recorded present even when the event is full, without touching the waiting list', async (t) => {
   const res = await organiser.submit(url, `${url}/walk-in`, {
@@ -237,13 +252,68 @@ t.test('the breakdown then shows registered versus present', async (t) => {
   const compared = /<table[^>]*id="compared-table"[\s\S]*?<\/table>/.exec(page.body)![0];
   const social = [...compared.matchAll(/<tr><th scope="row">Travailleur social<\/th>([\s\S]*?)<\/tr>/g)][0][1];
   t.same(
-    [...social.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1]),
+    [...social.matchAll(/<td class="num"[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]),
     ['1', `17${NNBSP}%`, '1', `25${NNBSP}%`, '0', `0${NNBSP}%`, '0', `0${NNBSP}%`],
     'confirmed, present, waiting, cancelled',
   );
 
   const csv = (await organiser.get(`/admin/events/${event.id}/registrations.csv`)).body;
   t.match(csv, /;Hélène;[^\r\n]*;oui;\d{4}-\d\d-\d\d \d\d:\d\d;/, 'presence and arrival time in the export');
+});
+
+t.test(
+  'someone waiting or who cancelled is admitted by marking them present, and emailed as anyone confirmed',
+  async (t) => {
+    const confirmedBefore = (await orm.em.fork().findOneOrFail(Event, { id: event.id })).confirmedCount;
+    const token = csrfFrom((await organiser.get(url)).body);
+    const res = await organiser.post(`${url}/${waiting.id}`, { _csrf: token, q: '', present: '1' });
+    t.equal(res.statusCode, 303);
+    const jeanne = await orm.em.fork().findOneOrFail(Registration, { id: waiting.id });
+    t.equal(jeanne.status, 'confirmed');
+    t.ok(jeanne.checkedInAt, 'present');
+    t.match(textOf((await organiser.get(String(res.headers.location))).body), 'La personne est admise');
+    const again = await organiser.post(`${url}/${waiting.id}`, { _csrf: token, q: '', present: '1' });
+    t.equal(again.statusCode, 303, 'a double tap is harmless');
+    t.equal((await orm.em.fork().findOneOrFail(Event, { id: event.id })).confirmedCount, confirmedBefore + 1);
+    const mails = await orm.em.fork().find(OutboxMessage, { registration: waiting.id, kind: 'confirmation' });
+    t.equal(mails.length, 1, 'one confirmation');
+    t.equal(mails[0].icsMethod, 'REQUEST', 'with the invite');
+
+    // Zoé cancels, then turns up; her address typed in the walk-in form admits her too.
+    const zoe = await orm.em.fork().findOneOrFail(Registration, { event: event.id, lastName: 'Martin' });
+    await cancel(orm.em.fork(), zoe);
+    const list = await organiser.get(`${url}?q=martin`);
+    t.match(textOf(list.body), 'Cette personne avait annulé son inscription');
+    const walkIn = await organiser.submit(url, `${url}/walk-in`, {
+      firstName: 'Zoé',
+      lastName: 'Martin',
+      organisation: 'Secours populaire',
+      structureType: 'association',
+      email: attendee(3).email.toUpperCase(),
+      consent: 'yes',
+    });
+    t.equal(walkIn.statusCode, 303, 'not refused as already registered');
+    const back = await orm.em.fork().findOneOrFail(Registration, { id: zoe.id });
+    t.equal(back.status, 'confirmed');
+    t.ok(back.checkedInAt);
+    t.equal(
+      await orm.em.fork().count(Registration, { event: event.id, lastName: 'Martin' }),
+      1,
+      'the same registration',
+    );
+  },
+);
+
+t.test('a walk-in who gives an address gets the confirmation anyone registered gets', async (t) => {
+  const ines = await orm.em.fork().findOneOrFail(Registration, { event: event.id, lastName: 'Avecmail' });
+  const mails = await orm.em.fork().find(OutboxMessage, { registration: ines.id });
+  t.same(
+    mails.map((m) => [m.kind, m.recipient, m.icsMethod]),
+    [['confirmation', 'Ines@Caf.fr', 'REQUEST']],
+  );
+  t.match(mails[0].text, `/r/${ines.token}`, 'their private link');
+  const nadia = await orm.em.fork().findOneOrFail(Registration, { event: event.id, lastName: 'Sansinscription' });
+  t.equal(await orm.em.fork().count(OutboxMessage, { registration: nadia.id }), 0, 'none without an address');
 });
 
 t.test('the check-in page works for another browser and language', async (t) => {
