@@ -9,6 +9,8 @@ import { keepPublicPagesFor } from './registrations/event-cache.js';
 import eventAdminRoutes from './events/event.admin.routes.js';
 import eventApiRoutes from './events/event.api.routes.js';
 import eventPublicRoutes from './events/event.public.routes.js';
+import feedRoutes from './events/feeds.routes.js';
+import shareAdminRoutes from './events/share.admin.routes.js';
 import editionAdminRoutes from './editions/edition.admin.routes.js';
 import editionApiRoutes from './editions/edition.api.routes.js';
 import { unplacedAfterPublication } from './groups/placement.js';
@@ -148,6 +150,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(teamAdminRoutes);
   await app.register(auditAdminRoutes);
   await app.register(eventPublicRoutes, { config });
+  await app.register(feedRoutes, { config });
   await app.register(registrationPublicRoutes, { config });
   await app.register(privacyPublicRoutes);
   await app.register(embedPublicRoutes, { config });
@@ -155,6 +158,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(privacyAdminRoutes);
   await app.register(privacyApiRoutes);
   await app.register(eventAdminRoutes, eventDeps);
+  await app.register(shareAdminRoutes, { config });
   await app.register(editionAdminRoutes);
   await app.register(registrationAdminRoutes);
   await app.register(registrationChangesAdminRoutes);

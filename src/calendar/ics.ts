@@ -50,11 +50,12 @@ function calendarZone(eventZone: string): string {
  * ical-generator writes DTSTAMP in the calendar's zone when the calendar has one, but RFC 5545
  * requires UTC there; so the zone is set per event (DTSTART;TZID=…) and its VTIMEZONE added here.
  */
-function withTimezone(ics: string, tz: string): string {
-  const block = tz === 'UTC' ? null : vtimezone(tz);
-  if (!block) return ics;
+function withTimezone(ics: string, ...zones: string[]): string {
+  const blocks = [...new Set(zones)].map((tz) => (tz === 'UTC' ? null : vtimezone(tz))).filter((b) => b !== null);
+  if (!blocks.length) return ics;
   const at = ics.indexOf('BEGIN:VEVENT');
-  return at < 0 ? ics : `${ics.slice(0, at)}${block.replace(/\r?\n$/, '')}\r\n${ics.slice(at)}`;
+  const text = blocks.map((block) => `${block.replace(/\r?\n$/, '')}\r\n`).join('');
+  return at < 0 ? ics : `${ics.slice(0, at)}${text}${ics.slice(at)}`;
 }
 
 /** Times are given to ical-generator as Luxon values in the event's zone, so they print as wall-clock time there. */
@@ -111,6 +112,38 @@ export function buildCalendar(event: Event, options: CalendarOptions): string {
     }
   }
   return withTimezone(calendar.toString(), tz);
+}
+
+/**
+ * The public agenda for calendar subscription: each event's plenary sessions (or the event itself
+ * when it has none), as published, without any attendee.
+ */
+export function buildAgendaCalendar(events: Event[], publicUrl: string, name: string): string {
+  const calendar = icalGenerator({
+    prodId: { company: 'Atelier', product: 'atelier', language: 'FR' },
+    name,
+    method: ICalCalendarMethod.PUBLISH,
+  });
+  const zones = events.map((event) => calendarZone(event.timezone));
+  events.forEach((event, i) => {
+    const url = `${publicUrl}/e/${event.slug}`;
+    for (const session of calendarEntries(event)) {
+      calendar.createEvent({
+        id: sessionUid(event, session, publicUrl),
+        sequence: event.sequence,
+        start: zoned(session?.startsAt ?? event.startsAt, zones[i]),
+        end: zoned(session?.endsAt ?? event.endsAt, zones[i]),
+        timezone: zones[i],
+        stamp: new Date(),
+        summary: session ? `${event.title} — ${session.title}` : event.title,
+        description: describe(event, session, url),
+        location: [session?.room, event.venue, event.address].filter(Boolean).join(', '),
+        url,
+        status: ICalEventStatus.CONFIRMED,
+      });
+    }
+  });
+  return withTimezone(calendar.toString(), ...zones);
 }
 
 /**

@@ -5,6 +5,7 @@ import { publicRoute } from '../shared/route-policy.js';
 import type { Config } from '../config.js';
 import { buildCalendar } from '../calendar/ics.js';
 import { notFound } from '../errors.js';
+import { eventHead } from './event-meta.js';
 import { breakouts, plenaries, registrationWindow } from './event-rules.js';
 import { findEventBySlug, listEvents } from './event.service.js';
 import type { Event } from './event.entity.js';
@@ -23,6 +24,11 @@ export function calendarFileName(event: Event): string {
   return `${event.slug}.ics`;
 }
 
+/** The agenda's address for calendar subscription: webcal:// makes calendar apps subscribe rather than import once. */
+export function webcalUrl(publicUrl: string): string {
+  return `${publicUrl.replace(/^https?:\/\//, 'webcal://')}/agenda.ics`;
+}
+
 const params = Type.Object({ slug: Type.String({ maxLength: 200 }) });
 
 export default async function eventPublicRoutes(fastify: FastifyInstance, opts: { config: Config }) {
@@ -35,7 +41,7 @@ export default async function eventPublicRoutes(fastify: FastifyInstance, opts: 
     const events = (await listEvents(request.em, { status: 'published' }))
       .filter((e) => e.endsAt > now)
       .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id - b.id);
-    return reply.page('public/home', { events, needsSetup: false });
+    return reply.page('public/home', { events, needsSetup: false, webcalUrl: webcalUrl(opts.config.publicUrl) });
   });
 
   app.get('/e/:slug', { config, schema: { params } }, async (request, reply) => {
@@ -45,6 +51,7 @@ export default async function eventPublicRoutes(fastify: FastifyInstance, opts: 
       plenaries: plenaries(event),
       breakouts: breakouts(event),
       window: registrationWindow(event),
+      head: eventHead(event, opts.config.publicUrl, request.locale),
     });
   });
 
