@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { authorizeEventRoute } from '../access/event-access.js';
 import { auditAction, recordAudit } from '../audit/audit.service.js';
+import { AppError, forbidden } from '../errors.js';
 import type { RoutePolicy } from '../shared/route-policy.js';
 
 /** The registration a route is about: the row its policy names, else its `:registrationId`. */
@@ -43,6 +44,15 @@ export default fp(
     });
     app.decorateRequest('eventId', null);
     app.decorateRequest('eventRole', null);
+    // The safety net of deny-by-default: the organiser guards (organiserPages, requireApiToken) run
+    // as each route plugin's own hooks; a route that declares a non-public policy but whose plugin
+    // forgot them is refused here, after every onRequest hook, instead of being open to anyone.
+    app.addHook('preHandler', async (request: FastifyRequest) => {
+      const policy = request.routeOptions.config.policy;
+      if (!policy || policy.access === 'public') return;
+      if (!request.organiser) throw new AppError('unauthorised');
+      if (policy.event && request.eventRole === null) throw forbidden();
+    });
     app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
       if (request.eventId === null || reply.statusCode >= 400) return;
       const route = request.routeOptions.url ?? '';

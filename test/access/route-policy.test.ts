@@ -1,4 +1,5 @@
 import t from 'tap';
+import { onEvent, signedIn } from '../../src/shared/route-policy.js';
 import { buildTestApp } from '../support/app.js';
 
 const { app } = await buildTestApp(t);
@@ -21,6 +22,21 @@ t.test('a route added without a policy stops the service at start-up (deny by de
       scope.get('/admin/forgotten-policy', async () => 'open to anyone');
     });
   }, /GET \/admin\/forgotten-policy declares no config\.policy/);
+});
+
+t.test('a page whose plugin forgot the organiser guards is still closed: the policy alone refuses', async (t) => {
+  const other = await buildTestApp(t);
+  let ran = 0;
+  await other.app.register(async (scope) => {
+    scope.get('/admin/forgotten-guard', { config: signedIn() }, async () => ++ran);
+    scope.get('/admin/events/:id/forgotten-guard', { config: onEvent('viewer') }, async () => ++ran);
+  });
+  for (const url of ['/admin/forgotten-guard', '/admin/events/1/forgotten-guard']) {
+    const res = await other.app.inject(url);
+    t.equal(res.statusCode, 401, `${url}: refused to someone not signed in`);
+    t.notMatch(res.body, /^[0-9]+$/, 'and nothing of the page');
+  }
+  t.equal(ran, 0, 'no handler ran');
 });
 
 t.test('policies say the role, the event, the audited reads and the rate limits', async (t) => {
