@@ -24,7 +24,7 @@ t.test('an organiser builds a form with a conditional question through the build
   await page.waitForURL(/\/admin$/);
 
   await page.goto(`${address}/admin/events/${event.id}`);
-  await page.getByRole('link', { name: "Formulaire d'inscription" }).click();
+  await page.getByRole('link', { name: "Formulaire d'inscription", exact: true }).click();
   await page.getByRole('link', { name: 'Ajouter une section' }).click();
   await page.getByLabel('Titre').fill('Repas');
   await page.getByLabel("Texte d'introduction").fill('Un déjeuner est offert par le CCAS.');
