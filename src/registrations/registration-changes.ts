@@ -1,14 +1,13 @@
-import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/core';
 import type { Event } from '../events/event.entity.js';
-import { AppError, ValidationError } from '../errors.js';
-import { exportAnswers, storedAnswers } from '../forms/answers.js';
+import { AppError } from '../errors.js';
+import { exportAnswers } from '../forms/answers.js';
 import { ensureSessions, loadDefinition } from '../forms/form.service.js';
-import { validateRegistration } from '../forms/registration-form.js';
 import { type RegistrationMailKind, queueRegistrationMail } from '../mail/notifications.js';
 import type { MailSettings } from '../mail/outbox.service.js';
 import { claimSeat, releaseSeat, takeSeatEvenIfFull } from '../seats/seats.js';
 import { Registration, type RegistrationStatus } from './registration.entity.js';
-import { cancel, changeCause, register } from './registration.service.js';
+import { cancel, changeCause, correctRegistration, register } from './registration.service.js';
 
 /**
  * What an organiser may change on a registration (page or `PATCH /api/v1/registrations/:id`): every
@@ -78,29 +77,7 @@ async function applyDetails(
       consent: true,
     },
   );
-  const { value, answers, errors } = validateRegistration(form, event, raw);
-  if (errors.length) throw new ValidationError(errors);
-  const current = new Set(form.sections.flatMap((s) => s.fields.map((f) => f.key)));
-  const kept = Object.fromEntries(
-    Object.entries(storedAnswers(registration.answers)).filter(([key]) => !current.has(key)),
-  );
-  Object.assign(registration, {
-    firstName: value.firstName,
-    lastName: value.lastName,
-    email: value.email,
-    emailKey: value.email.toLowerCase(),
-    organisation: value.organisation,
-    structureType: value.structureType,
-    answers: { ...kept, ...answers },
-    updatedAt: new Date(),
-  });
-  try {
-    await em.flush();
-  } catch (error) {
-    if (error instanceof UniqueConstraintViolationException)
-      throw new AppError('already_registered', [{ field: 'email', code: 'already_registered' }]);
-    throw error;
-  }
+  await correctRegistration(em, registration, form, raw);
 }
 
 /**

@@ -201,30 +201,7 @@ export async function updateAnswers(
   const window = registrationWindow(event, options.now);
   if (window !== 'open') throw new AppError('answers_locked');
   await ensureSessions(event);
-  const form = await loadDefinition(em, event);
-  const { value, answers, errors } = validateRegistration(form, event, raw);
-  if (errors.length) throw new ValidationError(errors);
-  const current = new Set(form.sections.flatMap((s) => s.fields.map((f) => f.key)));
-  const kept = Object.fromEntries(
-    Object.entries(storedAnswers(registration.answers)).filter(([key]) => !current.has(key)),
-  );
-  Object.assign(registration, {
-    firstName: value.firstName,
-    lastName: value.lastName,
-    email: value.email,
-    emailKey: value.email.toLowerCase(),
-    organisation: value.organisation,
-    structureType: value.structureType,
-    answers: { ...kept, ...answers },
-    updatedAt: new Date(),
-  });
-  try {
-    await em.flush();
-  } catch (error) {
-    if (error instanceof UniqueConstraintViolationException)
-      throw new AppError('already_registered', [{ field: 'email', code: 'already_registered' }]);
-    throw error;
-  }
+  await correctRegistration(em, registration, await loadDefinition(em, event), raw);
   return registration;
 }
 
@@ -330,4 +307,41 @@ export async function findEventRegistration(
     : null;
   if (!registration) throw notFound();
   return registration;
+}
+
+/**
+ * Checks a whole set of details and answers against the form as it is now and stores it: answers to
+ * questions now hidden are dropped, answers to questions since removed from the form are kept. Used by
+ * the attendee's own changes and by the organiser's corrections.
+ */
+export async function correctRegistration(
+  em: EntityManager,
+  registration: Registration,
+  form: FormDefinition,
+  raw: Record<string, unknown>,
+): Promise<void> {
+  const event = registration.event;
+  const { value, answers, errors } = validateRegistration(form, event, raw);
+  if (errors.length) throw new ValidationError(errors);
+  const current = new Set(form.sections.flatMap((s) => s.fields.map((f) => f.key)));
+  const kept = Object.fromEntries(
+    Object.entries(storedAnswers(registration.answers)).filter(([key]) => !current.has(key)),
+  );
+  Object.assign(registration, {
+    firstName: value.firstName,
+    lastName: value.lastName,
+    email: value.email,
+    emailKey: value.email.toLowerCase(),
+    organisation: value.organisation,
+    structureType: value.structureType,
+    answers: { ...kept, ...answers },
+    updatedAt: new Date(),
+  });
+  try {
+    await em.flush();
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException)
+      throw new AppError('already_registered', [{ field: 'email', code: 'already_registered' }]);
+    throw error;
+  }
 }
