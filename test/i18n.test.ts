@@ -59,4 +59,6 @@ t.test('plural messages pick their form by count, and numbers follow the locale'
   t.equal(formatNumber('fr', 0.6667), '0,67');
   t.equal(formatNumber('en', 0.6667), '0.67');
   t.equal(formatNumber('fr', 2026), '2026');
+  t.equal(fr('groups.preferenceParts.first', { count: 1 }), '1 personne a eu son 1er choix', 'one person: singular');
+  t.equal(fr('groups.preferenceParts.first', { count: 3 }), '3 personnes ont eu leur 1er choix');
 });

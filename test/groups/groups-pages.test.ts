@@ -89,7 +89,7 @@ t.test('automatic assignment of the 70: balanced, preferences honoured, report s
   for (const g of groups) t.ok(list.filter((r) => r.group?.id === g.id).length <= 20, 'capacity kept');
   checkBalance(t, list);
   const firsts = list.filter((r) => preferred.get(r.id) === r.group?.id).length;
-  t.match(text, `${firsts} ont eu leur 1er choix`);
+  t.match(text, `${firsts} personnes ont eu leur 1er choix`);
   t.ok(firsts >= 20, `most of the 24 got their first choice (${firsts})`);
   // Per group counts and gaps on the page.
   t.match(response.body, /<caption>Répartition par type de structure<\/caption>/);
