@@ -74,8 +74,9 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'anonymise-expired': {
         const done = await anonymiseExpired(em, new Date(), { emlDir: config.mail.outboxDir });
+        const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
         console.log(
-          `Anonymised ${done.registrations} registration(s) of ${done.events} event(s), deleted ${done.emails} email(s)`,
+          `Anonymised ${count(done.registrations, 'registration')} of ${count(done.events, 'event')}, deleted ${count(done.emails, 'email')}`,
         );
         return 0;
       }

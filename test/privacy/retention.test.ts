@@ -243,6 +243,6 @@ t.test('npm run cli -- anonymise-expired runs it by hand', async (t) => {
       cwd: process.cwd(),
     },
   );
-  t.match(stdout, 'Anonymised 6 registration(s) of 1 event(s)');
+  t.match(stdout, 'Anonymised 6 registrations of 1 event,');
   t.ok((await rows(other.event)).every((r) => r.anonymisedAt !== null && r.email.endsWith('@invalid')));
 });
