@@ -230,7 +230,7 @@ t.test('a definition that makes no sense is refused with a clear message and not
   const sectionId = before.sections[0].id;
   const removeSection = await organiser.submit(base, `${base}/sections/${sectionId}/delete`, {});
   t.equal(removeSection.statusCode, 409);
-  t.match(textOf(removeSection.body), 'Cette section contient encore 2 question(s)');
+  t.match(textOf(removeSection.body), 'Cette section contient encore 2 questions');
 
   t.same(await loadDefinition(em(), event.id), before, 'the saved form is untouched');
   t.equal((await organiser.get(`${base}/fields/nothing`)).statusCode, 404);
