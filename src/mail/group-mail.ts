@@ -2,18 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { sessionUid } from '../calendar/ics.js';
 import type { Event, EventSession } from '../events/event.entity.js';
 import { Registration } from '../registrations/registration.entity.js';
-import { type MailContent, describer, mailLocale } from './mail.render.js';
-import {
-  calendarFor,
-  footer,
-  inviteEntries,
-  mailFor,
-  manageUrl,
-  stampInvite,
-  updateMail,
-  visibleGroup,
-  withdrawalMail,
-} from './notifications.js';
+import { inviteEntries, inviteRequestMail, updateMail, visibleGroup, withdrawalMail } from './notifications.js';
 import { type MailSettings, type NewMail, enqueue } from './outbox.service.js';
 
 /**
@@ -80,25 +69,9 @@ export function groupMail(
   settings: MailSettings,
   dedupeKey: string,
 ): NewMail {
-  stampInvite(event, registration, 'REQUEST');
   const group = visibleGroup(event, registration) as EventSession;
-  const locale = mailLocale(registration.locale);
-  const d = describer(event, locale);
-  const t = d.t;
-  const entries = inviteEntries(event, registration);
-  const content: MailContent = {
-    locale,
-    subject: t('mail.group.subject', { event: event.title, group: group.title }),
-    greeting: t('mail.greeting', { name: registration.firstName }),
-    paragraphs: [t('mail.group.intro', { event: event.title, group: group.title })],
-    details: d.details(),
-    programme: d.programme(entries),
-    action: { label: t('mail.manageLink'), url: manageUrl(settings, registration) },
-    notes: [t('mail.updateAttached')],
-    footer: footer(event, settings, t),
-  };
-  return mailFor(event, registration, 'group', dedupeKey, content, {
-    ics: calendarFor(event, registration, settings, 'REQUEST', entries),
-    method: 'REQUEST',
+  return inviteRequestMail(event, registration, settings, dedupeKey, 'group', {
+    event: event.title,
+    group: group.title,
   });
 }

@@ -299,6 +299,21 @@ export function updateMail(
   settings: MailSettings,
   dedupeKey: string,
 ): NewMail {
+  return inviteRequestMail(event, registration, settings, dedupeKey, 'update', { event: event.title });
+}
+
+/**
+ * An email carrying the person's invite as it is now (METHOD:REQUEST, stamped with their next SEQUENCE):
+ * the update of a time or place, or the group email; `kind` picks the subject and first paragraph.
+ */
+export function inviteRequestMail(
+  event: Event,
+  registration: Registration,
+  settings: MailSettings,
+  dedupeKey: string,
+  kind: 'update' | 'group',
+  params: Record<string, string>,
+): NewMail {
   stampInvite(event, registration, 'REQUEST');
   const locale = mailLocale(registration.locale);
   const d = describer(event, locale);
@@ -306,16 +321,16 @@ export function updateMail(
   const entries = inviteEntries(event, registration);
   const content: MailContent = {
     locale,
-    subject: t('mail.update.subject', { event: event.title }),
+    subject: t(`mail.${kind}.subject`, params),
     greeting: t('mail.greeting', { name: registration.firstName }),
-    paragraphs: [t('mail.update.intro', { event: event.title })],
+    paragraphs: [t(`mail.${kind}.intro`, params)],
     details: d.details(),
     programme: d.programme(entries),
     action: { label: t('mail.manageLink'), url: manageUrl(settings, registration) },
     notes: [t('mail.updateAttached')],
     footer: footer(event, settings, t),
   };
-  return mailFor(event, registration, 'update', dedupeKey, content, {
+  return mailFor(event, registration, kind, dedupeKey, content, {
     ics: calendarFor(event, registration, settings, 'REQUEST', entries),
     method: 'REQUEST',
   });
