@@ -8,7 +8,7 @@ import { findEvent } from '../events/event.service.js';
 import { sideLabel } from '../events/sides.js';
 import { structureTypeLabel } from '../events/structure-types.js';
 import { AppError } from '../errors.js';
-import { type Translate, formatNumber } from '../i18n/i18n.js';
+import type { Translate } from '../i18n/i18n.js';
 import { organiserPages } from '../organisers/guards.js';
 import { groupsCsv } from '../reports/export.js';
 import { IdParams, RowId } from '../shared/api-schemas.js';
@@ -93,7 +93,6 @@ export default async function groupsAdminRoutes(fastify: FastifyInstance) {
         report,
         wishes: wishesOf(view, request.t),
         label: (key: string) => structureTypeLabel(ev.structureTypes, key),
-        num: (n: number) => formatNumber(request.locale, n),
         problems: report ? describeProblems(view, report, request.t) : [],
         ...extra,
       },
