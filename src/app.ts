@@ -59,6 +59,9 @@ import embedAdminRoutes from './embed/embed.admin.routes.js';
 import embedPublicRoutes from './embed/embed.public.routes.js';
 import { ErrorSchema } from './shared/api-schemas.js';
 import systemRoutes from './system/system.routes.js';
+import surveyAdminRoutes from './surveys/survey.admin.routes.js';
+import surveyApiRoutes from './surveys/survey.api.routes.js';
+import surveyPublicRoutes from './surveys/survey.public.routes.js';
 
 export interface AppOptions {
   config: Config;
@@ -176,5 +179,8 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(formApiRoutes);
   await app.register(reportApiRoutes);
   await app.register(groupsApiRoutes);
+  await app.register(surveyPublicRoutes, { config });
+  await app.register(surveyAdminRoutes, { config });
+  await app.register(surveyApiRoutes, { config });
   return app;
 }
