@@ -19,8 +19,9 @@ export class Migration20261130055615 extends Migration {
       `create unique index \`survey_invitation_registration_unique\` on \`survey_invitation\` (\`registration_id\`);`,
     );
 
+    // Without rowid: the rows are kept in the order of their random ids, not in the order answers came in.
     this.addSql(
-      `create table \`survey_response\` (\`id\` text not null, \`event_id\` integer not null, \`registration_id\` integer null, \`answers\` json not null, \`answered_on\` text not null, constraint \`survey_response_event_id_foreign\` foreign key(\`event_id\`) references \`event\`(\`id\`) on delete cascade on update cascade, constraint \`survey_response_registration_id_foreign\` foreign key(\`registration_id\`) references \`registration\`(\`id\`) on delete set null on update cascade, primary key (\`id\`));`,
+      `create table \`survey_response\` (\`id\` text not null, \`event_id\` integer not null, \`registration_id\` integer null, \`answers\` json not null, \`answered_on\` text not null, constraint \`survey_response_event_id_foreign\` foreign key(\`event_id\`) references \`event\`(\`id\`) on delete cascade on update cascade, constraint \`survey_response_registration_id_foreign\` foreign key(\`registration_id\`) references \`registration\`(\`id\`) on delete set null on update cascade, primary key (\`id\`)) without rowid;`,
     );
     this.addSql(`create index \`survey_response_event_id_index\` on \`survey_response\` (\`event_id\`);`);
     this.addSql(`create index \`survey_response_registration_id_index\` on \`survey_response\` (\`registration_id\`);`);

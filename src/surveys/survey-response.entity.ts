@@ -9,7 +9,10 @@ import { Registration } from '../registrations/registration.entity.js';
  * - a random id (not a sequence number), so ids do not tell the order answers came in, which could
  *   be matched against other traces (emails sent, check-in order);
  * - the day of the answer only (`answeredOn`, YYYY-MM-DD), never a time to set against a log.
- * Rows are read back ordered by their random id, never by insertion order.
+ * Rows are read back ordered by their random id, never by insertion order. On SQLite the table is
+ * `without rowid` (its migration), so even the file keeps them in id order; PostgreSQL keeps rows
+ * where they were written (`ctid`) until the table is rewritten, an order of answers that nothing
+ * else stored can be set against (the invitations do not keep when they were answered).
  * A survey that is not anonymous (the organiser's choice, said on the survey page) keeps the registration.
  */
 export const SurveyResponse = defineEntity({

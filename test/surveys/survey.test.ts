@@ -4,6 +4,7 @@ import { Event } from '../../src/events/event.entity.js';
 import { OutboxMessage } from '../../src/mail/outbox.entity.js';
 import { createMailTransport, drainOutbox } from '../../src/mail/outbox.worker.js';
 import { createApiToken, createOrganiser } from '../../src/organisers/organiser.service.js';
+import { hidePrivateLinks } from '../../src/registrations/private-link.js';
 import { Registration } from '../../src/registrations/registration.entity.js';
 import { register } from '../../src/registrations/registration.service.js';
 import { SurveyInvitation } from '../../src/surveys/survey-invitation.entity.js';
@@ -285,6 +286,14 @@ t.test('anonymous answers cannot be linked back: no stored value joins them to a
     for (const [k, v] of Object.entries(r))
       if (k !== 'event_id' && k !== 'answers' && v !== null) t.notOk(personal.has(String(v)), `${k} joins nothing`);
   t.equal(invitations.filter((i) => i.answered === true || i.answered === 1).length, 2, 'who answered, apart');
+  const anaData = (await api('GET', `/api/v1/registrations/${ana.id}/personal-data`)).json();
+  t.equal(anaData.survey.answered, true, 'her access request says she answered');
+  t.same(anaData.survey.answers, [], 'but holds no answer: none can be told hers');
+  if (!isPostgres)
+    await t.rejects(
+      conn.execute('select rowid from survey_response'),
+      'SQLite keeps no insertion order: the table has no rowid',
+    );
   if (isPostgres) {
     // The row versions: every invitation rewritten by the last answer, none singled out.
     const versions: { xmin: string }[] = await conn.execute(
@@ -353,6 +362,12 @@ t.test('a survey that is not anonymous keeps the registration, and says so', asy
     1,
     'and the invitation says answered',
   );
+  const data = (await api('GET', `/api/v1/registrations/${dora.id}/personal-data`)).json();
+  t.equal(data.survey.answers[0].answers[0].key, 'note', 'her named answers are in her access request');
+  // A viewer reading her emails never gets the survey link (they could answer in her place).
+  const mailText = data.emails.find((m: { kind: string }) => m.kind === 'survey').text as string;
+  t.match(mailText, /\/s\/[0-9]+\./);
+  t.notMatch(hidePrivateLinks(mailText), /\/s\/[0-9]+\./, 'masked for viewers');
 });
 
 t.test('property: whatever the answers, every count adds up', async (t) => {
