@@ -135,18 +135,29 @@ export async function copySources(em: EntityManager, event: Event, organiserId: 
 }
 
 /**
- * The form of `sourceId` (sections, questions, conditions, built-in labels) as `target`'s, without
- * flushing, for a new edition. Retired keys stay behind: the new event has no old answers.
+ * The form of `sourceId` (sections, questions, conditions, built-in labels) and its survey as `target`'s,
+ * without flushing, for a new edition. Retired keys stay behind: the new event has no old answers.
  */
 export async function persistFormCopy(em: EntityManager, sourceId: number, target: Event): Promise<void> {
-  const form = await formOf(em, sourceId);
-  if (!form) return;
   const now = new Date();
-  em.create(RegistrationForm, {
-    event: target,
-    definition: structuredClone(form.definition),
-    retiredKeys: [],
-    createdAt: now,
-    updatedAt: now,
-  });
+  const form = await formOf(em, sourceId);
+  if (form)
+    em.create(RegistrationForm, {
+      event: target,
+      definition: structuredClone(form.definition),
+      retiredKeys: [],
+      createdAt: now,
+      updatedAt: now,
+    });
+  // The satisfaction survey comes along too (its questions and anonymity); never its sending or answers.
+  const survey = await em.findOne(SurveyForm, { event: sourceId });
+  if (survey)
+    em.create(SurveyForm, {
+      event: target,
+      definition: structuredClone(survey.definition),
+      retiredKeys: [],
+      anonymous: survey.anonymous,
+      createdAt: now,
+      updatedAt: now,
+    });
 }

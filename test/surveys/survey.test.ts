@@ -416,3 +416,19 @@ t.test('property: whatever the answers, every count adds up', async (t) => {
   );
   t.pass('counts and percentages add up');
 });
+
+t.test('a new edition takes the survey along, not its sending or answers', async (t) => {
+  const source = await openEvent(em(), { capacity: 5 });
+  await api('PUT', `/api/v1/events/${source.id}/survey`, { ...survey, anonymous: false });
+  const start = new Date(source.startsAt.getTime() + 365 * 24 * 3600_000).toISOString();
+  const res = await api('POST', `/api/v1/events/${source.id}/duplicate`, { startsAt: start, slug: 'atelier-suivant' });
+  t.equal(res.statusCode, 201, res.body);
+  const next = res.json().id;
+  const copied = (await api('GET', `/api/v1/events/${next}/survey`)).json();
+  t.same(
+    copied.sections[0].fields.map((f: { key: string }) => f.key),
+    survey.sections[0].fields.map((f) => f.key),
+  );
+  t.equal(copied.anonymous, false, 'its anonymity too');
+  t.same((await api('GET', `/api/v1/events/${next}/survey/results`)).json().sent, 0);
+});
