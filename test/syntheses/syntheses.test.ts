@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import t from 'tap';
 import { breakouts } from '../../src/events/event-rules.js';
 import { Event } from '../../src/events/event.entity.js';
@@ -57,6 +58,46 @@ t.test('Markdown is rendered with simple formatting and nothing that runs', asyn
   t.notMatch(html, /href="(?:javascript|data):/i, 'no javascript: or data: link');
   t.notMatch(html, /<a href="javascript/i);
   t.match(html, '&lt;script&gt;', 'raw HTML is shown as text');
+});
+
+t.test('whatever is typed, the HTML holds no script, no handler, no image and no unsafe link', async (t) => {
+  const pieces = [
+    '<script>alert(1)</script>',
+    '<img src=x onerror=alert(1)>',
+    '<svg onload=alert(1)>',
+    '[x](javascript:alert(1))',
+    '[x](  JaVaScRiPt:alert(1))',
+    '[x](vbscript:msgbox)',
+    '[x](data:text/html,<script>)',
+    '<a href="javascript:alert(1)">y</a>',
+    '![i](https://tracker.example/p.png)',
+    '<iframe src="https://evil.example"></iframe>',
+    '[ok](https://exemple.fr)',
+    '**gras**',
+    '\n\n',
+    '# titre\n',
+    '`code`',
+    '> cite\n',
+  ];
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 20 })), { maxLength: 12 }),
+      (parts) => {
+        const html = renderMarkdown(parts.join(''));
+        const tags = html.match(/<[a-z][^>]*>/gi) ?? [];
+        return tags.every(
+          (tag) =>
+            /^<(p|h[3-6]|strong|em|ul|ol|li|blockquote|code|pre|br|hr|a|s|table|thead|tbody|tr|th|td)[\s>/]/i.test(
+              tag,
+            ) &&
+            !/\son\w+=/i.test(tag) &&
+            (!tag.startsWith('<a') || /^<a href="(https?:|mailto:)/i.test(tag)),
+        );
+      },
+    ),
+    { numRuns: 500 },
+  );
+  t.pass('500 random mixes of hostile and ordinary text');
 });
 
 t.test('the organiser issues a facilitator link, shown once, stored only hashed', async (t) => {
