@@ -198,7 +198,7 @@ function builderRoutes(fastify: FastifyInstance, kind: FormKind) {
     if (sectionId) findSection(await loadDefinition(request.em, e, kind), sectionId);
     const type = request.query.type;
     if (!isFieldType(type, kind)) return fieldTypePage(request, reply, e, sectionId, type);
-    return fieldPage(request, reply, e, { field: null, type, sectionId, values: newFieldValues(type) });
+    return fieldPage(request, reply, e, { field: null, type, sectionId, values: newFieldValues(type, request.t) });
   });
 
   app.post(`${root}/fields`, { config, schema: { params, body } }, async (request, reply) => {

@@ -1,5 +1,6 @@
 import type { Event } from '../events/event.entity.js';
 import { breakouts } from '../events/event-rules.js';
+import { sidesOf } from '../events/sides.js';
 import { type Translate, translator } from '../i18n/i18n.js';
 import { type BuiltInKey, type FormDefinition, type FormKind, customFields } from './form-definition.js';
 import type { ResolvedField } from './fields/field-type.js';
@@ -83,6 +84,7 @@ export function resolveForm(
   kind: FormKind = 'registration',
 ): ResolvedForm {
   const groups = breakouts(event).map((s) => ({ key: String(s.id), label: s.title }));
+  const sides = sidesOf(event).map((s) => ({ key: s.key, label: s.label }));
   const custom = definition.sections.map((section) => ({
     id: section.id,
     title: section.title,
@@ -91,6 +93,7 @@ export function resolveForm(
       (field): ResolvedField => ({
         ...field,
         ...(field.type === 'group_preference' ? { options: groups } : {}),
+        ...(field.type === 'side' ? { options: sides } : {}),
         builtIn: false,
       }),
     ),

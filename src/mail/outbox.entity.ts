@@ -19,6 +19,7 @@ export type MailKind =
   | 'organiser_digest'
   | 'private_link'
   | 'password_reset'
+  | 'materials'
   | 'survey';
 export type CalendarMethod = 'REQUEST' | 'CANCEL';
 
