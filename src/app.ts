@@ -63,6 +63,9 @@ import facilitatorPublicRoutes from './syntheses/facilitator.public.routes.js';
 import materialsAdminRoutes from './materials/materials.admin.routes.js';
 import materialsPublicRoutes from './materials/materials.public.routes.js';
 import synthesesAdminRoutes from './syntheses/syntheses.admin.routes.js';
+import surveyAdminRoutes from './surveys/survey.admin.routes.js';
+import surveyApiRoutes from './surveys/survey.api.routes.js';
+import surveyPublicRoutes from './surveys/survey.public.routes.js';
 
 export interface AppOptions {
   config: Config;
@@ -184,5 +187,8 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(formApiRoutes);
   await app.register(reportApiRoutes);
   await app.register(groupsApiRoutes);
+  await app.register(surveyPublicRoutes, { config });
+  await app.register(surveyAdminRoutes, { config });
+  await app.register(surveyApiRoutes, { config });
   return app;
 }
