@@ -6,7 +6,7 @@ import { type Translate, translator } from '../i18n/i18n.js';
 import { type FormDefinition, customFields, emptyDefinition } from './form-definition.js';
 import { type DefinitionInput, checkDefinition, normaliseDefinition } from './form-rules.js';
 import { RegistrationForm } from './registration-form.entity.js';
-import { type ResolvedForm, resolveForm } from './resolve.js';
+import { type ResolveOptions, type ResolvedForm, resolveForm } from './resolve.js';
 
 /** The event's programme is needed to resolve the form (breakout groups of a group preference). */
 export async function ensureSessions(event: Event): Promise<void> {
@@ -28,9 +28,10 @@ export async function loadResolvedForm(
   em: EntityManager,
   event: Event,
   t: Translate = translator('fr'),
+  options: ResolveOptions = {},
 ): Promise<ResolvedForm> {
   await ensureSessions(event);
-  return resolveForm(await loadDefinition(em, event), event, t);
+  return resolveForm(await loadDefinition(em, event), event, t, options);
 }
 
 /**

@@ -20,7 +20,18 @@ export interface ResolvedForm {
   byKey: Map<string, ResolvedField>;
 }
 
-function builtInFields(definition: FormDefinition, event: Event, t: Translate): Record<BuiltInKey, ResolvedField> {
+/** How a form is applied: the organiser's own pages ask less than the public one. */
+export interface ResolveOptions {
+  /** The email may be left blank (an organiser adding or correcting a registration by hand: phone, paper). */
+  emailOptional?: boolean;
+}
+
+function builtInFields(
+  definition: FormDefinition,
+  event: Event,
+  t: Translate,
+  options: ResolveOptions,
+): Record<BuiltInKey, ResolvedField> {
   const label = (key: BuiltInKey, fallback: string) => definition.builtIns[key]?.label || fallback;
   const help = (key: BuiltInKey, fallback = '') => definition.builtIns[key]?.help || fallback;
   const text = (
@@ -44,8 +55,8 @@ function builtInFields(definition: FormDefinition, event: Event, t: Translate): 
       key: 'email',
       type: 'email',
       label: label('email', t('fields.email')),
-      help: help('email', t('register.emailHelp')),
-      required: true,
+      help: options.emailOptional ? t('registrationAdmin.emailOptional') : help('email', t('register.emailHelp')),
+      required: !options.emailOptional,
       maxLength: 254,
       autocomplete: 'email',
       builtIn: true,
@@ -76,8 +87,13 @@ function builtInFields(definition: FormDefinition, event: Event, t: Translate): 
  * The page order: about you (names, email, organisation), the structure type, the organiser's
  * sections, then the personal-data consent just before the button. The event's sessions must be loaded.
  */
-export function resolveForm(definition: FormDefinition, event: Event, t: Translate = translator('fr')): ResolvedForm {
-  const builtIn = builtInFields(definition, event, t);
+export function resolveForm(
+  definition: FormDefinition,
+  event: Event,
+  t: Translate = translator('fr'),
+  options: ResolveOptions = {},
+): ResolvedForm {
+  const builtIn = builtInFields(definition, event, t, options);
   const groups = breakouts(event).map((s) => ({ key: String(s.id), label: s.title }));
   const sections: ResolvedSection[] = [
     {

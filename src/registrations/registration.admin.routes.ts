@@ -67,6 +67,8 @@ export default async function registrationAdminRoutes(fastify: FastifyInstance) 
         typeSide: sideLabel(sidesOf(event), typeSide(sidesOf(event), event.structureTypes, registration.structureType)),
         answers: rows.filter((row) => !row.removed),
         removed: rows.filter((row) => row.removed),
+        // Shown to those who may change registrations (not viewers), to hand to a person without an address.
+        manageUrl: `${app.mail.settings.publicUrl}/r/${registration.token}`,
       });
     },
   );
