@@ -64,6 +64,13 @@ t.test('added by hand without an address: stored, nobody emailed, the private li
   t.match(textOf((await organiser.get(base(event.id, b.id))).body), 'Langue des courriels Anglais');
   const own = await app.inject({ method: 'GET', url: `/r/${a.token}` });
   t.equal(own.statusCode, 200, 'the link works');
+  t.notMatch(detail.body, 'id="new-link-notify"', 'a new link cannot be emailed to nobody');
+  const renewed = await organiser.submit(base(event.id, a.id), `${base(event.id, a.id)}/new-link`, { notify: 'yes' });
+  t.equal(renewed.statusCode, 303);
+  const fresh = await em().findOneOrFail(Registration, { id: a.id });
+  t.not(fresh.token, a.token, 'a new link');
+  t.match(textOf((await organiser.get(renewed.headers.location!)).body), fresh.token, 'shown to hand over');
+  t.equal(await em().count(OutboxMessage, { registration: a.id }), 0, 'and nothing sent');
 });
 
 t.test('added by hand with an address, in English: the confirmation is in English', async (t) => {
