@@ -107,6 +107,8 @@ t.test('corrections, the person’s own page and status changes cope without an 
 
   // The person edits their own answers through the link the organiser gave them.
   const person = new Browser(app);
+  const ownPage = await person.get(`/r/${b.token}/edit`);
+  t.match(ownPage.body, /<input id="field-email" name="email" type="email" value=""(?![^>]*required)/, 'not required');
   const own = await person.submit(`/r/${b.token}/edit`, `/r/${b.token}/edit`, { ...noEmail(6), lastName: 'Elle-même' });
   t.equal(own.statusCode, 303, 'no address asked of them either');
   t.equal((await em().findOneOrFail(Registration, { id: b.id })).lastName, 'Elle-même');
