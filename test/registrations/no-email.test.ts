@@ -1,10 +1,13 @@
 import t from 'tap';
-import { findEvent } from '../../src/events/event.service.js';
+import { findEvent, updateEvent } from '../../src/events/event.service.js';
 import { autoAssign, publishAssignments } from '../../src/groups/groups.service.js';
+import { announceByMail } from '../../src/mail/notifications.js';
 import { OutboxMessage } from '../../src/mail/outbox.entity.js';
 import { createMailTransport, drainOutbox } from '../../src/mail/outbox.worker.js';
 import { createApiToken, createOrganiser } from '../../src/organisers/organiser.service.js';
+import { walkIn } from '../../src/registrations/check-in.service.js';
 import { Registration } from '../../src/registrations/registration.entity.js';
+import { cancel } from '../../src/registrations/registration.service.js';
 import { Browser, buildTestApp, csrfFrom, signedInOrganiser, textOf } from '../support/app.js';
 import { attendee, openEvent } from '../support/events.js';
 import { TestSmtpServer } from '../support/smtp.js';
@@ -201,4 +204,26 @@ t.test('the public form still requires an address', async (t) => {
   const res = await new Browser(app).submit(`/e/${event.slug}/register`, `/e/${event.slug}/register`, noEmail(10));
   t.equal(res.statusCode, 400);
   t.equal(await em().count(Registration, { event: event.id }), 0);
+});
+
+t.test('a walk-in without an address: a new venue and a cancellation write to the others only', async (t) => {
+  // Both used to throw in the calendar library (an invite attendee without an email).
+  const event = await openEvent(em());
+  await addByHand(event.id, attendee(11));
+  const fields = { ...noEmail(12), consent: 'yes' };
+  const person = await walkIn(em(), await findEvent(em(), event.id), fields, { mail: app.mail.settings });
+  t.equal(person.email, '');
+  await updateEvent(
+    em(),
+    await findEvent(em(), event.id),
+    { venue: 'Ailleurs' },
+    { announce: announceByMail(app.mail.settings) },
+  );
+  t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'update' }), 1, 'the update: to the one address');
+  await cancel(em(), await em().findOneOrFail(Registration, { id: person.id }), {
+    mail: app.mail.settings,
+    byOrganiser: true,
+  });
+  t.equal((await em().findOneOrFail(Registration, { id: person.id })).status, 'cancelled');
+  t.equal(await em().count(OutboxMessage, { recipient: '' }), 0);
 });
