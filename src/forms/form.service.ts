@@ -6,8 +6,8 @@ import { type Translate, translator } from '../i18n/i18n.js';
 import { type FormDefinition, type FormKind, customFields, emptyDefinition } from './form-definition.js';
 import { type DefinitionInput, checkDefinition, normaliseDefinition } from './form-rules.js';
 import { RegistrationForm } from './registration-form.entity.js';
+import { type ResolveOptions, type ResolvedForm, resolveForm } from './resolve.js';
 import { SurveyForm } from './survey-form.entity.js';
-import { type ResolvedForm, resolveForm } from './resolve.js';
 
 /** The event's programme is needed to resolve the form (breakout groups of a group preference). */
 export async function ensureSessions(event: Event): Promise<void> {
@@ -40,9 +40,10 @@ export async function loadResolvedForm(
   em: EntityManager,
   event: Event,
   t: Translate = translator('fr'),
+  options: ResolveOptions = {},
 ): Promise<ResolvedForm> {
   await ensureSessions(event);
-  return resolveForm(await loadDefinition(em, event), event, t);
+  return resolveForm(await loadDefinition(em, event), event, t, 'registration', options);
 }
 
 /**

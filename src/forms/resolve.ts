@@ -21,7 +21,18 @@ export interface ResolvedForm {
   byKey: Map<string, ResolvedField>;
 }
 
-function builtInFields(definition: FormDefinition, event: Event, t: Translate): Record<BuiltInKey, ResolvedField> {
+/** How a form is applied: the organiser's own pages ask less than the public one. */
+export interface ResolveOptions {
+  /** The email may be left blank (an organiser adding or correcting a registration by hand: phone, paper). */
+  emailOptional?: boolean;
+}
+
+function builtInFields(
+  definition: FormDefinition,
+  event: Event,
+  t: Translate,
+  options: ResolveOptions,
+): Record<BuiltInKey, ResolvedField> {
   const label = (key: BuiltInKey, fallback: string) => definition.builtIns[key]?.label || fallback;
   const help = (key: BuiltInKey, fallback = '') => definition.builtIns[key]?.help || fallback;
   const text = (
@@ -45,8 +56,8 @@ function builtInFields(definition: FormDefinition, event: Event, t: Translate): 
       key: 'email',
       type: 'email',
       label: label('email', t('fields.email')),
-      help: help('email', t('register.emailHelp')),
-      required: true,
+      help: options.emailOptional ? t('registrationAdmin.emailOptional') : help('email', t('register.emailHelp')),
+      required: !options.emailOptional,
       maxLength: 254,
       autocomplete: 'email',
       builtIn: true,
@@ -82,6 +93,7 @@ export function resolveForm(
   event: Event,
   t: Translate = translator('fr'),
   kind: FormKind = 'registration',
+  options: ResolveOptions = {},
 ): ResolvedForm {
   const groups = breakouts(event).map((s) => ({ key: String(s.id), label: s.title }));
   const sides = sidesOf(event).map((s) => ({ key: s.key, label: s.label }));
@@ -100,7 +112,7 @@ export function resolveForm(
   }));
   // A survey is the organiser's questions only: none of the registration's built-in fields.
   if (kind === 'survey') return withFields(definition, custom);
-  const builtIn = builtInFields(definition, event, t);
+  const builtIn = builtInFields(definition, event, t, options);
   return withFields(definition, [
     {
       id: null,
