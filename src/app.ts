@@ -1,3 +1,5 @@
+import structureAdminRoutes from './structures/structure.admin.routes.js';
+import structureApiRoutes from './structures/structure.api.routes.js';
 import AjvCompiler from '@fastify/ajv-compiler';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -176,5 +178,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(formApiRoutes);
   await app.register(reportApiRoutes);
   await app.register(groupsApiRoutes);
+  await app.register(structureAdminRoutes);
+  await app.register(structureApiRoutes);
   return app;
 }
