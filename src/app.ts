@@ -1,5 +1,6 @@
 import structureAdminRoutes from './structures/structure.admin.routes.js';
 import structureApiRoutes from './structures/structure.api.routes.js';
+import structurePublicRoutes from './structures/structure.public.routes.js';
 import AjvCompiler from '@fastify/ajv-compiler';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -179,6 +180,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(reportApiRoutes);
   await app.register(groupsApiRoutes);
   await app.register(structureAdminRoutes);
+  await app.register(structurePublicRoutes);
   await app.register(structureApiRoutes);
   return app;
 }

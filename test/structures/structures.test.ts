@@ -197,3 +197,28 @@ t.test('the API lists structures a page at a time, scoped to the organiser', asy
   const anyId = body.items[0].id;
   t.equal((await app.inject({ method: 'GET', url: `/api/v1/structures/${anyId}`, headers: other })).statusCode, 404);
 });
+
+t.test('an edit that changes the organisation moves the registration and its consent', async (t) => {
+  const { registration, link } = await register(30, 'ALISEE', { directoryConsent: 'yes' });
+  const alisee = registration.structure!.id;
+  t.ok((await em().findOneOrFail(Structure, { id: alisee })).directoryConsent);
+  const browser = new Browser(app);
+  const res = await browser.submit(`${link}/edit`, `${link}/edit`, { ...attendee(30), organisation: 'Alisée' });
+  t.equal(res.statusCode, 303, res.body.slice(0, 300));
+  t.equal((await em().findOneOrFail(Registration, { id: registration.id })).structure?.id, alisee, 'same key: kept');
+  await browser.submit(`${link}/edit`, `${link}/edit`, { ...attendee(30), organisation: 'Compagnons Bâtisseurs' });
+  const moved = await em().findOneOrFail(Registration, { id: registration.id });
+  t.not(moved.structure?.id, alisee);
+  t.notOk((await em().findOneOrFail(Structure, { id: alisee })).directoryConsent, 'the structure left has no consent');
+  t.ok((await em().findOneOrFail(Structure, { id: moved.structure!.id })).directoryConsent, 'the new one has it');
+});
+
+t.test('the suggestions endpoint finds known names, whatever the spelling', async (t) => {
+  const res = await app.inject({ method: 'GET', url: '/structures/suggest?q=c.c.a.s' });
+  t.equal(res.statusCode, 200);
+  t.same(res.json(), { names: ['CCAS Angers'] });
+  t.same((await app.inject({ method: 'GET', url: '/structures/suggest?q=a' })).json(), { names: [] }, 'too short');
+  t.equal((await app.inject({ method: 'GET', url: `/structures/suggest?q=${'x'.repeat(300)}` })).statusCode, 400);
+  const page = await new Browser(app).get(`/e/${event.slug}/register`);
+  t.match(page.body, '<script src="/static/structure-suggest.js" defer></script>');
+});
