@@ -1,4 +1,7 @@
 import { serializeRequest } from './shared/log-redaction.js';
+import structureAdminRoutes from './structures/structure.admin.routes.js';
+import structureApiRoutes from './structures/structure.api.routes.js';
+import structurePublicRoutes from './structures/structure.public.routes.js';
 import AjvCompiler from '@fastify/ajv-compiler';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -188,6 +191,9 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(formApiRoutes);
   await app.register(reportApiRoutes);
   await app.register(groupsApiRoutes);
+  await app.register(structureAdminRoutes);
+  await app.register(structurePublicRoutes);
+  await app.register(structureApiRoutes);
   await app.register(surveyPublicRoutes, { config });
   await app.register(surveyAdminRoutes, { config });
   await app.register(surveyApiRoutes, { config });

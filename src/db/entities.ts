@@ -12,6 +12,7 @@ import { IdempotencyRecord } from '../registrations/idempotency.entity.js';
 import { Registration } from '../registrations/registration.entity.js';
 import { JobRun } from '../jobs/job-run.entity.js';
 import { ErasureLog } from '../privacy/erasure-log.entity.js';
+import { Structure } from '../structures/structure.entity.js';
 import { Material } from '../materials/material.entity.js';
 import { FacilitatorLink, GroupSynthesis } from '../syntheses/synthesis.entity.js';
 
@@ -31,6 +32,7 @@ export const entities = [
   IdempotencyRecord,
   PasswordReset,
   LoginFailure,
+  Structure,
   GroupSynthesis,
   FacilitatorLink,
   Material,
