@@ -57,6 +57,8 @@ import printAdminRoutes from './groups/print.admin.routes.js';
 import groupsApiRoutes, { GroupsResponse } from './groups/groups.api.routes.js';
 import embedAdminRoutes from './embed/embed.admin.routes.js';
 import embedPublicRoutes from './embed/embed.public.routes.js';
+import directoryAdminRoutes from './directory/directory.admin.routes.js';
+import directoryPublicRoutes from './directory/directory.public.routes.js';
 import networkAdminRoutes from './network/network.admin.routes.js';
 import networkApiRoutes, { NetworkStatisticsResponse } from './network/network.api.routes.js';
 import { ErrorSchema } from './shared/api-schemas.js';
@@ -185,6 +187,8 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(formApiRoutes);
   await app.register(reportApiRoutes);
   await app.register(groupsApiRoutes);
+  await app.register(directoryPublicRoutes, { config });
+  await app.register(directoryAdminRoutes);
   await app.register(networkAdminRoutes);
   await app.register(networkApiRoutes);
   return app;
