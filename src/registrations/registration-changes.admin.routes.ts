@@ -1,3 +1,4 @@
+import { directoryConsentGiven, suggestedStructureNames } from '../structures/structure.service.js';
 import type { EntityManager } from '@mikro-orm/core';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
@@ -50,6 +51,8 @@ export default async function registrationChangesAdminRoutes(fastify: FastifyIns
         form: await formPage(request.em, event, request.t, {}),
         problem: window === 'open' ? null : `registration_${window}`,
         notify: true,
+        directoryBox: true,
+        structureNames: await suggestedStructureNames(request.em),
       });
     },
   );
@@ -83,6 +86,9 @@ export default async function registrationChangesAdminRoutes(fastify: FastifyIns
               errors: error.details,
               problem: error.details.length ? null : error.code,
               notify,
+              directoryBox: true,
+              directoryChecked: directoryConsentGiven(values),
+              structureNames: await suggestedStructureNames(request.em),
             },
             error.statusCode,
           ),

@@ -34,6 +34,9 @@ const RegistrationBody = Type.Object({
   organisation: Type.String({ maxLength: 1000 }),
   structureType: Type.String({ maxLength: 200, description: "A key of the event's structureTypes" }),
   consent: Type.Boolean({ description: 'The attendee agreed to the processing of their personal data' }),
+  directoryConsent: Type.Optional(
+    Type.Boolean({ description: "List the attendee's structure in the network's directory (default false)" }),
+  ),
   locale: Type.Optional(StringEnum(['fr', 'en'] as const)),
   answers: Type.Optional(AnswersBody),
 });
@@ -83,6 +86,10 @@ const RegistrationResponse = Type.Object(
     side: Type.String({ description: "The person's side (volet): set by hand, else their structure type's" }),
     sideSetByHand: Type.Boolean(),
     groupId: Type.Union([Type.Integer(), Type.Null()]),
+    structureId: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'The structure (GET /api/v1/structures/:id)',
+    }),
+    directoryConsent: Type.Boolean({ description: 'The attendee asked to list their structure in the directory' }),
     answers: Type.Record(Type.String(), Type.Unknown()),
     locale: Type.String(),
     /** The attendee's private link: only for tokens of roles that may change registrations (not viewers). */
@@ -109,6 +116,8 @@ export function registrationJson(r: Registration, publicUrl: string, withLink = 
     side: r.event.structureTypes ? personSide(r.event, r) : (r.side ?? ''),
     sideSetByHand: r.side != null,
     groupId: r.group?.id ?? null,
+    structureId: r.structure?.id ?? null,
+    directoryConsent: r.directoryConsent,
     answers: exportAnswers(r.answers),
     locale: r.locale,
     ...(withLink ? { manageUrl: `${publicUrl}/r/${r.token}` } : {}),

@@ -19,6 +19,11 @@ import { inviteEntries, inviteSequence } from '../mail/notifications.js';
 import { registerOnce, requestHash } from './idempotency.service.js';
 import { emailPrivateLink } from './private-link.js';
 import { Registration } from './registration.entity.js';
+import {
+  directoryConsentGiven,
+  setDirectoryConsent,
+  suggestedStructureNames,
+} from '../structures/structure.service.js';
 
 const SlugParams = Type.Object({ slug: Type.String({ maxLength: 200 }) });
 // A private link's token: 256 random bits in base64url.
@@ -48,6 +53,8 @@ export default async function registrationPublicRoutes(fastify: FastifyInstance,
         window: registrationWindow(event),
         // The page's own address, whatever spelling of it the first visitor used.
         path: `/e/${event.slug}/register`,
+        directoryBox: true,
+        structureNames: await suggestedStructureNames(app.orm.em.fork()),
       }),
       { formNonce: issueFormNonce(opts.config.sessionKey, event.id) },
     );
@@ -115,6 +122,9 @@ export default async function registrationPublicRoutes(fastify: FastifyInstance,
             problem: error.details.length ? null : error.code,
             formNonce,
             linkFor,
+            directoryBox: true,
+            directoryChecked: directoryConsentGiven(values),
+            structureNames: await suggestedStructureNames(request.em),
           },
           status,
         );
@@ -147,6 +157,7 @@ export default async function registrationPublicRoutes(fastify: FastifyInstance,
         querystring: Type.Object({
           new: Type.Optional(Type.String({ maxLength: 10 })),
           updated: Type.Optional(Type.String({ maxLength: 10 })),
+          directory: Type.Optional(Type.String({ maxLength: 10 })),
         }),
       },
     },
@@ -163,6 +174,7 @@ export default async function registrationPublicRoutes(fastify: FastifyInstance,
         answers: answerRows(form, registration.answers, request.t, request.locale).filter((row) => !row.removed),
         canEdit: registration.status !== 'cancelled' && registrationWindow(event) === 'open',
         updated: request.query.updated === '1',
+        directorySaved: request.query.directory === '1',
         showGroup: event.assignmentsPublishedAt != null,
       });
     },
@@ -225,6 +237,18 @@ export default async function registrationPublicRoutes(fastify: FastifyInstance,
           status,
         );
       }
+    },
+  );
+
+  // The person lists their structure in the network's directory, or withdraws it (the card goes at once).
+  app.post(
+    '/r/:token/directory',
+    { config: publicRoute(), schema: { params: TokenParams, body }, preHandler: app.csrfProtection },
+    async (request, reply) => {
+      const registration = await findByToken(request.em, request.params.token);
+      if (registration.status === 'cancelled') throw new AppError('registration_cancelled');
+      await setDirectoryConsent(request.em, registration, directoryConsentGiven(request.body ?? {}));
+      return reply.redirect(`/r/${registration.token}?directory=1`, 303);
     },
   );
 

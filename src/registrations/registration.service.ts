@@ -12,6 +12,12 @@ import { queueOrganiserNotices } from '../mail/organiser-notices.js';
 import type { MailSettings } from '../mail/outbox.service.js';
 import { placeLateComer } from '../groups/placement.js';
 import { type SeatClaim, claimSeat, releaseSeat, seatClaim } from '../seats/seats.js';
+import {
+  directoryConsentGiven,
+  refreshDirectoryConsent,
+  relinkStructure,
+  structureFor,
+} from '../structures/structure.service.js';
 import { REGISTRATION_STATUSES, Registration, type RegistrationStatus } from './registration.entity.js';
 
 export { REGISTRATION_STATUSES };
@@ -65,9 +71,18 @@ export async function register(
   const { value, answers } = await checkSubmission(em, event, raw, options);
   const claim = await seatClaim(em, { id: event.id, capacity: event.capacity ?? null });
   const earlier = await em.findOne(Registration, { event: event.id, emailKey: value.email.toLowerCase() });
-  if (earlier?.status === 'cancelled') return reactivate(em, event, earlier, { ...value, answers }, claim, options);
+  if (earlier?.status === 'cancelled')
+    return reactivate(
+      em,
+      event,
+      earlier,
+      { ...value, answers, directoryConsent: directoryConsentGiven(raw) },
+      claim,
+      options,
+    );
   const token = newToken();
   const locale = options.locale ?? 'fr';
+  const directoryConsent = directoryConsentGiven(raw);
   // The email is rendered before the transaction, which then only writes: on SQLite it holds the one
   // connection every request waits for. Rendered for the likely outcome; the seat itself is decided
   // below, and the other email is rendered in the transaction if the guess was wrong.
@@ -103,6 +118,9 @@ export async function register(
         emailKey: value.email.toLowerCase(),
         organisation: value.organisation,
         structureType: value.structureType,
+        // The structure the organisation names (one indexed lookup, an insert for a new one): src/structures.
+        structure: await structureFor(tx, { ...value, directoryConsent }),
+        directoryConsent,
         status: confirmed ? 'confirmed' : 'waitlisted',
         answers,
         group: null,
@@ -144,7 +162,10 @@ async function reactivate(
   em: EntityManager,
   event: Event,
   earlier: Registration,
-  value: Pick<Registration, 'firstName' | 'lastName' | 'email' | 'organisation' | 'structureType' | 'answers'>,
+  value: Pick<
+    Registration,
+    'firstName' | 'lastName' | 'email' | 'organisation' | 'structureType' | 'answers' | 'directoryConsent'
+  >,
   claim: SeatClaim,
   options: RegisterOptions,
 ): Promise<Registration> {
@@ -155,6 +176,7 @@ async function reactivate(
     if (!claimed) throw new AppError('already_registered', [{ field: 'email', code: 'already_registered' }]);
     const confirmed = await claim(tx);
     const registration = await tx.findOneOrFail(Registration, { id: earlier.id }, { populate: ['group'] });
+    const leftStructure = registration.structure?.id ?? null;
     Object.assign(registration, {
       ...value,
       emailKey: value.email.toLowerCase(),
@@ -168,8 +190,10 @@ async function reactivate(
       consentAt: now,
       createdAt: now,
       updatedAt: now,
+      structure: await structureFor(tx, value),
     });
     await tx.flush();
+    await refreshDirectoryConsent(tx, [leftStructure, registration.structure?.id ?? null]);
     if (options.inTransaction) await options.inTransaction(tx, registration);
     if (options.mail)
       await queueRegistrationMail(tx, registration, event, confirmed ? 'confirmation' : 'waitlisted', options.mail);
@@ -245,6 +269,7 @@ export async function cancel(
     reg.group = null;
     reg.updatedAt = new Date();
     await tx.flush();
+    if (reg.directoryConsent) await refreshDirectoryConsent(tx, [reg.structure?.id ?? null]);
     if (options.mail) await queueOrganiserNotices(tx, reg.event, reg, 'cancelled', options.mail);
     if (!wasConfirmed) return null;
     await releaseSeat(tx, reg.event.id);
@@ -327,6 +352,7 @@ export async function correctRegistration(
   const kept = Object.fromEntries(
     Object.entries(storedAnswers(registration.answers)).filter(([key]) => !current.has(key)),
   );
+  const previousOrganisation = registration.organisation;
   Object.assign(registration, {
     firstName: value.firstName,
     lastName: value.lastName,
@@ -344,4 +370,5 @@ export async function correctRegistration(
       throw new AppError('already_registered', [{ field: 'email', code: 'already_registered' }]);
     throw error;
   }
+  await relinkStructure(em, registration, previousOrganisation);
 }
