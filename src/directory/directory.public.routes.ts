@@ -68,10 +68,9 @@ export default async function directoryPublicRoutes(fastify: FastifyInstance, op
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const selfOrigin = new URL(opts.config.publicUrl).origin;
 
-  // Never kept by a cache: a withdrawn consent removes the card at once.
+  // Pages are never kept by a cache (reply.page: no-store): a withdrawn consent removes the card at once.
   app.get('/annuaire', { config: publicRoute(), schema: { querystring: DirectoryQuery } }, async (request, reply) => {
     const view = await directoryView(request, request.query);
-    reply.header('Cache-Control', 'no-cache');
     return reply.page('public/directory', { ...view, action: '/annuaire', hidden: [], printedOn: new Date() });
   });
 
@@ -108,7 +107,6 @@ export default async function directoryPublicRoutes(fastify: FastifyInstance, op
       const view = await directoryView(request, request.query);
       // The search form keeps the frame's language, colour and resizing.
       const hidden = [...new URLSearchParams(options.query.slice(1))];
-      reply.header('Cache-Control', 'no-cache');
       return reply.page('embed/directory', { ...view, ...options, action: '/embed/annuaire', hidden });
     },
   );
