@@ -143,18 +143,19 @@ function places(counts: Map<string, number>, name: (code: string) => string): Pl
 function yearStatistics(
   year: number,
   input: NetworkInput,
+  registrations: StatRegistration[],
+  structures: Map<number, StatStructure>,
   first: Map<number, number>,
   labels: Labels,
   territory: TerritoryLookup,
 ): YearStatistics {
   const events = new Map(input.events.filter((e) => e.held && e.year === year).map((e) => [e.id, e]));
-  const structures = new Map(input.structures.map((s) => [s.id, s]));
   let registered = 0;
   let present = 0;
   const types = new Map<number, Map<string, number>>();
   const sides = new Map<number, Map<string, number>>();
   const meetings = new Map<number, Set<number>>();
-  for (const r of input.registrations) {
+  for (const r of registrations) {
     const event = events.get(r.eventId);
     if (!event || r.status === 'cancelled') continue;
     registered++;
@@ -228,5 +229,10 @@ export function networkStatistics(
   const years = [...new Set(input.events.filter((e) => e.held).map((e) => e.year))]
     .filter((year) => year >= range.from && year <= range.to)
     .sort((a, b) => a - b);
-  return years.map((year) => yearStatistics(year, input, first, labels, territory));
+  // Each year reads only its own registrations.
+  const eventYear = new Map(input.events.map((e) => [e.id, e.year]));
+  const byYear = new Map<number, StatRegistration[]>(years.map((year) => [year, []]));
+  for (const r of input.registrations) byYear.get(eventYear.get(r.eventId) ?? Number.NaN)?.push(r);
+  const structures = new Map(input.structures.map((s) => [s.id, s]));
+  return years.map((year) => yearStatistics(year, input, byYear.get(year) ?? [], structures, first, labels, territory));
 }
