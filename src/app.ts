@@ -1,3 +1,6 @@
+import structureAdminRoutes from './structures/structure.admin.routes.js';
+import structureApiRoutes from './structures/structure.api.routes.js';
+import structurePublicRoutes from './structures/structure.public.routes.js';
 import AjvCompiler from '@fastify/ajv-compiler';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -191,5 +194,8 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(directoryAdminRoutes);
   await app.register(networkAdminRoutes);
   await app.register(networkApiRoutes);
+  await app.register(structureAdminRoutes);
+  await app.register(structurePublicRoutes);
+  await app.register(structureApiRoutes);
   return app;
 }

@@ -85,15 +85,15 @@ export async function relinkStructure(em: EntityManager, registration: Registrat
 
 /**
  * Recomputes each structure's directory consent from its registrations: true while one that is not cancelled
- * and not anonymised has the box ticked. Used when a person withdraws, cancels, or leaves the structure.
+ * has the box ticked (an anonymised one keeps it: the choice is about the structure, not the person). Used
+ * when a person withdraws, cancels, or leaves the structure.
  */
 export async function refreshDirectoryConsent(em: EntityManager, structureIds: (number | null)[]): Promise<void> {
   const ids = [...new Set(structureIds.filter((id): id is number => id !== null))];
   if (ids.length === 0) return;
   const rows: { structure_id: number }[] = await em.getConnection().execute(
     `select distinct structure_id from registration
-     where structure_id in (${ids.map(() => '?').join(', ')}) and directory_consent = ? and status <> ?
-     and anonymised_at is null`,
+     where structure_id in (${ids.map(() => '?').join(', ')}) and directory_consent = ? and status <> ?`,
     [...ids, true, 'cancelled'],
     'all',
     em.getTransactionContext(),
