@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import t, { type Test } from 'tap';
 import { fold, safeWebsite } from '../../src/directory/directory.js';
+import { createOrganiser } from '../../src/organisers/organiser.service.js';
 import { Registration } from '../../src/registrations/registration.entity.js';
 import { register } from '../../src/registrations/registration.service.js';
 import { Structure } from '../../src/structures/structure.entity.js';
@@ -170,5 +171,17 @@ t.test('the organiser sees the cards waiting for validation, linked to the struc
   t.match(textOf(page.body), 'Compléter et valider la carte de Alisée');
   t.match(textOf(page.body), 'À compléter : missions, contact public, commune, site web');
   t.match(textOf(page.body), 'Modifier la carte de CCAS de Saumur');
+  t.equal((await organiser.get(`/admin/structures/${alisee.id}`)).statusCode, 200, 'the link opens the structure page');
   t.equal((await new Browser(app).get('/admin/annuaire')).statusCode, 303, 'signed out: to the login page');
+});
+
+t.test("another organiser does not see the cards of structures met only at others' events", async (t) => {
+  await createOrganiser(em.fork(), { email: 'autre@saumur.fr', password: 'mot-de-passe-autre' });
+  const other = new Browser(app);
+  await other.submit('/admin/login', '/admin/login', { email: 'autre@saumur.fr', password: 'mot-de-passe-autre' });
+  const page = await other.get('/admin/annuaire');
+  t.equal(page.statusCode, 200);
+  t.notMatch(textOf(page.body), 'Alisée');
+  t.notMatch(textOf(page.body), 'CCAS de Saumur');
+  t.match(textOf(page.body), 'Aucune carte en attente.');
 });
