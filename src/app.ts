@@ -66,6 +66,13 @@ import networkAdminRoutes from './network/network.admin.routes.js';
 import networkApiRoutes, { NetworkStatisticsResponse } from './network/network.api.routes.js';
 import { ErrorSchema } from './shared/api-schemas.js';
 import systemRoutes from './system/system.routes.js';
+import facilitatorPublicRoutes from './syntheses/facilitator.public.routes.js';
+import materialsAdminRoutes from './materials/materials.admin.routes.js';
+import materialsPublicRoutes from './materials/materials.public.routes.js';
+import synthesesAdminRoutes from './syntheses/syntheses.admin.routes.js';
+import surveyAdminRoutes from './surveys/survey.admin.routes.js';
+import surveyApiRoutes from './surveys/survey.api.routes.js';
+import surveyPublicRoutes from './surveys/survey.public.routes.js';
 
 export interface AppOptions {
   config: Config;
@@ -184,6 +191,10 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(reportAdminRoutes);
   await app.register(groupsAdminRoutes);
   await app.register(printAdminRoutes);
+  await app.register(facilitatorPublicRoutes);
+  await app.register(synthesesAdminRoutes, { config });
+  await app.register(materialsAdminRoutes, { config });
+  await app.register(materialsPublicRoutes, { config });
   await app.register(eventApiRoutes, { ...eventDeps, config });
   await app.register(editionApiRoutes, { config });
   await app.register(registrationApiRoutes, { config });
@@ -197,5 +208,8 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(structureAdminRoutes);
   await app.register(structurePublicRoutes);
   await app.register(structureApiRoutes);
+  await app.register(surveyPublicRoutes, { config });
+  await app.register(surveyAdminRoutes, { config });
+  await app.register(surveyApiRoutes, { config });
   return app;
 }

@@ -2,6 +2,9 @@ import { EventMember } from '../access/event-member.entity.js';
 import { AuditEntry } from '../audit/audit.entity.js';
 import { Event, EventSession } from '../events/event.entity.js';
 import { RegistrationForm } from '../forms/registration-form.entity.js';
+import { SurveyForm } from '../forms/survey-form.entity.js';
+import { SurveyInvitation } from '../surveys/survey-invitation.entity.js';
+import { SurveyResponse } from '../surveys/survey-response.entity.js';
 import { OutboxMessage } from '../mail/outbox.entity.js';
 import { LoginFailure, PasswordReset } from '../organisers/account.entity.js';
 import { ApiToken, Organiser } from '../organisers/organiser.entity.js';
@@ -10,6 +13,8 @@ import { Registration } from '../registrations/registration.entity.js';
 import { JobRun } from '../jobs/job-run.entity.js';
 import { ErasureLog } from '../privacy/erasure-log.entity.js';
 import { Structure } from '../structures/structure.entity.js';
+import { Material } from '../materials/material.entity.js';
+import { FacilitatorLink, GroupSynthesis } from '../syntheses/synthesis.entity.js';
 
 /** Every entity of the service, in one list for the ORM and the migration generator. */
 export const entities = [
@@ -28,4 +33,10 @@ export const entities = [
   PasswordReset,
   LoginFailure,
   Structure,
+  GroupSynthesis,
+  FacilitatorLink,
+  Material,
+  SurveyForm,
+  SurveyInvitation,
+  SurveyResponse,
 ];

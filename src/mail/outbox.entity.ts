@@ -18,7 +18,9 @@ export type MailKind =
   | 'organiser_notice'
   | 'organiser_digest'
   | 'private_link'
-  | 'password_reset';
+  | 'password_reset'
+  | 'materials'
+  | 'survey';
 export type CalendarMethod = 'REQUEST' | 'CANCEL';
 
 /**

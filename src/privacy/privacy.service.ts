@@ -1,3 +1,4 @@
+import { forgetLoneStructure } from '../structures/structure.service.js';
 import { roleAllows } from '../access/access.service.js';
 import type { EventRole } from '../access/event-member.entity.js';
 import { hidePrivateLinks } from '../registrations/private-link.js';
@@ -10,6 +11,8 @@ import { structureTypeLabel } from '../events/structure-types.js';
 import { notFound } from '../errors.js';
 import { storedAnswers } from '../forms/answers.js';
 import type { FieldTypeName, StoredAnswer } from '../forms/form-definition.js';
+import { SurveyInvitation } from '../surveys/survey-invitation.entity.js';
+import { SurveyResponse } from '../surveys/survey-response.entity.js';
 import { OutboxMessage } from '../mail/outbox.entity.js';
 import type { MailSettings } from '../mail/outbox.service.js';
 import { IdempotencyRecord } from '../registrations/idempotency.entity.js';
@@ -21,7 +24,14 @@ import { ErasureLog } from './erasure-log.entity.js';
  * Answers kept on an anonymised registration: the choices among the organiser's options, which say
  * nothing of who answered and feed the report. Anything typed (text, email, phone, number, date) goes.
  */
-const KEPT_ANSWER_TYPES = new Set<FieldTypeName>(['choice', 'multiple', 'yesno', 'consent', 'group_preference']);
+const KEPT_ANSWER_TYPES = new Set<FieldTypeName>([
+  'choice',
+  'multiple',
+  'yesno',
+  'consent',
+  'group_preference',
+  'side',
+]);
 
 /** The name an anonymised registration shows on the organiser pages and in the exports. */
 export const ANONYMISED_FIRST_NAME = 'Anonyme';
@@ -166,6 +176,9 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 export async function exportPerson(em: EntityManager, event: Event, registrationId: number, now: Date = new Date()) {
   const r = await findPerson(em, event, registrationId);
   const emails = await em.find(OutboxMessage, personMessages(r, event.id), { orderBy: { id: 'asc' } });
+  const invitation = await em.findOne(SurveyInvitation, { registration: r.id });
+  // Answers to a named survey are theirs; anonymous ones cannot be told apart, by design.
+  const named = await em.find(SurveyResponse, { registration: r.id }, { orderBy: { id: 'asc' } });
   return {
     exportedAt: now.toISOString(),
     event: {
@@ -207,6 +220,16 @@ export async function exportPerson(em: EntityManager, event: Event, registration
       html: m.html,
       calendar: m.ics ?? null,
     })),
+    survey: invitation
+      ? {
+          sentAt: iso(invitation.sentAt),
+          answered: invitation.answered,
+          answers: named.map((n) => ({
+            answeredOn: n.answeredOn,
+            answers: Object.entries(storedAnswers(n.answers)).map(([key, answer]) => ({ key, ...answer })),
+          })),
+        }
+      : null,
   };
 }
 
@@ -264,6 +287,7 @@ export async function erasePerson(
       erasedAt: new Date(),
     });
     await tx.flush();
+    await forgetLoneStructure(tx, registration.structure?.id ?? null);
     return { promoted };
   });
   // Once the erasure is committed: a rolled-back one keeps its copies.

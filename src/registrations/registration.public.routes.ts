@@ -24,6 +24,7 @@ import {
   setDirectoryConsent,
   suggestedStructureNames,
 } from '../structures/structure.service.js';
+import { formatSize, materialsFor } from '../materials/materials.service.js';
 
 const SlugParams = Type.Object({ slug: Type.String({ maxLength: 200 }) });
 // A private link's token: 256 random bits in base64url.
@@ -176,6 +177,8 @@ export default async function registrationPublicRoutes(fastify: FastifyInstance,
         updated: request.query.updated === '1',
         directorySaved: request.query.directory === '1',
         showGroup: event.assignmentsPublishedAt != null,
+        materials: await materialsFor(request.em, registration),
+        materialSize: (bytes: number) => formatSize(bytes, request.locale),
       });
     },
   );

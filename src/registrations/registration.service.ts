@@ -7,6 +7,7 @@ import { storedAnswers } from '../forms/answers.js';
 import type { FormDefinition } from '../forms/form-definition.js';
 import { ensureSessions, loadDefinition } from '../forms/form.service.js';
 import { validateRegistration } from '../forms/registration-form.js';
+import { sideAfterChange, sideFromAnswers } from '../forms/side-question.js';
 import { queueRegistrationMail, renderRegistrationMail } from '../mail/notifications.js';
 import { queueOrganiserNotices } from '../mail/organiser-notices.js';
 import type { MailSettings } from '../mail/outbox.service.js';
@@ -52,13 +53,11 @@ export async function checkSubmission(
   const window = registrationWindow(event, options.now);
   if (window !== 'open') throw new AppError(`registration_${window}`);
   await ensureSessions(event);
-  const { value, answers, errors } = validateRegistration(
-    options.definition ?? (await loadDefinition(em, event)),
-    event,
-    raw,
-  );
+  const definition = options.definition ?? (await loadDefinition(em, event));
+  const { value, answers, errors } = validateRegistration(definition, event, raw);
   if (errors.length) throw new ValidationError(errors);
-  return { value, answers };
+  // The "Votre domaine d'intervention" answer, when the form asks it: the person's side, over their type's.
+  return { value, answers, side: sideFromAnswers(definition, answers) };
 }
 
 /** Registers an attendee: confirmed while seats remain, then on the waiting list. */
@@ -68,7 +67,7 @@ export async function register(
   raw: Record<string, unknown>,
   options: RegisterOptions = {},
 ): Promise<Registration> {
-  const { value, answers } = await checkSubmission(em, event, raw, options);
+  const { value, answers, side } = await checkSubmission(em, event, raw, options);
   const claim = await seatClaim(em, { id: event.id, capacity: event.capacity ?? null });
   const earlier = await em.findOne(Registration, { event: event.id, emailKey: value.email.toLowerCase() });
   if (earlier?.status === 'cancelled')
@@ -76,7 +75,7 @@ export async function register(
       em,
       event,
       earlier,
-      { ...value, answers, directoryConsent: directoryConsentGiven(raw) },
+      { ...value, answers, side: side ?? earlier.side, directoryConsent: directoryConsentGiven(raw) },
       claim,
       options,
     );
@@ -118,8 +117,9 @@ export async function register(
         emailKey: value.email.toLowerCase(),
         organisation: value.organisation,
         structureType: value.structureType,
+        side,
         // The structure the organisation names (one indexed lookup, an insert for a new one): src/structures.
-        structure: await structureFor(tx, { ...value, directoryConsent }),
+        structure: await structureFor(tx, { ...value, side, directoryConsent }),
         directoryConsent,
         status: confirmed ? 'confirmed' : 'waitlisted',
         answers,
@@ -164,7 +164,7 @@ async function reactivate(
   earlier: Registration,
   value: Pick<
     Registration,
-    'firstName' | 'lastName' | 'email' | 'organisation' | 'structureType' | 'answers' | 'directoryConsent'
+    'firstName' | 'lastName' | 'email' | 'organisation' | 'structureType' | 'answers' | 'side' | 'directoryConsent'
   >,
   claim: SeatClaim,
   options: RegisterOptions,
@@ -361,6 +361,7 @@ export async function correctRegistration(
     organisation: value.organisation,
     structureType: value.structureType,
     answers: { ...kept, ...answers },
+    side: sideAfterChange(form, registration.answers, answers, registration.side ?? null),
     updatedAt: new Date(),
   });
   try {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { Registration } from '../registrations/registration.entity.js';
+import { Registration } from '../registrations/registration.entity.js';
 import { normalizeStructureName } from './normalize.js';
 import { Structure } from './structure.entity.js';
 
@@ -107,6 +107,17 @@ export async function refreshDirectoryConsent(em: EntityManager, structureIds: (
       { directoryConsent: consenting.has(id), updatedAt: now },
     );
   }
+}
+
+/**
+ * After an erasure: a structure no registration names any more, and that nothing was merged into, was known
+ * only through the erased person, so it goes too (its name was part of what they gave).
+ */
+export async function forgetLoneStructure(em: EntityManager, structureId: number | null): Promise<void> {
+  if (structureId === null) return;
+  if (await em.count(Registration, { structure: structureId })) return;
+  if (await em.count(Structure, { mergedInto: structureId })) return;
+  await em.nativeDelete(Structure, { id: structureId });
 }
 
 /** The person's own choice on their private page: list their structure in the directory, or withdraw. */

@@ -40,6 +40,14 @@ export function boundedDistance(a: string, b: string, max: number): number {
   return previous[b.length] as number;
 }
 
+/** The key's numbers ("ccas 49 2" → "49 2"): two keys with other numbers are never suggested as close. */
+function numbersOf(key: string): string {
+  return key
+    .split(' ')
+    .filter((word) => word.length > 0 && word.charCodeAt(0) >= 48 && word.charCodeAt(0) <= 57)
+    .join(' ');
+}
+
 const byUse = (a: Candidate, b: Candidate) => b.registrations - a.registrations || a.id - b.id;
 
 /** At most `limit` suggestions, exact duplicates first. */
@@ -70,6 +78,8 @@ export function suggestMerges(candidates: Candidate[], limit = 30): Suggestion[]
         const a = group[i] as Candidate;
         const b = group[j] as Candidate;
         if (paired.has(`${a.id}:${b.id}`) || a.normalizedKey.length < 6) continue;
+        // "ADIL 49" and "ADIL 44", "Structure 1" and "Structure 2": other numbers, other structures.
+        if (numbersOf(a.normalizedKey) !== numbersOf(b.normalizedKey)) continue;
         paired.add(`${a.id}:${b.id}`);
         paired.add(`${b.id}:${a.id}`);
         const max = a.normalizedKey.length >= 12 ? 2 : 1;

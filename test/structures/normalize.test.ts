@@ -87,6 +87,8 @@ t.test('suggested merges: same key, words in another order, a typo', async (t) =
     c(4, 'Soliha Maine-et-Loire'),
     c(5, 'Solliha Maine-et-Loire'),
     c(6, 'Secours catholique'),
+    c(7, 'ADIL 49'),
+    c(8, 'ADIL 44'),
   ]);
   t.equal(suggestions[0]?.reason, 'close_key');
   const groups = suggestions.map((s) => s.structures.map((x) => x.id).sort());

@@ -222,3 +222,11 @@ t.test('the suggestions endpoint finds known names, whatever the spelling', asyn
   const page = await new Browser(app).get(`/e/${event.slug}/register`);
   t.match(page.body, '<script src="/static/structure-suggest.js" defer></script>');
 });
+
+t.test("the organiser's view of a registration links to its structure and says the directory choice", async (t) => {
+  const { registration } = await register(40, 'Habitat et Humanisme', { directoryConsent: 'yes' });
+  const page = await organiser.get(`/admin/events/${event.id}/registrations/${registration.id}`);
+  t.equal(page.statusCode, 200);
+  t.match(page.body, `<a href="/admin/structures/${registration.structure!.id}">Habitat et Humanisme</a>`);
+  t.match(textOf(page.body), 'La personne demande que sa structure y figure');
+});
