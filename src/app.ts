@@ -1,6 +1,7 @@
 import structureAdminRoutes from './structures/structure.admin.routes.js';
 import structureApiRoutes from './structures/structure.api.routes.js';
 import structurePublicRoutes from './structures/structure.public.routes.js';
+import { serializeRequest } from './shared/log-redaction.js';
 import AjvCompiler from '@fastify/ajv-compiler';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -104,7 +105,7 @@ const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
 /** Builds the whole service on an open database: plugins first, then each domain's routes. */
 export async function buildApp({ config, orm, closeOrm = true, logger = true }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logger ? { level: config.logLevel } : false,
+    logger: logger ? { level: config.logLevel, serializers: { req: serializeRequest } } : false,
     // Behind one reverse proxy: trust exactly one hop of X-Forwarded-For, so a client cannot spoof its address.
     trustProxy: config.trustProxy ? (_address: string, hop: number) => hop < 1 : false,
     bodyLimit: 1024 * 1024,
