@@ -15,6 +15,7 @@ import { loadConfig } from '../src/config.js';
 import { slugify } from '../src/events/structure-types.js';
 import { NONCE_FIELD, issueFormNonce } from '../src/registrations/form-nonce.js';
 import { benchAssignment } from './assignment-bench.js';
+import { benchNetwork } from './network-bench.js';
 import { benchReport } from './report-bench.js';
 import { type ServerProcess, startServer } from '../test/support/server-process.js';
 
@@ -330,6 +331,7 @@ async function main() {
     // In-process cases: the report of large events and the group assignment.
     const reports = await benchReport(quick ? [1000] : [10000, 100000]);
     const assignments = await benchAssignment(quick ? [200] : [1000, 10000]);
+    const networks = await benchNetwork(quick ? [2000] : [20000]);
 
     printTable();
     console.log('\nreport (SQLite, seeded directly)');
@@ -342,6 +344,12 @@ async function main() {
     for (const a of assignments) {
       console.log(
         `  ${a.people} people, ${a.groups} groups, ${a.types} types: ${a.ms} ms, largest gap to fair share ${a.maxGap.toFixed(2)}, first choices ${a.firstChoice}`,
+      );
+    }
+    console.log('network statistics (SQLite, seeded directly; the brief asks for under 1 s)');
+    for (const n of networks) {
+      console.log(
+        `  ${n.events} events, ${n.registrations} registrations, ${n.structures} structures: page ${n.pageMs} ms, API ${n.apiMs} ms, directory ${n.directoryMs} ms`,
       );
     }
     const report = {
@@ -361,6 +369,7 @@ async function main() {
       contended: { sqlite: contendedSqlite, postgres: contendedPg },
       reports,
       assignments,
+      networks,
     };
     console.log(`peak memory of the service (SQLite run): ${memory} MB`);
     writeFileSync(

@@ -61,6 +61,10 @@ import printAdminRoutes from './groups/print.admin.routes.js';
 import groupsApiRoutes, { GroupsResponse } from './groups/groups.api.routes.js';
 import embedAdminRoutes from './embed/embed.admin.routes.js';
 import embedPublicRoutes from './embed/embed.public.routes.js';
+import directoryAdminRoutes from './directory/directory.admin.routes.js';
+import directoryPublicRoutes from './directory/directory.public.routes.js';
+import networkAdminRoutes from './network/network.admin.routes.js';
+import networkApiRoutes, { NetworkStatisticsResponse } from './network/network.api.routes.js';
 import { ErrorSchema } from './shared/api-schemas.js';
 import systemRoutes from './system/system.routes.js';
 import facilitatorPublicRoutes from './syntheses/facilitator.public.routes.js';
@@ -140,7 +144,14 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
-  for (const schema of [ErrorSchema, EventResponse, RegistrationResponse, BreakdownResponse, GroupsResponse])
+  for (const schema of [
+    ErrorSchema,
+    EventResponse,
+    RegistrationResponse,
+    BreakdownResponse,
+    GroupsResponse,
+    NetworkStatisticsResponse,
+  ])
     app.addSchema(schema);
 
   // The lower floors (events/, organisers/) get what they need from access/, mail/ and registrations/ here.
@@ -191,6 +202,10 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(formApiRoutes);
   await app.register(reportApiRoutes);
   await app.register(groupsApiRoutes);
+  await app.register(directoryPublicRoutes, { config });
+  await app.register(directoryAdminRoutes);
+  await app.register(networkAdminRoutes);
+  await app.register(networkApiRoutes);
   await app.register(structureAdminRoutes);
   await app.register(structurePublicRoutes);
   await app.register(structureApiRoutes);
