@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { Orm } from '../db/orm.js';
+import { Memo, clearOnWrites } from '../shared/memo.js';
 import { Event } from '../events/event.entity.js';
 import type { EventInput } from '../events/event-rules.js';
 import { persistNewEvent } from '../events/event.service.js';
@@ -17,9 +19,37 @@ export function roleAllows(role: EventRole | null, needed: EventRole): boolean {
   return role !== null && RANK[role] >= RANK[needed];
 }
 
-export async function roleOn(em: EntityManager, organiserId: number, eventId: number): Promise<EventRole | null> {
+/**
+ * Each organiser's role per event, kept in memory so an organiser request does not query it each time
+ * (README, Performance). Any flush through this process of a team member, an event or an organiser
+ * empties it (now and when its transaction commits); a change made by another process shows within
+ * the TTL. A write to event_member that goes around the flush must call forgetRoles.
+ */
+const roleMemos = new WeakMap<object, Memo<EventRole | null>>();
+
+/** Keeps each organiser's role per event for `ttlMs` (0: not kept); the app sets it up at start. */
+export function rememberRolesFor(orm: Orm, ttlMs: number): void {
+  let memo = roleMemos.get(orm.config);
+  if (!memo) {
+    const created = new Memo<EventRole | null>(ttlMs);
+    roleMemos.set(orm.config, created);
+    const entities = ['EventMember', 'Event', 'Organiser'];
+    orm.em.getEventManager().registerSubscriber(clearOnWrites(entities, () => created.clear()));
+    memo = created;
+  }
+  memo.ttlMs = ttlMs;
+}
+
+async function loadRole(em: EntityManager, organiserId: number, eventId: number): Promise<EventRole | null> {
   const member = await em.findOne(EventMember, { event: eventId, organiser: organiserId }, { fields: ['role'] });
   return member?.role ?? null;
+}
+
+export async function roleOn(em: EntityManager, organiserId: number, eventId: number): Promise<EventRole | null> {
+  const memo = roleMemos.get(em.config);
+  // Inside a transaction the answer must be the transaction's own view.
+  if (!memo || memo.ttlMs <= 0 || em.isInTransaction()) return loadRole(em, organiserId, eventId);
+  return memo.get(`${organiserId}:${eventId}`, () => loadRole(em.fork(), organiserId, eventId));
 }
 
 /** Ids of the events this organiser is on the team of, whatever the role. */
