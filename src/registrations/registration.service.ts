@@ -94,6 +94,9 @@ export async function register(
     return await em.transactional(async (tx) => {
       const confirmed = await claim(tx);
       const now = new Date();
+      // The confirmation's invite is the registration's first (queueRegistrationMail stamps it so):
+      // the row is inserted already stamped, which saves an UPDATE in the one-writer transaction.
+      const stamped = confirmed && options.mail ? 1 : 0;
       const registration = tx.create(Registration, {
         event: tx.getReference(Event, event.id),
         token,
@@ -109,12 +112,16 @@ export async function register(
         locale,
         consentAt: now,
         consentRecordedBy: options.consentRecordedBy ?? null,
+        inviteSequence: stamped,
+        invitedGroupId: null,
         createdAt: now,
         updatedAt: now,
       });
       await tx.flush();
       if (options.inTransaction) await options.inTransaction(tx, registration);
       const kind = confirmed ? 'confirmation' : 'waitlisted';
+      // Unstamped in memory only, just before the stamp gives the row's value again: no change to write.
+      registration.inviteSequence = 0;
       if (options.mail)
         await queueRegistrationMail(
           tx,
