@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Orm } from '../db/orm.js';
-import { Memo, clearOnWrites } from '../shared/memo.js';
+import { Memo, clearNowAndAtCommit, clearOnWrites } from '../shared/memo.js';
 import { Event } from '../events/event.entity.js';
 import type { EventInput } from '../events/event-rules.js';
 import { persistNewEvent } from '../events/event.service.js';
@@ -26,18 +26,58 @@ export function roleAllows(role: EventRole | null, needed: EventRole): boolean {
  * the TTL. A write to event_member that goes around the flush must call forgetRoles.
  */
 const roleMemos = new WeakMap<object, Memo<EventRole | null>>();
+/** Who asked to be told of each registration, per event (src/mail/organiser-notices.ts); emptied with the roles. */
+const noticeMemos = new WeakMap<object, Memo<NoticeRecipient[]>>();
+
+export interface NoticeRecipient {
+  memberId: number;
+  email: string;
+  name: string;
+}
 
 /** Keeps each organiser's role per event for `ttlMs` (0: not kept); the app sets it up at start. */
 export function rememberRolesFor(orm: Orm, ttlMs: number): void {
   let memo = roleMemos.get(orm.config);
-  if (!memo) {
-    const created = new Memo<EventRole | null>(ttlMs);
-    roleMemos.set(orm.config, created);
+  let notices = noticeMemos.get(orm.config);
+  if (!memo || !notices) {
+    const roles = new Memo<EventRole | null>(ttlMs);
+    const recipients = new Memo<NoticeRecipient[]>(ttlMs);
+    roleMemos.set(orm.config, roles);
+    noticeMemos.set(orm.config, recipients);
     const entities = ['EventMember', 'Event', 'Organiser'];
-    orm.em.getEventManager().registerSubscriber(clearOnWrites(entities, () => created.clear()));
-    memo = created;
+    const clear = () => {
+      roles.clear();
+      recipients.clear();
+    };
+    orm.em.getEventManager().registerSubscriber(clearOnWrites(entities, clear));
+    memo = roles;
+    notices = recipients;
   }
   memo.ttlMs = ttlMs;
+  notices.ttlMs = ttlMs;
+}
+
+/** Forgets the remembered roles and notice choices of this database: for writes to event_member that go around the flush. */
+export function forgetTeams(em: EntityManager): void {
+  const roles = roleMemos.get(em.config);
+  const notices = noticeMemos.get(em.config);
+  clearNowAndAtCommit(em, () => {
+    roles?.clear();
+    notices?.clear();
+  });
+}
+
+/**
+ * The team members of the event who want an email at each registration or cancellation. Read through
+ * `em` itself (it may be a transaction: on SQLite, another connection would wait for it).
+ */
+export async function eachChangeRecipients(em: EntityManager, eventId: number): Promise<NoticeRecipient[]> {
+  const load = async () => {
+    const members = await em.find(EventMember, { event: eventId, notify: 'each' }, { populate: ['organiser'] });
+    return members.map((m) => ({ memberId: m.id, email: m.organiser.email, name: m.organiser.name }));
+  };
+  const memo = noticeMemos.get(em.config);
+  return !memo || memo.ttlMs <= 0 ? load() : memo.get(String(eventId), load);
 }
 
 async function loadRole(em: EntityManager, organiserId: number, eventId: number): Promise<EventRole | null> {
