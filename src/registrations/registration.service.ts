@@ -64,8 +64,6 @@ export async function register(
 ): Promise<Registration> {
   const { value, answers } = await checkSubmission(em, event, raw, options);
   const claim = await seatClaim(em, { id: event.id, capacity: event.capacity ?? null });
-  const earlier = await em.findOne(Registration, { event: event.id, emailKey: value.email.toLowerCase() });
-  if (earlier?.status === 'cancelled') return reactivate(em, event, earlier, { ...value, answers }, claim, options);
   const token = newToken();
   const locale = options.locale ?? 'fr';
   // The email is rendered before the transaction, which then only writes: on SQLite it holds the one
@@ -136,9 +134,12 @@ export async function register(
       return registration;
     });
   } catch (error) {
-    if (error instanceof UniqueConstraintViolationException)
-      throw new AppError('already_registered', [{ field: 'email', code: 'already_registered' }]);
-    throw error;
+    if (!(error instanceof UniqueConstraintViolationException)) throw error;
+    // The address is taken (or the idempotency key: registerOnce replays it). Looked up only now, so a
+    // new registration costs no statement before its transaction, which rolled back with its seat.
+    const earlier = await em.findOne(Registration, { event: event.id, emailKey: value.email.toLowerCase() });
+    if (earlier?.status === 'cancelled') return reactivate(em, event, earlier, { ...value, answers }, claim, options);
+    throw new AppError('already_registered', [{ field: 'email', code: 'already_registered' }]);
   }
 }
 
