@@ -18,7 +18,8 @@ export type MailKind =
   | 'organiser_notice'
   | 'organiser_digest'
   | 'private_link'
-  | 'password_reset';
+  | 'password_reset'
+  | 'materials';
 export type CalendarMethod = 'REQUEST' | 'CANCEL';
 
 /**

@@ -7,6 +7,7 @@ import { storedAnswers } from '../forms/answers.js';
 import type { FormDefinition } from '../forms/form-definition.js';
 import { ensureSessions, loadDefinition } from '../forms/form.service.js';
 import { validateRegistration } from '../forms/registration-form.js';
+import { sideAfterChange, sideFromAnswers } from '../forms/side-question.js';
 import { queueRegistrationMail, renderRegistrationMail } from '../mail/notifications.js';
 import { queueOrganiserNotices } from '../mail/organiser-notices.js';
 import type { MailSettings } from '../mail/outbox.service.js';
@@ -46,13 +47,11 @@ export async function checkSubmission(
   const window = registrationWindow(event, options.now);
   if (window !== 'open') throw new AppError(`registration_${window}`);
   await ensureSessions(event);
-  const { value, answers, errors } = validateRegistration(
-    options.definition ?? (await loadDefinition(em, event)),
-    event,
-    raw,
-  );
+  const definition = options.definition ?? (await loadDefinition(em, event));
+  const { value, answers, errors } = validateRegistration(definition, event, raw);
   if (errors.length) throw new ValidationError(errors);
-  return { value, answers };
+  // The "Votre domaine d'intervention" answer, when the form asks it: the person's side, over their type's.
+  return { value, answers, side: sideFromAnswers(definition, answers) };
 }
 
 /** Registers an attendee: confirmed while seats remain, then on the waiting list. */
@@ -62,7 +61,7 @@ export async function register(
   raw: Record<string, unknown>,
   options: RegisterOptions = {},
 ): Promise<Registration> {
-  const { value, answers } = await checkSubmission(em, event, raw, options);
+  const { value, answers, side } = await checkSubmission(em, event, raw, options);
   const claim = await seatClaim(em, { id: event.id, capacity: event.capacity ?? null });
   const token = newToken();
   const locale = options.locale ?? 'fr';
@@ -104,6 +103,7 @@ export async function register(
         emailKey: value.email.toLowerCase(),
         organisation: value.organisation,
         structureType: value.structureType,
+        side,
         status: confirmed ? 'confirmed' : 'waitlisted',
         answers,
         group: null,
@@ -138,7 +138,8 @@ export async function register(
     // The address is taken (or the idempotency key: registerOnce replays it). Looked up only now, so a
     // new registration costs no statement before its transaction, which rolled back with its seat.
     const earlier = await em.findOne(Registration, { event: event.id, emailKey: value.email.toLowerCase() });
-    if (earlier?.status === 'cancelled') return reactivate(em, event, earlier, { ...value, answers }, claim, options);
+    if (earlier?.status === 'cancelled')
+      return reactivate(em, event, earlier, { ...value, answers, side: side ?? earlier.side }, claim, options);
     throw new AppError('already_registered', [{ field: 'email', code: 'already_registered' }]);
   }
 }
@@ -152,7 +153,7 @@ async function reactivate(
   em: EntityManager,
   event: Event,
   earlier: Registration,
-  value: Pick<Registration, 'firstName' | 'lastName' | 'email' | 'organisation' | 'structureType' | 'answers'>,
+  value: Pick<Registration, 'firstName' | 'lastName' | 'email' | 'organisation' | 'structureType' | 'answers' | 'side'>,
   claim: SeatClaim,
   options: RegisterOptions,
 ): Promise<Registration> {
@@ -343,6 +344,7 @@ export async function correctRegistration(
     organisation: value.organisation,
     structureType: value.structureType,
     answers: { ...kept, ...answers },
+    side: sideAfterChange(form, registration.answers, answers, registration.side ?? null),
     updatedAt: new Date(),
   });
   try {
