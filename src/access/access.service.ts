@@ -77,7 +77,11 @@ export async function eachChangeRecipients(em: EntityManager, eventId: number): 
     return members.map((m) => ({ memberId: m.id, email: m.organiser.email, name: m.organiser.name }));
   };
   const memo = noticeMemos.get(em.config);
-  return !memo || memo.ttlMs <= 0 ? load() : memo.get(String(eventId), load);
+  // Shared only between transactions: on SQLite one transaction holds the one connection, so a
+  // load started outside one could wait for it while it waits for that load.
+  if (!memo || memo.ttlMs <= 0 || !em.isInTransaction()) return load();
+  // A load shared with another transaction that failed is not this one's failure: read again.
+  return memo.get(String(eventId), load).catch(load);
 }
 
 async function loadRole(em: EntityManager, organiserId: number, eventId: number): Promise<EventRole | null> {
