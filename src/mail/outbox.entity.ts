@@ -19,7 +19,8 @@ export type MailKind =
   | 'organiser_digest'
   | 'private_link'
   | 'password_reset'
-  | 'materials';
+  | 'materials'
+  | 'survey';
 export type CalendarMethod = 'REQUEST' | 'CANCEL';
 
 /**
