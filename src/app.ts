@@ -29,7 +29,9 @@ import accountAdminRoutes from './organisers/account.admin.routes.js';
 import authRoutes from './organisers/auth.routes.js';
 import passwordResetRoutes from './organisers/password-reset.routes.js';
 import { requestPasswordReset } from './mail/account-mail.js';
-import { createOwnedEvent, memberEventIds } from './access/access.service.js';
+import { createOwnedEvent, memberEventIds, rememberRolesFor } from './access/access.service.js';
+import { ACCESS_MEMO_TTL_MS } from './shared/memo.js';
+import { rememberTokensFor } from './organisers/organiser.service.js';
 import { setUpFirstOrganiser, setupOpen } from './access/setup.service.js';
 import teamAdminRoutes from './access/team.admin.routes.js';
 import auditAdminRoutes from './audit/audit.admin.routes.js';
@@ -127,6 +129,8 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
 
   await app.register(database, { orm, closeOrm });
   keepPublicPagesFor(orm, config.publicCacheSeconds * 1000);
+  rememberTokensFor(orm, ACCESS_MEMO_TTL_MS);
+  rememberRolesFor(orm, ACCESS_MEMO_TTL_MS);
   await app.register(mail, { config });
   await app.register(jobs, { config });
   await app.register(errors);

@@ -163,11 +163,13 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
     async (request, reply) => {
       const event = await findEvent(request.em, request.params.id);
       const { locale, answers, ...builtIns } = request.body;
-      const submission = apiSubmission(await loadDefinition(request.em, event), builtIns, answers);
+      const definition = await loadDefinition(request.em, event);
+      const submission = apiSubmission(definition, builtIns, answers);
       const options = {
         locale: locale ?? 'fr',
         mail: fastify.mail.settings,
         emailOptional: true,
+        definition,
       };
       const key = request.headers['idempotency-key'];
       const once = key

@@ -83,18 +83,6 @@ export async function register(
 ): Promise<Registration> {
   const { value, answers, side } = await checkSubmission(em, event, raw, options);
   const claim = await seatClaim(em, { id: event.id, capacity: event.capacity ?? null });
-  const earlier = value.email
-    ? await em.findOne(Registration, { event: event.id, emailKey: value.email.toLowerCase() })
-    : null;
-  if (earlier?.status === 'cancelled')
-    return reactivate(
-      em,
-      event,
-      earlier,
-      { ...value, answers, side: side ?? earlier.side, directoryConsent: directoryConsentGiven(raw) },
-      claim,
-      options,
-    );
   const token = newToken();
   const locale = options.locale ?? 'fr';
   // No address, no email to the person (the organiser hands them their private link); organisers' notices still go.
@@ -126,6 +114,9 @@ export async function register(
     return await em.transactional(async (tx) => {
       const confirmed = await claim(tx);
       const now = new Date();
+      // The confirmation's invite is the registration's first (queueRegistrationMail stamps it so):
+      // the row is inserted already stamped, which saves an UPDATE in the one-writer transaction.
+      const stamped = confirmed && mail ? 1 : 0;
       const registration = tx.create(Registration, {
         event: tx.getReference(Event, event.id),
         token,
@@ -145,21 +136,33 @@ export async function register(
         locale,
         consentAt: now,
         consentRecordedBy: options.consentRecordedBy ?? null,
+        inviteSequence: stamped,
+        invitedGroupId: null,
         createdAt: now,
         updatedAt: now,
       });
       await tx.flush();
       if (options.inTransaction) await options.inTransaction(tx, registration);
       const kind = confirmed ? 'confirmation' : 'waitlisted';
+      // Unstamped in memory only, just before the stamp gives the row's value again: no change to write.
+      registration.inviteSequence = 0;
       if (mail)
         await queueRegistrationMail(tx, registration, event, kind, mail, {}, kind === likely ? early : undefined);
       if (options.mail) await queueOrganiserNotices(tx, event, registration, 'registered', options.mail);
       return registration;
     });
   } catch (error) {
-    if (error instanceof UniqueConstraintViolationException)
-      throw new AppError('already_registered', [{ field: 'email', code: 'already_registered' }]);
-    throw error;
+    if (!(error instanceof UniqueConstraintViolationException)) throw error;
+    // The address is taken (or the idempotency key: registerOnce replays it). Looked up only now, so a
+    // new registration costs no statement before its transaction, which rolled back with its seat.
+    const earlier = value.email
+      ? await em.findOne(Registration, { event: event.id, emailKey: value.email.toLowerCase() })
+      : null;
+    if (earlier?.status === 'cancelled') {
+      const again = { ...value, answers, side: side ?? earlier.side, directoryConsent };
+      return reactivate(em, event, earlier, again, claim, options);
+    }
+    throw new AppError('already_registered', [{ field: 'email', code: 'already_registered' }]);
   }
 }
 
