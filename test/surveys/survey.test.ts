@@ -142,6 +142,10 @@ t.test('the API refuses what a survey cannot hold, as 4xx JSON', async (t) => {
 });
 
 t.test('the survey builder pages: the same builder, without the registration fields', async (t) => {
+  const empty = textOf((await organiser.get(`/admin/events/${event.id}/survey`)).body);
+  t.match(empty, "Aucune question pour l'instant.", 'no "0 question attend une réponse"');
+  t.match(empty, 'Pas encore envoyé.', 'no "Envoyé à 0 personne"');
+  t.notMatch(empty, /\b0 question/);
   const page = await organiser.get(`/admin/events/${event.id}/survey/form`);
   t.equal(page.statusCode, 200);
   const text = textOf(page.body);
