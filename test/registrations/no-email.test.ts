@@ -63,6 +63,12 @@ t.test('added by hand without an address: stored, nobody emailed, the private li
   t.match(text, "Adresse électronique Pas d'adresse électronique");
   t.match(text, 'Langue des courriels Français');
   t.match(text, 'Lien privé de la personne');
+  t.equal(
+    detail.body.split('Lien privé de la personne').length,
+    2,
+    'one heading of that name, the other says what it does',
+  );
+  t.match(text, 'Remplacer le lien privé');
   t.match(detail.body, `href="${config.publicUrl}/r/${a.token}"`, 'the private link, to hand over');
   t.match(textOf((await organiser.get(base(event.id, b.id))).body), 'Langue des courriels Anglais');
   const own = await app.inject({ method: 'GET', url: `/r/${a.token}` });
