@@ -168,6 +168,7 @@ t.test('the survey builder pages: the same builder, without the registration fie
   t.match(added.headers.location, `/admin/events/${event.id}/survey/form#q-`);
   const saved = (await api('GET', `/api/v1/events/${event.id}/survey`)).json();
   t.equal(saved.sections[0].fields[0].label, 'Un mot pour finir');
+  t.match(textOf((await organiser.get(`/admin/events/${event.id}/survey`)).body), 'Le questionnaire pose 1 question.');
   t.same((await api('GET', `/api/v1/events/${event.id}/form`)).json().sections, [], 'not in the registration form');
   const preview = await organiser.get(`/admin/events/${event.id}/survey/form/preview`);
   t.equal(preview.statusCode, 200);
