@@ -1,4 +1,6 @@
 import { EventMember } from '../access/event-member.entity.js';
+import { Attendance } from '../cycles/attendance.entity.js';
+import { Invitation } from '../cycles/invitation.entity.js';
 import { AuditEntry } from '../audit/audit.entity.js';
 import { Event, EventSession } from '../events/event.entity.js';
 import { RegistrationForm } from '../forms/registration-form.entity.js';
@@ -26,4 +28,6 @@ export const entities = [
   IdempotencyRecord,
   PasswordReset,
   LoginFailure,
+  Attendance,
+  Invitation,
 ];

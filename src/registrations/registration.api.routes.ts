@@ -17,6 +17,7 @@ import { REGISTRATION_STATUSES, Registration } from './registration.entity.js';
 import { updateRegistration } from './registration-changes.js';
 import { listRegistrations, register } from './registration.service.js';
 import { registerOnce, requestHash } from './idempotency.service.js';
+import { isInvited } from '../cycles/invitation.service.js';
 import { AppError } from '../errors.js';
 
 const Status = StringEnum(REGISTRATION_STATUSES);
@@ -150,9 +151,12 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
       const event = await findEvent(request.em, request.params.id);
       const { locale, answers, ...builtIns } = request.body;
       const submission = apiSubmission(await loadDefinition(request.em, event), builtIns, answers);
+      // An event by invitation takes, through the API too, only the addresses invited (403 otherwise).
+      const invited = event.registrationMode === 'invitation' && (await isInvited(request.em, event, builtIns.email));
       const options = {
         locale: locale ?? 'fr',
         mail: fastify.mail.settings,
+        invited,
       };
       const key = request.headers['idempotency-key'];
       const once = key

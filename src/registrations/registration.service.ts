@@ -31,6 +31,11 @@ export interface RegisterOptions {
   definition?: FormDefinition;
   /** Added by an organiser (phone or paper): who recorded the person's consent. */
   consentRecordedBy?: string;
+  /**
+   * The caller has checked that this person may register to an event by invitation (their personal
+   * link, an invited address, an organiser adding them by hand). Without it such an event refuses (403).
+   */
+  invited?: boolean;
 }
 
 /**
@@ -41,10 +46,11 @@ export async function checkSubmission(
   em: EntityManager,
   event: Event,
   raw: Record<string, unknown>,
-  options: Pick<RegisterOptions, 'now' | 'definition'> = {},
+  options: Pick<RegisterOptions, 'now' | 'definition' | 'invited'> = {},
 ) {
   const window = registrationWindow(event, options.now);
   if (window !== 'open') throw new AppError(`registration_${window}`);
+  if (event.registrationMode === 'invitation' && !options.invited) throw new AppError('registration_by_invitation');
   await ensureSessions(event);
   const { value, answers, errors } = validateRegistration(
     options.definition ?? (await loadDefinition(em, event)),

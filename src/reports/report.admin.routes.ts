@@ -16,6 +16,8 @@ import { formatNumberEn, formatNumberFr, formatPercentEn, formatPercentFr } from
 import { questionReports } from './questions.js';
 import { sidesReport, sidesSentence, withSides } from './sides-report.js';
 import { REPORT_STATUSES, eventReport, reportSentence, reportStatus, seriesReport } from './report.service.js';
+import { attendanceByMeeting } from '../cycles/attendance.service.js';
+import { isCycle } from '../cycles/meetings.js';
 
 const params = IdParams;
 // An unknown status in the address falls back to the confirmed, not refused.
@@ -77,6 +79,8 @@ export default async function reportAdminRoutes(fastify: FastifyInstance) {
         ),
         sides,
         questions: await questionReports(request.em, event, status, t),
+        // A cycle of meetings: the confirmed people's attendance at each one.
+        meetings: isCycle(event) ? await attendanceByMeeting(request.em, event) : null,
         pct: locale === 'fr' ? formatPercentFr : formatPercentEn,
         num: locale === 'fr' ? formatNumberFr : formatNumberEn,
       });
