@@ -133,7 +133,8 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
         security,
         params: IdParams,
         body: RegistrationBody,
-        response: { 201: Type.Ref('Registration'), ...errorResponses },
+        // 403: the event is by invitation and this address holds no valid invitation.
+        response: { 201: Type.Ref('Registration'), 403: Type.Ref('Error'), ...errorResponses },
         headers: Type.Object({
           'idempotency-key': Type.Optional(
             Type.String({
