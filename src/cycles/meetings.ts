@@ -29,3 +29,17 @@ export function currentMeeting(event: Event, asked: number | undefined, now = ne
   const dayStart = new Date(now.getTime() - 12 * 3600_000);
   return meetings.find((s) => s.endsAt >= dayStart) ?? meetings.at(-1);
 }
+
+/**
+ * What an update of a cycle's invite holds: only the meetings that moved or were added (given as
+ * copies, answered with the event's own sessions), their SEQUENCE raised, the others left as they
+ * are in calendars. Undefined for any other event, whose updates carry the whole invite.
+ */
+export function movedOnly(
+  event: Event,
+  moved: { session: EventSession | null }[],
+): (EventSession | null)[] | undefined {
+  if (!isCycle(event)) return undefined;
+  const current = (copy: EventSession) => event.sessions.getItems().find((s) => s.id === copy.id) ?? copy;
+  return moved.map(({ session }) => (session ? current(session) : null));
+}

@@ -101,7 +101,7 @@ t.test('one registration, one invite holding the three meetings as three VEVENTs
   t.match(textOf(page.body), /Du .* au /, 'and the dates as a span, not one day');
 });
 
-t.test('one meeting moved: an update whose VEVENT for it has the new time and a higher SEQUENCE', async (t) => {
+t.test('one meeting moved: an update of that meeting only, at its new time with a higher SEQUENCE', async (t) => {
   const before = parseCalendar(calendarOf(smtp.to(people[0].email)[0]));
   const moved = { ...meetings[1], id: m2.id, startsAt: at(61, 13), endsAt: at(61, 16) };
   const res = await app.inject({
@@ -121,8 +121,12 @@ t.test('one meeting moved: an update whose VEVENT for it has the new time and a 
   t.ok(movedEntry, 'the moved meeting keeps its UID');
   t.equal(movedEntry?.start.toISOString(), moved.startsAt, 'at its new time');
   t.ok((movedEntry?.sequence ?? 0) > before.events[1].sequence, 'with a higher SEQUENCE');
+  t.equal(update.events.length, 1, 'the update holds that meeting only: the others keep their SEQUENCE');
+  const ics = await app.inject(`${privatePath(alice)}/invite.ics`);
+  const whole = parseCalendar(ics.body);
+  t.equal(whole.events.length, 3, 'the invite downloaded holds the three meetings');
   for (const i of [0, 2]) {
-    const other = update.events.find((e) => e.uid === uid(i));
+    const other = whole.events.find((e) => e.uid === uid(i));
     t.equal(other?.start.toISOString(), before.events[i].start.toISOString(), `meeting ${i + 1} did not move`);
   }
   t.equal(smtp.to(people[1].email).length, 2, 'the other member is told too');
