@@ -64,6 +64,10 @@ import embedAdminRoutes from './embed/embed.admin.routes.js';
 import embedPublicRoutes from './embed/embed.public.routes.js';
 import { ErrorSchema } from './shared/api-schemas.js';
 import systemRoutes from './system/system.routes.js';
+import facilitatorPublicRoutes from './syntheses/facilitator.public.routes.js';
+import materialsAdminRoutes from './materials/materials.admin.routes.js';
+import materialsPublicRoutes from './materials/materials.public.routes.js';
+import synthesesAdminRoutes from './syntheses/syntheses.admin.routes.js';
 
 export interface AppOptions {
   config: Config;
@@ -179,6 +183,10 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(reportAdminRoutes);
   await app.register(groupsAdminRoutes);
   await app.register(printAdminRoutes);
+  await app.register(facilitatorPublicRoutes);
+  await app.register(synthesesAdminRoutes, { config });
+  await app.register(materialsAdminRoutes, { config });
+  await app.register(materialsPublicRoutes, { config });
   await app.register(eventApiRoutes, { ...eventDeps, config });
   await app.register(editionApiRoutes, { config });
   await app.register(registrationApiRoutes, { config });

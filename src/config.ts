@@ -35,6 +35,8 @@ export interface Config {
    * keep-alive connections between requests follow Fastify's keepAliveTimeout (72 s) instead.
    */
   timeouts: { requestSeconds: number; connectionSeconds: number };
+  /** MATERIALS_MAX_MB (default 20): the largest file organisers may attach to an event (src/materials), in MB. */
+  materialsMaxMb: number;
 }
 
 export interface MailConfig {
@@ -81,6 +83,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestSeconds: parseSeconds('REQUEST_TIMEOUT_SECONDS', env.REQUEST_TIMEOUT_SECONDS, 30, problems),
     connectionSeconds: parseSeconds('CONNECTION_TIMEOUT_SECONDS', env.CONNECTION_TIMEOUT_SECONDS, 60, problems),
   };
+  const materialsMaxMb = parseCount('MATERIALS_MAX_MB', env.MATERIALS_MAX_MB, 20, problems);
+  if (materialsMaxMb < 1 || materialsMaxMb > 1000)
+    problems.push(
+      `MATERIALS_MAX_MB must be a whole number of megabytes from 1 to 1000 (got "${env.MATERIALS_MAX_MB}")`,
+    );
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   const sessionKey = loadSessionKey(env.SESSION_SECRET, dataDir);
   return {
@@ -100,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl,
     frameAncestors,
     timeouts,
+    materialsMaxMb,
   };
 }
 

@@ -31,6 +31,7 @@ export const ERROR_STATUS = {
   slug_taken: 409,
   form_changed: 409,
   section_not_empty: 409,
+  side_in_use: 409,
   already_registered: 409,
   already_registered_check_in: 409,
   check_in_not_confirmed: 409,

@@ -11,6 +11,8 @@ import { IdempotencyRecord } from '../registrations/idempotency.entity.js';
 import { Registration } from '../registrations/registration.entity.js';
 import { JobRun } from '../jobs/job-run.entity.js';
 import { ErasureLog } from '../privacy/erasure-log.entity.js';
+import { Material } from '../materials/material.entity.js';
+import { FacilitatorLink, GroupSynthesis } from '../syntheses/synthesis.entity.js';
 
 /** Every entity of the service, in one list for the ORM and the migration generator. */
 export const entities = [
@@ -30,4 +32,7 @@ export const entities = [
   LoginFailure,
   Attendance,
   Invitation,
+  GroupSynthesis,
+  FacilitatorLink,
+  Material,
 ];

@@ -32,12 +32,12 @@ import {
   findEvent,
   listEvents,
   removeSession,
-  setSides,
-  setStructureTypes,
+  setSidesAndTypes,
   updateEvent,
   updateSession,
 } from './event.service.js';
 import { sidesOf, typesWithSides } from './sides.js';
+import type { Side } from './event.entity.js';
 
 const SessionParams = Type.Object({ id: RowId, sessionId: RowId });
 /** `from`: the session to duplicate (*Dupliquer cette séance*), its values prefilled. */
@@ -299,17 +299,24 @@ export default async function eventAdminRoutes(fastify: FastifyInstance, deps: E
       return saveOrReshow(
         reply,
         async () => {
-          if (sides) await setSides(request.em, event, sides);
-          await setStructureTypes(request.em, event, types);
+          await setSidesAndTypes(request.em, event, sides, types);
           return { url: `/admin/events/${event.id}/structure-types`, notice: 'structureTypesSaved' };
         },
         (error) =>
           reply.page(
             'admin/structure-types',
-            { event, rows: types, sides: sides ?? sidesOf(event), errors: error.details },
-            400,
+            { event, rows: types, sides: sidesShownAgain(sides, sidesOf(event)), errors: error.details },
+            error.statusCode,
           ),
       );
     },
   );
+}
+
+/** After a refusal, the sides as submitted, with the removed ones put back in their place (nothing was saved). */
+function sidesShownAgain(submitted: Side[] | null, stored: Side[]): Side[] {
+  if (!submitted) return stored;
+  const byKey = new Map(submitted.map((s) => [s.key, s]));
+  const storedKeys = new Set(stored.map((s) => s.key));
+  return [...stored.map((s) => byKey.get(s.key) ?? s), ...submitted.filter((s) => !storedKeys.has(s.key))];
 }

@@ -12,6 +12,7 @@ import {
 import { canonicalTimeZone, sessionOutsideEventErrors } from './event-dates.js';
 import { DEFAULT_STRUCTURE_TYPES, validateStructureTypes } from './structure-types.js';
 import { DEFAULT_SIDES, sidesOf, validateSides, validateTypeSides } from './sides.js';
+import { sidesInUse } from './sides-in-use.js';
 
 /**
  * Tells the attendees of a change of times or places. Called before the change (to note their
@@ -151,6 +152,9 @@ export async function updateEvent(
   if (patch.timezone !== undefined) patch = { ...patch, timezone: canonicalTimeZone(patch.timezone) ?? patch.timezone };
   const merged: EventInput = { ...snapshot(event), ...patch };
   if (patch.structureTypes && !patch.sides) merged.sides = sidesOf(event);
+  // A side still in use is refused first (409): its types would otherwise only read as on an unknown side.
+  if (patch.sides && !validateSides(patch.sides).length)
+    await refuseSidesInUse(em, event, patch.sides, patch.structureTypes ?? event.structureTypes);
   const errors = validateEvent(merged);
   if (patch.capacity != null && patch.capacity < event.confirmedCount)
     errors.push({ field: 'capacity', code: 'capacity_below_confirmed', params: { confirmed: event.confirmedCount } });
@@ -283,22 +287,31 @@ async function structureTypesInUse(em: EntityManager, event: Event, types: Struc
     .map((r) => ({ field: 'structureTypes', code: 'structure_type_in_use', params: { key: r.structure_type } }));
 }
 
-export async function setStructureTypes(em: EntityManager, event: Event, types: StructureType[]): Promise<void> {
-  const errors = [...validateStructureTypes(types), ...validateTypeSides(types, sidesOf(event))];
-  if (!errors.length) errors.push(...(await structureTypesInUse(em, event, types)));
+/**
+ * The structure types and, when given, the sides of the event, as the organiser page saves them together: all
+ * checked first, then saved at once, so a refusal leaves both as they were. A side still in use is refused (409).
+ */
+export async function setSidesAndTypes(
+  em: EntityManager,
+  event: Event,
+  sides: Side[] | null,
+  types: StructureType[],
+): Promise<void> {
+  const errors = [...validateStructureTypes(types), ...(sides ? validateSides(sides) : [])];
   if (errors.length) throw new ValidationError(errors);
+  if (sides) await refuseSidesInUse(em, event, sides, types);
+  errors.push(...validateTypeSides(types, sides ?? sidesOf(event)), ...(await structureTypesInUse(em, event, types)));
+  if (errors.length) throw new ValidationError(errors);
+  if (sides) event.sides = sides.map((s) => ({ key: s.key, label: s.label.trim() }));
   event.structureTypes = types.map((t) => ({ key: t.key, label: t.label.trim(), ...(t.side ? { side: t.side } : {}) }));
   event.updatedAt = new Date();
   await em.flush();
 }
 
-/** The event's sides, as organisers rename, add or remove them; types on a removed side go to their default. */
-export async function setSides(em: EntityManager, event: Event, sides: Side[]): Promise<void> {
-  const errors = validateSides(sides);
-  if (errors.length) throw new ValidationError(errors);
-  event.sides = sides.map((s) => ({ key: s.key, label: s.label.trim() }));
-  event.updatedAt = new Date();
-  await em.flush();
+/** Removing a side that a structure type or a person is on loses nothing: it is refused, saying who uses it. */
+async function refuseSidesInUse(em: EntityManager, event: Event, sides: Side[], types: StructureType[]) {
+  const inUse = await sidesInUse(em, event, sides, types);
+  if (inUse.length) throw new AppError('side_in_use', inUse);
 }
 
 function snapshot(event: Event): EventInput {

@@ -205,9 +205,13 @@ export function fieldTypePage(
 export const isFieldType = (type: string | undefined): type is FieldTypeName =>
   !!type && (FIELD_TYPE_NAMES as readonly string[]).includes(type);
 
-/** The values a new question's page starts with: its type's defaults. */
-export const newFieldValues = (type: FieldTypeName) =>
-  fieldFormValues({ ...FIELD_TYPES[type].defaults, type } as Partial<FormField>);
+/** The values a new question's page starts with: its type's defaults ("Votre domaine d'intervention" for the side's). */
+export const newFieldValues = (type: FieldTypeName, t: Translate) =>
+  fieldFormValues({
+    ...FIELD_TYPES[type].defaults,
+    ...(type === 'side' ? { label: t('formBuilder.sideQuestion') } : {}),
+    type,
+  } as Partial<FormField>);
 
 /** A question's page: its settings, its options and the earlier answers its condition can look at. */
 export async function fieldPage(

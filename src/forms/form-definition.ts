@@ -37,6 +37,7 @@ export const FIELD_TYPE_NAMES = [
   'consent',
   'info',
   'group_preference',
+  'side',
 ] as const;
 export type FieldTypeName = (typeof FIELD_TYPE_NAMES)[number];
 

@@ -187,6 +187,7 @@ export function checkDefinition(definition: FormDefinition, event: Event, option
   const seenSections = new Set<string>();
   const seenKeys = new Set<string>();
   let groupPreferences = 0;
+  let sideQuestions = 0;
   definition.sections.forEach((section, s) => {
     const at = `sections.${s}`;
     if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(section.id) || section.id.length > LIMITS.key || section.id === 'new')
@@ -226,6 +227,8 @@ export function checkDefinition(definition: FormDefinition, event: Event, option
         });
       if (field.type === 'group_preference' && ++groupPreferences > 1)
         errors.push({ field: `${path}.type`, code: 'group_preference_twice', params: name });
+      if (field.type === 'side' && ++sideQuestions > 1)
+        errors.push({ field: `${path}.type`, code: 'side_question_twice', params: name });
       if (field.condition)
         errors.push(...checkCondition(field, field.condition, `${path}.condition`, resolved.byKey, position, t));
     });

@@ -221,7 +221,7 @@ export default async function formAdminRoutes(fastify: FastifyInstance) {
       if (sectionId) findSection(await loadDefinition(request.em, e), sectionId);
       const type = request.query.type;
       if (!isFieldType(type)) return fieldTypePage(request, reply, e, sectionId, type);
-      return fieldPage(request, reply, e, { field: null, type, sectionId, values: newFieldValues(type) });
+      return fieldPage(request, reply, e, { field: null, type, sectionId, values: newFieldValues(type, request.t) });
     },
   );
 

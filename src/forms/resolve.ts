@@ -1,5 +1,6 @@
 import type { Event } from '../events/event.entity.js';
 import { breakouts } from '../events/event-rules.js';
+import { sidesOf } from '../events/sides.js';
 import { type Translate, translator } from '../i18n/i18n.js';
 import { type BuiltInKey, type FormDefinition, customFields } from './form-definition.js';
 import type { ResolvedField } from './fields/field-type.js';
@@ -79,6 +80,7 @@ function builtInFields(definition: FormDefinition, event: Event, t: Translate): 
 export function resolveForm(definition: FormDefinition, event: Event, t: Translate = translator('fr')): ResolvedForm {
   const builtIn = builtInFields(definition, event, t);
   const groups = breakouts(event).map((s) => ({ key: String(s.id), label: s.title }));
+  const sides = sidesOf(event).map((s) => ({ key: s.key, label: s.label }));
   const sections: ResolvedSection[] = [
     {
       id: null,
@@ -95,6 +97,7 @@ export function resolveForm(definition: FormDefinition, event: Event, t: Transla
         (field): ResolvedField => ({
           ...field,
           ...(field.type === 'group_preference' ? { options: groups } : {}),
+          ...(field.type === 'side' ? { options: sides } : {}),
           builtIn: false,
         }),
       ),

@@ -5,7 +5,7 @@ import { onEvent } from '../shared/route-policy.js';
 import { Readable } from 'node:stream';
 import type { Event } from '../events/event.entity.js';
 import { findEvent } from '../events/event.service.js';
-import { sideLabel } from '../events/sides.js';
+import { sideLabel, sidesOf } from '../events/sides.js';
 import { structureTypeLabel } from '../events/structure-types.js';
 import { AppError } from '../errors.js';
 import type { Translate } from '../i18n/i18n.js';
@@ -16,6 +16,7 @@ import { type FormBody, FormBodySchema, formText } from '../shared/form-body.js'
 import { redirectWithNotice } from '../shared/page-door.js';
 import type { AssignmentReport } from './assignment/index.js';
 import { rankLabel } from '../forms/fields/group-preference.js';
+import { previewMove } from './move-preview.js';
 import {
   type AssignMode,
   type GroupsView,
@@ -113,10 +114,15 @@ export default async function groupsAdminRoutes(fastify: FastifyInstance) {
       await run(ev);
       return redirectWithNotice(reply, `/admin/events/${ev.id}/groups#groups`, notice);
     } catch (error) {
-      if (!(error instanceof AppError) || error.statusCode >= 500 || error.statusCode === 404) throw error;
-      request.em.clear();
-      return page(request, reply, await event(request, eventId), { problem: error.code }, error.statusCode);
+      return refused(request, reply, eventId, error);
     }
+  }
+
+  /** A refused change (or preview of one) re-shows the groups page with the reason. */
+  async function refused(request: FastifyRequest, reply: FastifyReply, eventId: number, error: unknown) {
+    if (!(error instanceof AppError) || error.statusCode >= 500 || error.statusCode === 404) throw error;
+    request.em.clear();
+    return page(request, reply, await event(request, eventId), { problem: error.code }, error.statusCode);
   }
 
   /** A registration or group id posted by the page: a number, or NaN (the service answers 404). */
@@ -149,14 +155,32 @@ export default async function groupsAdminRoutes(fastify: FastifyInstance) {
   app.post(
     '/admin/events/:id/groups/move',
     { config: onEvent('organiser'), schema: { params, body } },
-    async (request, reply) =>
-      change(request, reply, request.params.id, 'groupMoved', (ev) => {
-        const groupId = formText(request.body, 'groupId') ? postedId(request.body, 'groupId') : null;
-        return moveToGroup(request.em, ev, postedId(request.body, 'registrationId'), groupId, {
-          locked: formText(request.body, 'locked') === '1',
-          mail: app.mail.settings,
-        });
-      }),
+    async (request, reply) => {
+      const groupId = formText(request.body, 'groupId') ? postedId(request.body, 'groupId') : null;
+      const registrationId = postedId(request.body, 'registrationId');
+      const locked = formText(request.body, 'locked') === '1';
+      // The page's move form asks first: the effect on both balances, then a confirmation (a lock alone is saved).
+      if (formText(request.body, 'step') === 'preview') {
+        const ev = await event(request, request.params.id);
+        try {
+          const preview = await previewMove(request.em, ev, registrationId, groupId);
+          if (preview.fromGroupId !== preview.toGroupId)
+            return reply.page('admin/group-move-confirm', {
+              event: ev,
+              preview,
+              locked,
+              sides: sidesOf(ev),
+              sideWord: (key: string) => sideLabel(sidesOf(ev), key).toLocaleLowerCase(request.locale),
+              label: (key: string) => structureTypeLabel(ev.structureTypes, key),
+            });
+        } catch (error) {
+          return refused(request, reply, request.params.id, error);
+        }
+      }
+      return change(request, reply, request.params.id, 'groupMoved', (ev) =>
+        moveToGroup(request.em, ev, registrationId, groupId, { locked, mail: app.mail.settings }),
+      );
+    },
   );
 
   app.post(

@@ -11,6 +11,8 @@ import { Registration } from '../registrations/registration.entity.js';
 import { IdParams, RowId, StringEnum, errorResponses } from '../shared/api-schemas.js';
 import type { AssignmentReport } from './assignment/index.js';
 import { type GroupsView, groupsView, moveToGroup, publishAssignments, autoAssign } from './groups.service.js';
+import { MovePreviewSchema } from './groups.schemas.js';
+import { previewMove } from './move-preview.js';
 
 const Member = Type.Object({
   registrationId: Type.Integer(),
@@ -193,7 +195,13 @@ export default async function groupsApiRoutes(fastify: FastifyInstance) {
           groupId: Type.Union([RowId, Type.Null()]),
           locked: Type.Optional(Type.Boolean()),
         }),
-        response: { 200: Member, ...errorResponses },
+        querystring: Type.Object({
+          dryRun: Type.Boolean({
+            default: false,
+            description: 'true: move nobody, answer what the move would do to both groups and both balances',
+          }),
+        }),
+        response: { 200: Type.Union([Member, MovePreviewSchema]), ...errorResponses },
         summary: 'Move a confirmed registration to a breakout group (null: none), optionally locking it there',
       },
     },
@@ -201,6 +209,7 @@ export default async function groupsApiRoutes(fastify: FastifyInstance) {
       const found = await request.em.findOne(Registration, { id: request.params.id }, { populate: ['event'] });
       if (!found) throw new AppError('not_found');
       const event = await findEvent(request.em, found.event.id);
+      if (request.query.dryRun) return previewMove(request.em, event, found.id, request.body.groupId);
       return member(event)(
         await moveToGroup(request.em, event, found.id, request.body.groupId, {
           locked: request.body.locked,

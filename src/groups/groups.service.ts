@@ -59,7 +59,7 @@ export interface GroupsView {
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-async function confirmed(em: EntityManager, event: Event): Promise<Registration[]> {
+export async function confirmed(em: EntityManager, event: Event): Promise<Registration[]> {
   return em.find(
     Registration,
     { event: event.id, status: 'confirmed' },
@@ -189,7 +189,7 @@ export async function autoAssign(
 }
 
 /** The event's breakout group of this id: a group of another event, or none, is refused. */
-async function groupOf(em: EntityManager, event: Event, groupId: number | null): Promise<EventSession | null> {
+export async function groupOf(em: EntityManager, event: Event, groupId: number | null): Promise<EventSession | null> {
   if (groupId == null) return null;
   const session = event.sessions.getItems().find((s) => s.id === groupId);
   if (!session) {
@@ -202,7 +202,7 @@ async function groupOf(em: EntityManager, event: Event, groupId: number | null):
   return session;
 }
 
-async function confirmedOf(em: EntityManager, event: Event, registrationId: number): Promise<Registration> {
+export async function confirmedOf(em: EntityManager, event: Event, registrationId: number): Promise<Registration> {
   const r = Number.isSafeInteger(registrationId)
     ? await em.findOne(Registration, { id: registrationId, event: event.id }, { populate: ['group'] })
     : null;

@@ -27,6 +27,7 @@ const CATALOGUE: { kind: MailKind; preview?: PreviewKind }[] = [
   { kind: 'message' },
   { kind: 'private_link' },
   { kind: 'thank_you', preview: 'thank_you' },
+  { kind: 'materials' },
 ];
 
 export interface CatalogueEntry {

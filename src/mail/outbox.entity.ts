@@ -19,7 +19,8 @@ export type MailKind =
   | 'organiser_digest'
   | 'private_link'
   | 'invitation'
-  | 'password_reset';
+  | 'password_reset'
+  | 'materials';
 export type CalendarMethod = 'REQUEST' | 'CANCEL';
 
 /**

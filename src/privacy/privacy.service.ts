@@ -21,7 +21,14 @@ import { ErasureLog } from './erasure-log.entity.js';
  * Answers kept on an anonymised registration: the choices among the organiser's options, which say
  * nothing of who answered and feed the report. Anything typed (text, email, phone, number, date) goes.
  */
-const KEPT_ANSWER_TYPES = new Set<FieldTypeName>(['choice', 'multiple', 'yesno', 'consent', 'group_preference']);
+const KEPT_ANSWER_TYPES = new Set<FieldTypeName>([
+  'choice',
+  'multiple',
+  'yesno',
+  'consent',
+  'group_preference',
+  'side',
+]);
 
 /** The name an anonymised registration shows on the organiser pages and in the exports. */
 export const ANONYMISED_FIRST_NAME = 'Anonyme';

@@ -21,6 +21,7 @@ import { emailPrivateLink } from './private-link.js';
 import { Registration } from './registration.entity.js';
 import { attendanceOf } from '../cycles/attendance.service.js';
 import { isCycle, meetingsOf } from '../cycles/meetings.js';
+import { formatSize, materialsFor } from '../materials/materials.service.js';
 
 const SlugParams = Type.Object({ slug: Type.String({ maxLength: 200 }) });
 // A private link's token: 256 random bits in base64url.
@@ -179,6 +180,8 @@ export default async function registrationPublicRoutes(fastify: FastifyInstance,
         canEdit: registration.status !== 'cancelled' && registrationWindow(event) === 'open',
         updated: request.query.updated === '1',
         showGroup: event.assignmentsPublishedAt != null,
+        materials: await materialsFor(request.em, registration),
+        materialSize: (bytes: number) => formatSize(bytes, request.locale),
       });
     },
   );

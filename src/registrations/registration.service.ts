@@ -7,6 +7,7 @@ import { storedAnswers } from '../forms/answers.js';
 import type { FormDefinition } from '../forms/form-definition.js';
 import { ensureSessions, loadDefinition } from '../forms/form.service.js';
 import { validateRegistration } from '../forms/registration-form.js';
+import { sideAfterChange, sideFromAnswers } from '../forms/side-question.js';
 import { queueRegistrationMail, renderRegistrationMail } from '../mail/notifications.js';
 import { queueOrganiserNotices } from '../mail/organiser-notices.js';
 import type { MailSettings } from '../mail/outbox.service.js';
@@ -52,13 +53,11 @@ export async function checkSubmission(
   if (window !== 'open') throw new AppError(`registration_${window}`);
   if (event.registrationMode === 'invitation' && !options.invited) throw new AppError('registration_by_invitation');
   await ensureSessions(event);
-  const { value, answers, errors } = validateRegistration(
-    options.definition ?? (await loadDefinition(em, event)),
-    event,
-    raw,
-  );
+  const definition = options.definition ?? (await loadDefinition(em, event));
+  const { value, answers, errors } = validateRegistration(definition, event, raw);
   if (errors.length) throw new ValidationError(errors);
-  return { value, answers };
+  // The "Votre domaine d'intervention" answer, when the form asks it: the person's side, over their type's.
+  return { value, answers, side: sideFromAnswers(definition, answers) };
 }
 
 /** Registers an attendee: confirmed while seats remain, then on the waiting list. */
@@ -68,10 +67,11 @@ export async function register(
   raw: Record<string, unknown>,
   options: RegisterOptions = {},
 ): Promise<Registration> {
-  const { value, answers } = await checkSubmission(em, event, raw, options);
+  const { value, answers, side } = await checkSubmission(em, event, raw, options);
   const claim = await seatClaim(em, { id: event.id, capacity: event.capacity ?? null });
   const earlier = await em.findOne(Registration, { event: event.id, emailKey: value.email.toLowerCase() });
-  if (earlier?.status === 'cancelled') return reactivate(em, event, earlier, { ...value, answers }, claim, options);
+  if (earlier?.status === 'cancelled')
+    return reactivate(em, event, earlier, { ...value, answers, side: side ?? earlier.side }, claim, options);
   const token = newToken();
   const locale = options.locale ?? 'fr';
   // The email is rendered before the transaction, which then only writes: on SQLite it holds the one
@@ -109,6 +109,7 @@ export async function register(
         emailKey: value.email.toLowerCase(),
         organisation: value.organisation,
         structureType: value.structureType,
+        side,
         status: confirmed ? 'confirmed' : 'waitlisted',
         answers,
         group: null,
@@ -150,7 +151,7 @@ async function reactivate(
   em: EntityManager,
   event: Event,
   earlier: Registration,
-  value: Pick<Registration, 'firstName' | 'lastName' | 'email' | 'organisation' | 'structureType' | 'answers'>,
+  value: Pick<Registration, 'firstName' | 'lastName' | 'email' | 'organisation' | 'structureType' | 'answers' | 'side'>,
   claim: SeatClaim,
   options: RegisterOptions,
 ): Promise<Registration> {
@@ -341,6 +342,7 @@ export async function correctRegistration(
     organisation: value.organisation,
     structureType: value.structureType,
     answers: { ...kept, ...answers },
+    side: sideAfterChange(form, registration.answers, answers, registration.side ?? null),
     updatedAt: new Date(),
   });
   try {

@@ -8,6 +8,7 @@ import ExcelJS from 'exceljs';
 import { PassThrough, type Readable } from 'node:stream';
 import type { Event } from '../events/event.entity.js';
 import { structureTypeLabel } from '../events/structure-types.js';
+import { personSide, sideLabel, sidesOf } from '../events/sides.js';
 import { displayAnswer, storedAnswers } from '../forms/answers.js';
 import { FIELD_TYPES } from '../forms/fields/index.js';
 import type { GroupsView } from '../groups/groups.service.js';
@@ -19,6 +20,7 @@ import { dateFromDatabase, jsonFromDatabase } from '../shared/db-values.js';
 import { utcToZonedLocal } from '../shared/time.js';
 import { type CsvSeparator, csvLines } from './csv.js';
 import { COMPARED_STATUSES, type EventReport } from './report.service.js';
+import type { SidesReport } from './sides-report.js';
 
 export const EXPORT_BATCH_SIZE = 500;
 
@@ -32,6 +34,8 @@ export interface ExportRegistration {
   email: string;
   organisation: string;
   structureType: string;
+  /** Their side when set apart from their type's (null: their type's). */
+  side: string | null;
   groupId: number | null;
   answers: Record<string, unknown>;
   createdAt: Date | null;
@@ -50,7 +54,8 @@ export async function* registrationBatches(
     if (options.groupId !== undefined) params.push(options.groupId);
     params.push(batchSize);
     const rows: Record<string, unknown>[] = await em.getConnection().execute(
-      `select id, status, checked_in_at, first_name, last_name, email, organisation, structure_type, group_id, answers, created_at
+      `select id, status, checked_in_at, first_name, last_name, email, organisation, structure_type, side, group_id,
+              answers, created_at
        from registration where event_id = ? and id > ?${options.groupId !== undefined ? ' and group_id = ?' : ''} order by id limit ?`,
       params,
       'all',
@@ -65,6 +70,7 @@ export async function* registrationBatches(
       email: String(row.email),
       organisation: String(row.organisation),
       structureType: String(row.structure_type),
+      side: row.side === null || row.side === undefined ? null : String(row.side),
       groupId: row.group_id === null || row.group_id === undefined ? null : Number(row.group_id),
       answers: jsonFromDatabase<Record<string, unknown>>(row.answers, {}),
       createdAt: dateFromDatabase(row.created_at),
@@ -127,6 +133,7 @@ export async function exportColumns(
   const typeLabels = new Map(event.structureTypes.map((type) => [type.key, type.label]));
   const groupTitles = new Map(event.sessions.getItems().map((session) => [session.id, session.title]));
   const local = zonedMinutes(event.timezone);
+  const sides = sidesOf(event);
   const columns: ExportColumn[] = [
     { header: t('export.id'), width: 8, value: (r) => r.id },
     { header: t('fields.lastName'), width: 20, value: (r) => r.lastName },
@@ -135,6 +142,7 @@ export async function exportColumns(
     { header: t('fields.organisation'), width: 28, value: (r) => r.organisation },
     { header: t('fields.structureType'), width: 22, value: (r) => typeLabels.get(r.structureType) ?? r.structureType },
     { header: t('export.structureTypeKey'), width: 18, value: (r) => r.structureType },
+    { header: t('fields.side'), width: 14, value: (r) => sideLabel(sides, personSide(event, r)) },
     { header: t('fields.status'), width: 16, value: (r) => t(`export.status.${r.status}`) },
     {
       header: t('export.present'),
@@ -233,6 +241,7 @@ export function registrationsXlsx(
   columns: ExportColumn[],
   report: EventReport,
   t: Translate,
+  sides?: Record<(typeof COMPARED_STATUSES)[number], SidesReport>,
 ): Readable {
   const output = new PassThrough();
   // Without styles: exceljs then writes a row about twice as fast (styles cost ~20 µs a row), which
@@ -289,7 +298,28 @@ export function registrationsXlsx(
         ...statuses.flatMap((s) => [report.compared[s].total, report.compared[s].total > 0 ? 100 : 0]),
       ])
       .commit();
+    if (sides) sidesTables(sheet);
     sheet.commit();
+  }
+
+  /** Below the types: the sides × the same statuses, then the groups × sides of the confirmed. */
+  function sidesTables(sheet: ExcelJS.Worksheet) {
+    if (!sides) return;
+    const statuses = COMPARED_STATUSES;
+    sheet.addRow([]).commit();
+    sheet.addRow([t('fields.side'), ...statuses.flatMap((s) => [t(`report.status.${s}`), '%'])]).commit();
+    sides.confirmed.bySide.forEach((row, index) => {
+      const cells = statuses.flatMap((s) => [sides[s].bySide[index].count, sides[s].bySide[index].percent]);
+      sheet.addRow([row.label, ...cells]).commit();
+    });
+    sheet.addRow([]).commit();
+    const labels = sides.confirmed.bySide.map((row) => row.label);
+    sheet.addRow([t('report.groupsBySide'), ...labels, t('report.total')]).commit();
+    report.byGroup.forEach((group, index) => {
+      const counts = sides.confirmed.byGroup[index]?.bySide.map((row) => row.count) ?? [];
+      const title = group.groupId === null ? t('report.noGroup') : group.title;
+      sheet.addRow([title, ...counts, counts.reduce((a, b) => a + b, 0)]).commit();
+    });
   }
 
   (async () => {
@@ -314,10 +344,13 @@ export function groupsCsv(event: Event, view: GroupsView, t: Translate): AsyncGe
     'firstName',
     'organisation',
     'structureType',
+    'side',
     'email',
     'locked',
   ].map((k) => t(`groups.csv.${k}`));
   const type = (key: string) => structureTypeLabel(event.structureTypes, key);
+  const sides = sidesOf(event);
+  const side = (m: GroupsView['unassigned'][number]) => sideLabel(sides, personSide(event, m));
   const rows: unknown[][] = [];
   for (const g of view.groups) {
     for (const m of g.members) {
@@ -329,12 +362,16 @@ export function groupsCsv(event: Event, view: GroupsView, t: Translate): AsyncGe
         m.firstName,
         m.organisation,
         type(m.structureType),
+        side(m),
         m.email,
         m.groupLocked ? t('groups.yes') : '',
       ]);
     }
   }
   for (const m of view.unassigned)
-    rows.push([t('groups.none'), '', '', m.lastName, m.firstName, m.organisation, type(m.structureType), m.email, '']);
+    rows.push([
+      ...[t('groups.none'), '', '', m.lastName, m.firstName, m.organisation],
+      ...[type(m.structureType), side(m), m.email, ''],
+    ]);
   return csvLines(header, rows, ';');
 }

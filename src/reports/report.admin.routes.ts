@@ -14,7 +14,7 @@ import { barChartSvg } from './chart.js';
 import { exportColumns, registrationsCsv, registrationsXlsx } from './export.js';
 import { formatNumberEn, formatNumberFr, formatPercentEn, formatPercentFr } from './percentages.js';
 import { questionReports } from './questions.js';
-import { sidesReport, sidesSentence, withSides } from './sides-report.js';
+import { sidesByComparedStatus, sidesReport, sidesSentence, withSides } from './sides-report.js';
 import { REPORT_STATUSES, eventReport, reportSentence, reportStatus, seriesReport } from './report.service.js';
 import { attendanceByMeeting } from '../cycles/attendance.service.js';
 import { isCycle } from '../cycles/meetings.js';
@@ -155,11 +155,13 @@ export default async function reportAdminRoutes(fastify: FastifyInstance) {
       const event = await findEvent(request.em, request.params.id);
       const columns = await exportColumns(request.em, event, request.t, request.locale);
       const report = await eventReport(request.em, event, 'confirmed');
+      const groupIds = report.byGroup.map((g) => g.groupId);
+      const sides = await sidesByComparedStatus(request.em, event, groupIds);
       return reply
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('Content-Disposition', `attachment; filename="${event.slug}-inscriptions.xlsx"`)
         .header('Cache-Control', 'no-store')
-        .send(registrationsXlsx(request.em, event, columns, report, request.t));
+        .send(registrationsXlsx(request.em, event, columns, report, request.t, sides));
     },
   );
 }

@@ -6,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Event } from '../events/event.entity.js';
 import { sidesOf, typeSide } from '../events/sides.js';
 import { type BreakdownRow, breakdown, formatPercentFr } from './percentages.js';
-import { type CountRow, type ReportStatus, countFor, countRows } from './report.service.js';
+import { COMPARED_STATUSES, type CountRow, type ReportStatus, countFor, countRows } from './report.service.js';
 
 interface SideRow extends CountRow {
   side: string;
@@ -91,4 +91,15 @@ function pluralAdjectiveFr(word: string): string {
 /** The report's sentence followed by the sides': "70 participants, dont …; soit 45 % d'acteurs sociaux, …". */
 export function withSides(sentence: string, sides: string, locale = 'fr'): string {
   return sides ? `${sentence}${locale === 'fr' ? ' ; ' : '; '}${sides}` : sentence;
+}
+
+/** The sides for each status the XLSX breakdown compares, with the groups (in `groupIds`' order) × sides. */
+export async function sidesByComparedStatus(
+  em: EntityManager,
+  event: Event,
+  groupIds: (number | null)[],
+): Promise<Record<(typeof COMPARED_STATUSES)[number], SidesReport>> {
+  const entries: [string, SidesReport][] = [];
+  for (const status of COMPARED_STATUSES) entries.push([status, await sidesReport(em, event, status, groupIds)]);
+  return Object.fromEntries(entries) as Record<(typeof COMPARED_STATUSES)[number], SidesReport>;
 }

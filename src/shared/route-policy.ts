@@ -16,6 +16,13 @@ export interface RoutePolicy {
   audit?: 'viewed' | 'exported';
   /** The per-address rate limit (config.rateLimits) this route counts against. */
   rateLimit?: RateLimitClass;
+  /**
+   * A public route whose only credential is a personal link in its path, other than an attendee's:
+   * `facilitator` is a group facilitator's /f/:token (src/syntheses), which opens that one group's
+   * list, check-in and synthesis. No organiser session or API token is read, and no other route
+   * accepts the token (test/syntheses/facilitator-access.test.ts walks them all).
+   */
+  link?: 'facilitator';
 }
 
 export interface EventSource {
@@ -35,6 +42,8 @@ declare module 'fastify' {
 type Extra = Pick<RoutePolicy, 'audit' | 'rateLimit'>;
 
 export const publicRoute = (extra: Extra = {}): { policy: RoutePolicy } => ({ policy: { access: 'public', ...extra } });
+/** A page opened by a group facilitator's personal link (see RoutePolicy.link). */
+export const facilitatorLink = (): { policy: RoutePolicy } => ({ policy: { access: 'public', link: 'facilitator' } });
 export const signedIn = (): { policy: RoutePolicy } => ({ policy: { access: 'signed-in' } });
 
 /** A route about the event named by `:id` (or `param`), for `role` and above. */

@@ -67,6 +67,7 @@ const params: Record<string, string | number> = {
   memberId: 1,
   tokenId: 1,
   invitationId: 1,
+  materialId: 1,
 };
 function fill(url: string): string {
   if (url.startsWith('/api/v1/registrations/:id')) return url.replace(':id', String(registrationB.id));

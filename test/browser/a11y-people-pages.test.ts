@@ -32,3 +32,16 @@ const pages = [
 t.test('pages about the people: no WCAG 2.1 AA violation at 1280 and 390 px, no sideways scrolling', async (t) => {
   for (const path of pages) await checkPage(t, page, address, path);
 });
+
+t.test('the confirmation step of a hand move: no violation, no sideways scrolling', async (t) => {
+  await page.goto(`${address}${base}/groups`);
+  const form = page.locator('form.group-move').first();
+  const select = form.locator('select');
+  const current = await select.inputValue();
+  const values = await select.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  await select.selectOption(values.find((v) => v !== current)!);
+  await form.locator('button[type=submit]').click();
+  await page.waitForLoadState();
+  t.match(await page.title(), 'Confirmer le changement de groupe');
+  await checkPage(t, page, address, null);
+});

@@ -10,6 +10,7 @@ import { multipleChoice } from './multiple-choice.js';
 import { number } from './number.js';
 import { phone } from './phone.js';
 import { shortText } from './short-text.js';
+import { sideChoice } from './side.js';
 import { singleChoice } from './single-choice.js';
 import { yesNo } from './yes-no.js';
 
@@ -27,6 +28,7 @@ export const FIELD_TYPES: Record<FieldTypeName, FieldType> = {
   consent,
   info: information,
   group_preference: groupPreference,
+  side: sideChoice,
 };
 
 export function fieldType(name: FieldTypeName): FieldType {
