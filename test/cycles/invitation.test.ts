@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import t from 'tap';
 import { Invitation } from '../../src/cycles/invitation.entity.js';
 import { createMailTransport, drainOutbox } from '../../src/mail/outbox.worker.js';
@@ -215,3 +216,29 @@ t.test('the mode is set on the event form and checked by the API', async (t) => 
   const page = await new Browser(app).get('/e/comite-pilotage/register');
   t.match(page.body, 'name="firstName"', 'open again: the public form is back');
 });
+
+t.test(
+  'whatever is pasted as addresses, the answer is a page, never a 5xx, and only addresses are invited',
+  async (t) => {
+    const page = await organiser.get(`/admin/events/${event.id}/invitations`);
+    const csrf = csrfFrom(page.body);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(fc.emailAddress(), fc.string({ maxLength: 60 })), { maxLength: 6 }),
+        async (lines) => {
+          const res = await organiser.post(`/admin/events/${event.id}/invitations`, {
+            _csrf: csrf,
+            emails: lines.join('\n'),
+          });
+          return res.statusCode === 303 || res.statusCode === 400;
+        },
+      ),
+      { numRuns: 20 },
+    );
+    const invited = await orm.em.fork().find(Invitation, { event: event.id });
+    t.ok(
+      invited.every((i) => /^[^\s@]+@[^\s@]+$/.test(i.email)),
+      'every invitation holds an address',
+    );
+  },
+);
