@@ -4,7 +4,9 @@
   if (!parent || window.parent === window) return;
   let last = 0;
   function send() {
-    const height = document.documentElement.scrollHeight;
+    // The page's own height: scrollHeight never falls below the frame's, so a frame taller than its
+    // content (an agenda of one event in the first 600 px) would never shrink.
+    const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
     if (height === last) return;
     last = height;
     window.parent.postMessage({ atelier: 'height', height }, parent);

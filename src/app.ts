@@ -1,3 +1,4 @@
+import { serializeRequest } from './shared/log-redaction.js';
 import AjvCompiler from '@fastify/ajv-compiler';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -68,6 +69,9 @@ import facilitatorPublicRoutes from './syntheses/facilitator.public.routes.js';
 import materialsAdminRoutes from './materials/materials.admin.routes.js';
 import materialsPublicRoutes from './materials/materials.public.routes.js';
 import synthesesAdminRoutes from './syntheses/syntheses.admin.routes.js';
+import surveyAdminRoutes from './surveys/survey.admin.routes.js';
+import surveyApiRoutes from './surveys/survey.api.routes.js';
+import surveyPublicRoutes from './surveys/survey.public.routes.js';
 
 export interface AppOptions {
   config: Config;
@@ -99,7 +103,7 @@ const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
 /** Builds the whole service on an open database: plugins first, then each domain's routes. */
 export async function buildApp({ config, orm, closeOrm = true, logger = true }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logger ? { level: config.logLevel } : false,
+    logger: logger ? { level: config.logLevel, serializers: { req: serializeRequest } } : false,
     // Behind one reverse proxy: trust exactly one hop of X-Forwarded-For, so a client cannot spoof its address.
     trustProxy: config.trustProxy ? (_address: string, hop: number) => hop < 1 : false,
     bodyLimit: 1024 * 1024,
@@ -194,5 +198,8 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(reportApiRoutes);
   await app.register(groupsApiRoutes);
   await app.register(attendanceApiRoutes);
+  await app.register(surveyPublicRoutes, { config });
+  await app.register(surveyAdminRoutes, { config });
+  await app.register(surveyApiRoutes, { config });
   return app;
 }

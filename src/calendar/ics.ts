@@ -102,7 +102,8 @@ export function buildCalendar(event: Event, options: CalendarOptions): string {
     });
     if (options.organiserEmail)
       entry.organizer({ name: parameterText(options.organiserName ?? event.title), email: options.organiserEmail });
-    if (options.registration) {
+    // A person registered without an address (by hand, a walk-in) is never sent one; no ATTENDEE without an email.
+    if (options.registration?.email) {
       entry.createAttendee({
         email: options.registration.email,
         name: parameterText(`${options.registration.firstName} ${options.registration.lastName}`),

@@ -4,6 +4,9 @@ import { Invitation } from '../cycles/invitation.entity.js';
 import { AuditEntry } from '../audit/audit.entity.js';
 import { Event, EventSession } from '../events/event.entity.js';
 import { RegistrationForm } from '../forms/registration-form.entity.js';
+import { SurveyForm } from '../forms/survey-form.entity.js';
+import { SurveyInvitation } from '../surveys/survey-invitation.entity.js';
+import { SurveyResponse } from '../surveys/survey-response.entity.js';
 import { OutboxMessage } from '../mail/outbox.entity.js';
 import { LoginFailure, PasswordReset } from '../organisers/account.entity.js';
 import { ApiToken, Organiser } from '../organisers/organiser.entity.js';
@@ -35,4 +38,7 @@ export const entities = [
   GroupSynthesis,
   FacilitatorLink,
   Material,
+  SurveyForm,
+  SurveyInvitation,
+  SurveyResponse,
 ];

@@ -5,6 +5,7 @@ import { organiserPages } from '../organisers/guards.js';
 import { IdParams } from '../shared/api-schemas.js';
 import { onEvent } from '../shared/route-policy.js';
 import { findEvent } from './event.service.js';
+import { qrPng, qrSvg } from './qr-code.js';
 
 /** What a partner pastes into their site: a placeholder with a link that works without JavaScript, and the script. */
 export function embedSnippets(publicUrl: string, slug: string, series: string | null) {
@@ -16,7 +17,7 @@ export function embedSnippets(publicUrl: string, slug: string, series: string | 
   };
 }
 
-/** The organisers' "Partager" page: the public link, the snippets to embed it, and a preview. */
+/** The organisers' "Partager" page: the public link and its QR code, the snippets to embed it, and a preview. */
 export default async function shareAdminRoutes(fastify: FastifyInstance, opts: { config: Config }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   organiserPages(app);
@@ -43,4 +44,23 @@ export default async function shareAdminRoutes(fastify: FastifyInstance, opts: {
       return reply.page('admin/flyer', { event, link: `${opts.config.publicUrl}/e/${event.slug}` });
     },
   );
+
+  // The QR code of the public link, to download (SVG for print, PNG for the rest) and shown on the page and flyer.
+  const qrFormats = {
+    svg: { type: 'image/svg+xml; charset=utf-8', draw: qrSvg },
+    png: { type: 'image/png', draw: qrPng },
+  } as const;
+  for (const [format, { type, draw }] of Object.entries(qrFormats)) {
+    app.get(
+      `/admin/events/:id/share/qr.${format}`,
+      { config: onEvent('viewer'), schema: { params: IdParams } },
+      async (request, reply) => {
+        const event = await findEvent(request.em, request.params.id);
+        return reply
+          .type(type)
+          .header('content-disposition', `inline; filename="qr-${event.slug}.${format}"`)
+          .send(await draw(`${opts.config.publicUrl}/e/${event.slug}`));
+      },
+    );
+  }
 }

@@ -8,11 +8,12 @@ import { shownRanks } from './fields/group-preference.js';
 import { fieldFormValues, optionRows } from './form-builder.form.js';
 import {
   type BuiltInKey,
-  FIELD_TYPE_NAMES,
   type FieldTypeName,
   type FormDefinition,
   type FormField,
+  type FormKind,
   type FormSection,
+  fieldTypesOf,
 } from './form-definition.js';
 import { type Direction, findSection } from './form-edits.js';
 import { copySources, ensureSessions, loadDefinition } from './form.service.js';
@@ -23,7 +24,22 @@ import { type ResolvedForm, resolveForm } from './resolve.js';
 
 type Translate = FastifyRequest['t'];
 
-export const formBase = (event: Event) => `/admin/events/${event.id}/form`;
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Builder routes: the form they design (form.admin.routes.ts registers them once per kind). */
+    formKind?: FormKind;
+  }
+}
+
+export const formBase = (event: Event, kind: FormKind = 'registration') =>
+  kind === 'survey' ? `/admin/events/${event.id}/survey/form` : `/admin/events/${event.id}/form`;
+
+/** The form the builder route designs, and what its pages need to say so (their addresses, their titles). */
+export const kindOf = (request: FastifyRequest): FormKind => request.routeOptions.config.formKind ?? 'registration';
+const flavour = (request: FastifyRequest, e: Event) => {
+  const kind = kindOf(request);
+  return { kind, survey: kind === 'survey', base: formBase(e, kind) };
+};
 
 export const direction = (body: FormBody | undefined): Direction =>
   formText(body, 'direction') === 'up' ? 'up' : 'down';
@@ -101,8 +117,9 @@ export async function builderPage(
 ) {
   const t = request.t;
   await ensureSessions(e);
-  const definition = await loadDefinition(request.em, e);
-  const resolved = resolveForm(definition, e, t);
+  const kind = kindOf(request);
+  const definition = await loadDefinition(request.em, e, kind);
+  const resolved = resolveForm(definition, e, t, kind);
   const sections = definition.sections.map((section) => ({
     ...section,
     fields: section.fields.map((field) => {
@@ -124,6 +141,7 @@ export async function builderPage(
     'admin/form-builder',
     {
       event: e,
+      ...flavour(request, e),
       builtIns: resolved.fields.filter((f) => f.builtIn),
       sections,
       errors,
@@ -169,7 +187,7 @@ export function sectionPage(
   values: { title?: string; intro?: string },
   refused?: AppError,
 ) {
-  const page = { event: e, section, values };
+  const page = { event: e, ...flavour(request, e), section, values };
   if (!refused) return reply.page('admin/form-section', page);
   const errors = refusalDetails(refused).map((d) => ({ ...d, field: d.field.split('.').pop() ?? d.field }));
   const labelFor = (n: string) => request.t(`formBuilder.settings.${n}`);
@@ -188,8 +206,9 @@ export function fieldTypePage(
     'admin/form-field-type',
     {
       event: e,
+      ...flavour(request, e),
       sectionId,
-      types: FIELD_TYPE_NAMES.map((name) => ({
+      types: fieldTypesOf(kindOf(request)).map((name) => ({
         name,
         label: request.t(`formBuilder.types.${name}`),
         help: request.t(`formBuilder.typeHelp.${name}`),
@@ -202,8 +221,8 @@ export function fieldTypePage(
   );
 }
 
-export const isFieldType = (type: string | undefined): type is FieldTypeName =>
-  !!type && (FIELD_TYPE_NAMES as readonly string[]).includes(type);
+export const isFieldType = (type: string | undefined, kind: FormKind = 'registration'): type is FieldTypeName =>
+  !!type && (fieldTypesOf(kind) as readonly string[]).includes(type);
 
 /** The values a new question's page starts with: its type's defaults ("Votre domaine d'intervention" for the side's). */
 export const newFieldValues = (type: FieldTypeName, t: Translate) =>
@@ -229,8 +248,9 @@ export async function fieldPage(
 ) {
   const t = request.t;
   await ensureSessions(e);
-  const definition = await loadDefinition(request.em, e);
-  const resolved = resolveForm(definition, e, t);
+  const kind = kindOf(request);
+  const definition = await loadDefinition(request.em, e, kind);
+  const resolved = resolveForm(definition, e, t, kind);
   let before: number;
   if (options.field) before = resolved.fields.findIndex((f) => f.key === options.field!.key);
   else {
@@ -247,6 +267,7 @@ export async function fieldPage(
     {
       // Not `type` nor `options`: the /partials/field include reads those names.
       event: e,
+      ...flavour(request, e),
       field: options.field,
       fieldType: options.type,
       typeName: t(`formBuilder.types.${options.type}`),

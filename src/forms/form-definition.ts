@@ -41,6 +41,28 @@ export const FIELD_TYPE_NAMES = [
 ] as const;
 export type FieldTypeName = (typeof FIELD_TYPE_NAMES)[number];
 
+/**
+ * The builder designs two forms per event: the registration form, and the satisfaction survey sent
+ * after the event (src/surveys). A survey has no built-in fields (the person is known by their link,
+ * or deliberately not at all) and asks opinions, not personal data: no email, phone, consent or group
+ * preference questions.
+ */
+export type FormKind = 'registration' | 'survey';
+export const SURVEY_FIELD_TYPES: readonly FieldTypeName[] = [
+  'text',
+  'textarea',
+  'number',
+  'date',
+  'choice',
+  'multiple',
+  'yesno',
+  'info',
+];
+
+export function fieldTypesOf(kind: FormKind): readonly FieldTypeName[] {
+  return kind === 'survey' ? SURVEY_FIELD_TYPES : FIELD_TYPE_NAMES;
+}
+
 export interface FieldOption {
   /** Stable: renaming an option keeps its key, so stored answers keep their meaning. */
   key: string;

@@ -10,10 +10,12 @@ import {
   type FieldTypeName,
   type FormDefinition,
   type FormField,
+  type FormKind,
   type FormSection,
   LIMITS,
   RESERVED_KEYS,
   customFields,
+  fieldTypesOf,
   isFieldKey,
   keyFromLabel,
 } from './form-definition.js';
@@ -164,6 +166,8 @@ export interface CheckOptions {
   /** The saved definition: a field's type cannot change under its key (stored answers would be misread). */
   previous?: FormDefinition;
   t?: Translate;
+  /** A survey takes no built-in labels and only the survey's field types. */
+  kind?: FormKind;
 }
 
 /**
@@ -177,12 +181,15 @@ export function checkDefinition(definition: FormDefinition, event: Event, option
     errors.push({ field: 'sections', code: 'too_many', params: { max: LIMITS.sections } });
   if (customFields(definition).length > LIMITS.fields)
     errors.push({ field: 'sections', code: 'too_many_fields', params: { max: LIMITS.fields } });
+  const kind = options.kind ?? 'registration';
+  if (kind === 'survey' && Object.keys(definition.builtIns).length)
+    errors.push({ field: 'builtIns', code: 'not_in_survey' });
   for (const key of BUILT_IN_KEYS) {
     checkLabel(errors, `builtIns.${key}.label`, definition.builtIns[key]?.label, LIMITS.label);
     checkText(errors, `builtIns.${key}.help`, definition.builtIns[key]?.help, LIMITS.help);
   }
   const previousTypes = new Map(options.previous ? customFields(options.previous).map((f) => [f.key, f.type]) : []);
-  const resolved = resolveForm(definition, event, t);
+  const resolved = resolveForm(definition, event, t, kind);
   const position = new Map(resolved.fields.map((f, i) => [f.key, i]));
   const seenSections = new Set<string>();
   const seenKeys = new Set<string>();
@@ -205,6 +212,8 @@ export function checkDefinition(definition: FormDefinition, event: Event, option
         errors.push({ field: `${path}.type`, code: 'field_type', params: name });
         return;
       }
+      if (!fieldTypesOf(kind).includes(field.type))
+        errors.push({ field: `${path}.type`, code: 'not_in_survey', params: name });
       if (!isFieldKey(field.key)) errors.push({ field: `${path}.key`, code: 'key_format', params: name });
       else if (RESERVED_KEYS.has(field.key))
         errors.push({ field: `${path}.key`, code: 'reserved_key', params: { key: field.key } });

@@ -27,7 +27,7 @@ import {
   sectionInput,
   sectionPage,
 } from './form-builder.page.js';
-import { isBuiltInKey } from './form-definition.js';
+import { type FormKind, isBuiltInKey } from './form-definition.js';
 import {
   addField,
   addSection,
@@ -57,121 +57,101 @@ const body = FormBodySchema;
 // Every builder page changes the form, or only shows a form to change it: organisers, not viewers.
 const organiser = onEvent('organiser');
 
-/** The form builder's pages; what each page shows is built in form-builder.page.ts. */
+/**
+ * The form builder's pages, twice: for the registration form under /admin/events/:id/form, and for
+ * the satisfaction survey under /admin/events/:id/survey/form (no built-in fields, no copy); the
+ * route's `formKind` tells the page builders which (form-builder.page.ts).
+ */
 export default async function formAdminRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   organiserPages(app);
+  builderRoutes(app, 'registration');
+  builderRoutes(app, 'survey');
+}
 
-  app.get('/admin/events/:id/form', { config: organiser, schema: { params } }, async (request, reply) =>
+function builderRoutes(fastify: FastifyInstance, kind: FormKind) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const root = kind === 'survey' ? '/admin/events/:id/survey/form' : '/admin/events/:id/form';
+  const config = { ...organiser, formKind: kind };
+
+  app.get(root, { config, schema: { params } }, async (request, reply) =>
     builderPage(request, reply, await findEvent(request.em, request.params.id)),
   );
 
   // Preview: the form exactly as attendees see it; sending it checks the answers and stores nothing.
   app.get(
-    '/admin/events/:id/form/preview',
+    `${root}/preview`,
     // Its form posts back to the builder: a viewer has no use for it.
-    { config: organiser, schema: { params } },
+    { config, schema: { params } },
     async (request, reply) => {
       const e = await findEvent(request.em, request.params.id);
       await ensureSessions(e);
-      const resolved = resolveForm(await loadDefinition(request.em, e), e, request.t);
-      return reply.page('admin/form-preview', { event: e, form: formView(resolved, {}, [], request.t) });
+      const resolved = resolveForm(await loadDefinition(request.em, e, kind), e, request.t, kind);
+      return reply.page('admin/form-preview', {
+        event: e,
+        base: formBase(e, kind),
+        survey: kind === 'survey',
+        form: formView(resolved, {}, [], request.t),
+      });
     },
   );
 
-  app.post(
-    '/admin/events/:id/form/preview',
-    { config: organiser, schema: { params, body } },
-    async (request, reply) => {
-      const e = await findEvent(request.em, request.params.id);
-      await ensureSessions(e);
-      const resolved = resolveForm(await loadDefinition(request.em, e), e, request.t);
-      const values = request.body ?? {};
-      const { errors } = checkSubmission(resolved, values);
-      return reply.page(
-        'admin/form-preview',
-        { event: e, form: formView(resolved, values, errors, request.t), errors, accepted: errors.length === 0 },
-        errors.length ? 400 : 200,
-      );
-    },
-  );
-
-  // Built-in fields: label and help only.
-  app.get(
-    '/admin/events/:id/form/builtins/:key',
-    { config: organiser, schema: { params: KeyParams } },
-    async (request, reply) => {
-      const e = await findEvent(request.em, request.params.id);
-      const key = request.params.key;
-      if (!isBuiltInKey(key)) throw notFound();
-      const override = (await loadDefinition(request.em, e)).builtIns[key] ?? {};
-      return builtInPage(request, reply, e, key, { label: override.label ?? '', help: override.help ?? '' });
-    },
-  );
-
-  app.post(
-    '/admin/events/:id/form/builtins/:key',
-    { config: organiser, schema: { params: KeyParams, body } },
-    async (request, reply) => {
-      const e = await findEvent(request.em, request.params.id);
-      const key = request.params.key;
-      if (!isBuiltInKey(key)) throw notFound();
-      const input = { label: formText(request.body, 'label'), help: formText(request.body, 'help') };
-      return saveOrReshow(
-        reply,
-        async () => {
-          await changeDefinition(request.em, e, (d) => updateBuiltIn(d, key, input));
-          return { url: `${formBase(e)}#q-${key}`, notice: 'builtInSaved' };
-        },
-        (error) => builtInPage(request, reply, e, key, input, error),
-      );
-    },
-  );
+  app.post(`${root}/preview`, { config, schema: { params, body } }, async (request, reply) => {
+    const e = await findEvent(request.em, request.params.id);
+    await ensureSessions(e);
+    const resolved = resolveForm(await loadDefinition(request.em, e, kind), e, request.t, kind);
+    const values = request.body ?? {};
+    const { errors } = checkSubmission(resolved, values);
+    return reply.page(
+      'admin/form-preview',
+      {
+        event: e,
+        base: formBase(e, kind),
+        survey: kind === 'survey',
+        form: formView(resolved, values, errors, request.t),
+        errors,
+        accepted: errors.length === 0,
+      },
+      errors.length ? 400 : 200,
+    );
+  });
 
   // Sections.
-  app.get('/admin/events/:id/form/sections/new', { config: organiser, schema: { params } }, async (request, reply) =>
+  app.get(`${root}/sections/new`, { config, schema: { params } }, async (request, reply) =>
     sectionPage(request, reply, await findEvent(request.em, request.params.id), null, {}),
   );
 
+  app.post(`${root}/sections`, { config, schema: { params, body } }, async (request, reply) => {
+    const e = await findEvent(request.em, request.params.id);
+    const input = sectionInput(request.body);
+    return saveOrReshow(
+      reply,
+      async () => {
+        const saved = await changeDefinition(request.em, e, (d) => addSection(d, input), kind);
+        return { url: `${formBase(e, kind)}#section-${saved.sections.at(-1)!.id}`, notice: 'sectionAdded' };
+      },
+      (error) => sectionPage(request, reply, e, null, input, error),
+    );
+  });
+
+  app.get(`${root}/sections/:sectionId`, { config, schema: { params: SectionParams } }, async (request, reply) => {
+    const e = await findEvent(request.em, request.params.id);
+    const section = findSection(await loadDefinition(request.em, e, kind), request.params.sectionId);
+    return sectionPage(request, reply, e, section, { title: section.title, intro: section.intro });
+  });
+
   app.post(
-    '/admin/events/:id/form/sections',
-    { config: organiser, schema: { params, body } },
+    `${root}/sections/:sectionId`,
+    { config, schema: { params: SectionParams, body } },
     async (request, reply) => {
       const e = await findEvent(request.em, request.params.id);
+      const section = findSection(await loadDefinition(request.em, e, kind), request.params.sectionId);
       const input = sectionInput(request.body);
       return saveOrReshow(
         reply,
         async () => {
-          const saved = await changeDefinition(request.em, e, (d) => addSection(d, input));
-          return { url: `${formBase(e)}#section-${saved.sections.at(-1)!.id}`, notice: 'sectionAdded' };
-        },
-        (error) => sectionPage(request, reply, e, null, input, error),
-      );
-    },
-  );
-
-  app.get(
-    '/admin/events/:id/form/sections/:sectionId',
-    { config: organiser, schema: { params: SectionParams } },
-    async (request, reply) => {
-      const e = await findEvent(request.em, request.params.id);
-      const section = findSection(await loadDefinition(request.em, e), request.params.sectionId);
-      return sectionPage(request, reply, e, section, { title: section.title, intro: section.intro });
-    },
-  );
-
-  app.post(
-    '/admin/events/:id/form/sections/:sectionId',
-    { config: organiser, schema: { params: SectionParams, body } },
-    async (request, reply) => {
-      const e = await findEvent(request.em, request.params.id);
-      const section = findSection(await loadDefinition(request.em, e), request.params.sectionId);
-      const input = sectionInput(request.body);
-      return saveOrReshow(
-        reply,
-        async () => {
-          await changeDefinition(request.em, e, (d) => updateSection(d, section.id, input));
-          return { url: `${formBase(e)}#section-${section.id}`, notice: 'sectionSaved' };
+          await changeDefinition(request.em, e, (d) => updateSection(d, section.id, input), kind);
+          return { url: `${formBase(e, kind)}#section-${section.id}`, notice: 'sectionSaved' };
         },
         (error) => sectionPage(request, reply, e, section, input, error),
       );
@@ -179,16 +159,16 @@ export default async function formAdminRoutes(fastify: FastifyInstance) {
   );
 
   app.post(
-    '/admin/events/:id/form/sections/:sectionId/move',
-    { config: organiser, schema: { params: SectionParams, body } },
+    `${root}/sections/:sectionId/move`,
+    { config, schema: { params: SectionParams, body } },
     async (request, reply) => {
       const e = await findEvent(request.em, request.params.id);
       const { sectionId } = request.params;
       return saveOrReshow(
         reply,
         async () => {
-          await changeDefinition(request.em, e, (d) => moveSection(d, sectionId, direction(request.body)));
-          return { url: `${formBase(e)}#section-${sectionId}`, notice: 'sectionMoved' };
+          await changeDefinition(request.em, e, (d) => moveSection(d, sectionId, direction(request.body)), kind);
+          return { url: `${formBase(e, kind)}#section-${sectionId}`, notice: 'sectionMoved' };
         },
         (error) => builderRefusal(request, reply, e, error),
       );
@@ -196,15 +176,15 @@ export default async function formAdminRoutes(fastify: FastifyInstance) {
   );
 
   app.post(
-    '/admin/events/:id/form/sections/:sectionId/delete',
-    { config: organiser, schema: { params: SectionParams, body } },
+    `${root}/sections/:sectionId/delete`,
+    { config, schema: { params: SectionParams, body } },
     async (request, reply) => {
       const e = await findEvent(request.em, request.params.id);
       return saveOrReshow(
         reply,
         async () => {
-          await changeDefinition(request.em, e, (d) => removeSection(d, request.params.sectionId));
-          return { url: formBase(e), notice: 'sectionDeleted' };
+          await changeDefinition(request.em, e, (d) => removeSection(d, request.params.sectionId), kind);
+          return { url: formBase(e, kind), notice: 'sectionDeleted' };
         },
         (error) => builderRefusal(request, reply, e, error),
       );
@@ -212,25 +192,21 @@ export default async function formAdminRoutes(fastify: FastifyInstance) {
   );
 
   // Fields: a page to choose the type, then a page per field.
-  app.get(
-    '/admin/events/:id/form/fields/new',
-    { config: organiser, schema: { params, querystring: NewFieldQuery } },
-    async (request, reply) => {
-      const e = await findEvent(request.em, request.params.id);
-      const sectionId = request.query.section || null;
-      if (sectionId) findSection(await loadDefinition(request.em, e), sectionId);
-      const type = request.query.type;
-      if (!isFieldType(type)) return fieldTypePage(request, reply, e, sectionId, type);
-      return fieldPage(request, reply, e, { field: null, type, sectionId, values: newFieldValues(type, request.t) });
-    },
-  );
+  app.get(`${root}/fields/new`, { config, schema: { params, querystring: NewFieldQuery } }, async (request, reply) => {
+    const e = await findEvent(request.em, request.params.id);
+    const sectionId = request.query.section || null;
+    if (sectionId) findSection(await loadDefinition(request.em, e, kind), sectionId);
+    const type = request.query.type;
+    if (!isFieldType(type, kind)) return fieldTypePage(request, reply, e, sectionId, type);
+    return fieldPage(request, reply, e, { field: null, type, sectionId, values: newFieldValues(type, request.t) });
+  });
 
-  app.post('/admin/events/:id/form/fields', { config: organiser, schema: { params, body } }, async (request, reply) => {
+  app.post(`${root}/fields`, { config, schema: { params, body } }, async (request, reply) => {
     const e = await findEvent(request.em, request.params.id);
     const posted = request.body ?? {};
     const type = formText(posted, 'type');
-    if (!isFieldType(type)) throw new AppError('bad_request');
-    const definition = await loadDefinition(request.em, e);
+    if (!isFieldType(type, kind)) throw new AppError('bad_request');
+    const definition = await loadDefinition(request.em, e, kind);
     const sectionId = formText(posted, 'section') || null;
     const { sectionIndex, prefix } = newFieldPlace(definition, sectionId);
     const { input, errors } = readFieldForm(posted, type);
@@ -238,9 +214,10 @@ export default async function formAdminRoutes(fastify: FastifyInstance) {
       reply,
       async () => {
         if (errors.length) throw new ValidationError(errors);
-        const saved = await saveDefinition(request.em, e, addField(definition, sectionId, input));
+        const saved = await saveDefinition(request.em, e, addField(definition, sectionId, input), kind);
         const key = saved.sections[sectionIndex].fields.at(-1)!.key;
-        const url = formText(posted, 'then') === 'stay' ? `${formBase(e)}/fields/${key}` : `${formBase(e)}#q-${key}`;
+        const url =
+          formText(posted, 'then') === 'stay' ? `${formBase(e, kind)}/fields/${key}` : `${formBase(e, kind)}#q-${key}`;
         return { url, notice: 'questionAdded' };
       },
       (error) =>
@@ -254,114 +231,120 @@ export default async function formAdminRoutes(fastify: FastifyInstance) {
     );
   });
 
-  app.get(
-    '/admin/events/:id/form/fields/:key',
-    { config: organiser, schema: { params: KeyParams } },
-    async (request, reply) => {
-      const e = await findEvent(request.em, request.params.id);
-      const field = findField(await loadDefinition(request.em, e), request.params.key);
-      return fieldPage(request, reply, e, {
-        field,
-        type: field.type,
-        sectionId: null,
-        values: fieldFormValues(field),
-      });
-    },
-  );
+  app.get(`${root}/fields/:key`, { config, schema: { params: KeyParams } }, async (request, reply) => {
+    const e = await findEvent(request.em, request.params.id);
+    const field = findField(await loadDefinition(request.em, e, kind), request.params.key);
+    return fieldPage(request, reply, e, {
+      field,
+      type: field.type,
+      sectionId: null,
+      values: fieldFormValues(field),
+    });
+  });
 
-  app.post(
-    '/admin/events/:id/form/fields/:key',
-    { config: organiser, schema: { params: KeyParams, body } },
-    async (request, reply) => {
-      const e = await findEvent(request.em, request.params.id);
-      const posted = request.body ?? {};
-      const definition = await loadDefinition(request.em, e);
-      const field = findField(definition, request.params.key);
-      const { input, errors } = readFieldForm(posted, field.type);
-      return saveOrReshow(
-        reply,
-        async () => {
-          if (errors.length) throw new ValidationError(errors);
-          await saveDefinition(request.em, e, updateField(definition, field.key, input));
-          const stay = formText(posted, 'then') === 'stay';
-          return {
-            url: stay ? `${formBase(e)}/fields/${field.key}` : `${formBase(e)}#q-${field.key}`,
-            notice: 'questionSaved',
-          };
-        },
-        (error) =>
-          fieldPage(
-            request,
-            reply,
-            e,
-            {
-              field,
-              type: field.type,
-              sectionId: null,
-              values: posted,
-              errors: pageErrors(error.details, fieldPath(definition, field.key), request.t),
-            },
-            error.statusCode,
-          ),
-      );
-    },
-  );
+  app.post(`${root}/fields/:key`, { config, schema: { params: KeyParams, body } }, async (request, reply) => {
+    const e = await findEvent(request.em, request.params.id);
+    const posted = request.body ?? {};
+    const definition = await loadDefinition(request.em, e, kind);
+    const field = findField(definition, request.params.key);
+    const { input, errors } = readFieldForm(posted, field.type);
+    return saveOrReshow(
+      reply,
+      async () => {
+        if (errors.length) throw new ValidationError(errors);
+        await saveDefinition(request.em, e, updateField(definition, field.key, input), kind);
+        const stay = formText(posted, 'then') === 'stay';
+        return {
+          url: stay ? `${formBase(e, kind)}/fields/${field.key}` : `${formBase(e, kind)}#q-${field.key}`,
+          notice: 'questionSaved',
+        };
+      },
+      (error) =>
+        fieldPage(
+          request,
+          reply,
+          e,
+          {
+            field,
+            type: field.type,
+            sectionId: null,
+            values: posted,
+            errors: pageErrors(error.details, fieldPath(definition, field.key), request.t),
+          },
+          error.statusCode,
+        ),
+    );
+  });
 
-  app.post(
-    '/admin/events/:id/form/fields/:key/move',
-    { config: organiser, schema: { params: KeyParams, body } },
-    async (request, reply) => {
-      const e = await findEvent(request.em, request.params.id);
-      const { key } = request.params;
-      return saveOrReshow(
-        reply,
-        async () => {
-          await changeDefinition(request.em, e, (d) => moveField(d, key, direction(request.body)));
-          return { url: `${formBase(e)}#q-${key}`, notice: 'questionMoved' };
-        },
-        (error) => builderRefusal(request, reply, e, error),
-      );
-    },
-  );
+  app.post(`${root}/fields/:key/move`, { config, schema: { params: KeyParams, body } }, async (request, reply) => {
+    const e = await findEvent(request.em, request.params.id);
+    const { key } = request.params;
+    return saveOrReshow(
+      reply,
+      async () => {
+        await changeDefinition(request.em, e, (d) => moveField(d, key, direction(request.body)), kind);
+        return { url: `${formBase(e, kind)}#q-${key}`, notice: 'questionMoved' };
+      },
+      (error) => builderRefusal(request, reply, e, error),
+    );
+  });
 
-  app.get(
-    '/admin/events/:id/form/fields/:key/delete',
-    { config: organiser, schema: { params: KeyParams } },
-    async (request, reply) => {
-      const e = await findEvent(request.em, request.params.id);
-      const field = findField(await loadDefinition(request.em, e), request.params.key);
-      return reply.page('admin/form-field-delete', { event: e, field });
-    },
-  );
+  app.get(`${root}/fields/:key/delete`, { config, schema: { params: KeyParams } }, async (request, reply) => {
+    const e = await findEvent(request.em, request.params.id);
+    const field = findField(await loadDefinition(request.em, e, kind), request.params.key);
+    return reply.page('admin/form-field-delete', { event: e, field, base: formBase(e, kind) });
+  });
 
-  app.post(
-    '/admin/events/:id/form/fields/:key/delete',
-    { config: organiser, schema: { params: KeyParams, body } },
-    async (request, reply) => {
-      const e = await findEvent(request.em, request.params.id);
-      return saveOrReshow(
-        reply,
-        async () => {
-          await changeDefinition(request.em, e, (d) => removeField(d, request.params.key));
-          return { url: formBase(e), notice: 'questionDeleted' };
-        },
-        (error) => builderRefusal(request, reply, e, error),
-      );
-    },
-  );
+  app.post(`${root}/fields/:key/delete`, { config, schema: { params: KeyParams, body } }, async (request, reply) => {
+    const e = await findEvent(request.em, request.params.id);
+    return saveOrReshow(
+      reply,
+      async () => {
+        await changeDefinition(request.em, e, (d) => removeField(d, request.params.key), kind);
+        return { url: formBase(e, kind), notice: 'questionDeleted' };
+      },
+      (error) => builderRefusal(request, reply, e, error),
+    );
+  });
+
+  // The registration form only: a survey has no built-in fields, and is not copied.
+  if (kind === 'survey') return;
+  // Built-in fields: label and help only.
+  app.get(`${root}/builtins/:key`, { config, schema: { params: KeyParams } }, async (request, reply) => {
+    const e = await findEvent(request.em, request.params.id);
+    const key = request.params.key;
+    if (!isBuiltInKey(key)) throw notFound();
+    const override = (await loadDefinition(request.em, e, kind)).builtIns[key] ?? {};
+    return builtInPage(request, reply, e, key, { label: override.label ?? '', help: override.help ?? '' });
+  });
+
+  app.post(`${root}/builtins/:key`, { config, schema: { params: KeyParams, body } }, async (request, reply) => {
+    const e = await findEvent(request.em, request.params.id);
+    const key = request.params.key;
+    if (!isBuiltInKey(key)) throw notFound();
+    const input = { label: formText(request.body, 'label'), help: formText(request.body, 'help') };
+    return saveOrReshow(
+      reply,
+      async () => {
+        await changeDefinition(request.em, e, (d) => updateBuiltIn(d, key, input), kind);
+        return { url: `${formBase(e, kind)}#q-${key}`, notice: 'builtInSaved' };
+      },
+      (error) => builtInPage(request, reply, e, key, input, error),
+    );
+  });
 
   // Copy another event's form.
-  app.get('/admin/events/:id/form/copy', { config: organiser, schema: { params } }, async (request, reply) =>
+  app.get(`${root}/copy`, { config, schema: { params } }, async (request, reply) =>
     copyPage(request, reply, await findEvent(request.em, request.params.id), {}),
   );
 
-  app.post('/admin/events/:id/form/copy', { config: organiser, schema: { params, body } }, async (request, reply) => {
+  app.post(`${root}/copy`, { config, schema: { params, body } }, async (request, reply) => {
     const e = await findEvent(request.em, request.params.id);
     return saveOrReshow(
       reply,
       async () => {
         await copyForm(request.em, e, Number(formText(request.body, 'from')), request.organiser!.id);
-        return { url: formBase(e), notice: 'formCopied' };
+        return { url: formBase(e, kind), notice: 'formCopied' };
       },
       (error) => copyPage(request, reply, e, request.body ?? {}, error),
     );

@@ -3,23 +3,35 @@ import { memberEventIds, roleAllows, roleOn } from '../access/access.service.js'
 import { Event } from '../events/event.entity.js';
 import { AppError, ValidationError } from '../errors.js';
 import { type Translate, translator } from '../i18n/i18n.js';
-import { type FormDefinition, customFields, emptyDefinition } from './form-definition.js';
+import { type FormDefinition, type FormKind, customFields, emptyDefinition } from './form-definition.js';
 import { type DefinitionInput, checkDefinition, normaliseDefinition } from './form-rules.js';
 import { RegistrationForm } from './registration-form.entity.js';
-import { type ResolvedForm, resolveForm } from './resolve.js';
+import { type ResolveOptions, type ResolvedForm, resolveForm } from './resolve.js';
+import { SurveyForm } from './survey-form.entity.js';
 
 /** The event's programme is needed to resolve the form (breakout groups of a group preference). */
 export async function ensureSessions(event: Event): Promise<void> {
   if (!event.sessions.isInitialized()) await event.sessions.init();
 }
 
-async function formOf(em: EntityManager, eventId: number): Promise<RegistrationForm | null> {
-  return em.findOne(RegistrationForm, { event: eventId });
+/** The registration form's row, or the survey's: both keep a definition and its retired keys. */
+async function formOf(
+  em: EntityManager,
+  eventId: number,
+  kind: FormKind = 'registration',
+): Promise<RegistrationForm | SurveyForm | null> {
+  return kind === 'survey'
+    ? em.findOne(SurveyForm, { event: eventId })
+    : em.findOne(RegistrationForm, { event: eventId });
 }
 
-/** The event's form definition; the built-in fields only when the organiser has not designed one. */
-export async function loadDefinition(em: EntityManager, event: Event | number): Promise<FormDefinition> {
-  const form = await formOf(em, typeof event === 'number' ? event : event.id);
+/** The event's form definition; the built-in fields only (no question) when the organiser has not designed one. */
+export async function loadDefinition(
+  em: EntityManager,
+  event: Event | number,
+  kind: FormKind = 'registration',
+): Promise<FormDefinition> {
+  const form = await formOf(em, typeof event === 'number' ? event : event.id, kind);
   return form ? structuredClone(form.definition) : emptyDefinition();
 }
 
@@ -28,9 +40,10 @@ export async function loadResolvedForm(
   em: EntityManager,
   event: Event,
   t: Translate = translator('fr'),
+  options: ResolveOptions = {},
 ): Promise<ResolvedForm> {
   await ensureSessions(event);
-  return resolveForm(await loadDefinition(em, event), event, t);
+  return resolveForm(await loadDefinition(em, event), event, t, 'registration', options);
 }
 
 /**
@@ -38,14 +51,19 @@ export async function loadResolvedForm(
  * stored, or refused with the reasons and nothing changed. Keys of removed fields are retired, so a
  * later field never takes the key under which old answers are kept.
  */
-export async function saveDefinition(em: EntityManager, event: Event, input: DefinitionInput): Promise<FormDefinition> {
+export async function saveDefinition(
+  em: EntityManager,
+  event: Event,
+  input: DefinitionInput,
+  kind: FormKind = 'registration',
+): Promise<FormDefinition> {
   await ensureSessions(event);
-  const form = await formOf(em, event.id);
+  const form = await formOf(em, event.id, kind);
   const previous = form?.definition ?? emptyDefinition();
   const previousKeys = customFields(previous).map((f) => f.key);
   const retired = new Set(form?.retiredKeys ?? []);
   const definition = normaliseDefinition(input, [...retired, ...previousKeys]);
-  const errors = checkDefinition(definition, event, { previous });
+  const errors = checkDefinition(definition, event, { previous, kind });
   if (errors.length) throw new ValidationError(errors);
   const keys = new Set(customFields(definition).map((f) => f.key));
   for (const key of previousKeys) if (!keys.has(key)) retired.add(key);
@@ -56,13 +74,9 @@ export async function saveDefinition(em: EntityManager, event: Event, input: Def
     form.retiredKeys = [...retired];
     form.updatedAt = now;
   } else {
-    em.create(RegistrationForm, {
-      event: em.getReference(Event, event.id),
-      definition,
-      retiredKeys: [...retired],
-      createdAt: now,
-      updatedAt: now,
-    });
+    const row = { event: em.getReference(Event, event.id), definition, retiredKeys: [...retired] };
+    if (kind === 'survey') em.create(SurveyForm, { ...row, anonymous: true, createdAt: now, updatedAt: now });
+    else em.create(RegistrationForm, { ...row, createdAt: now, updatedAt: now });
   }
   try {
     await em.flush();
@@ -79,8 +93,9 @@ export async function changeDefinition(
   em: EntityManager,
   event: Event,
   change: (definition: FormDefinition) => DefinitionInput,
+  kind: FormKind = 'registration',
 ): Promise<FormDefinition> {
-  return saveDefinition(em, event, change(await loadDefinition(em, event)));
+  return saveDefinition(em, event, change(await loadDefinition(em, event, kind)), kind);
 }
 
 /**
@@ -121,18 +136,29 @@ export async function copySources(em: EntityManager, event: Event, organiserId: 
 }
 
 /**
- * The form of `sourceId` (sections, questions, conditions, built-in labels) as `target`'s, without
- * flushing, for a new edition. Retired keys stay behind: the new event has no old answers.
+ * The form of `sourceId` (sections, questions, conditions, built-in labels) and its survey as `target`'s,
+ * without flushing, for a new edition. Retired keys stay behind: the new event has no old answers.
  */
 export async function persistFormCopy(em: EntityManager, sourceId: number, target: Event): Promise<void> {
-  const form = await formOf(em, sourceId);
-  if (!form) return;
   const now = new Date();
-  em.create(RegistrationForm, {
-    event: target,
-    definition: structuredClone(form.definition),
-    retiredKeys: [],
-    createdAt: now,
-    updatedAt: now,
-  });
+  const form = await formOf(em, sourceId);
+  if (form)
+    em.create(RegistrationForm, {
+      event: target,
+      definition: structuredClone(form.definition),
+      retiredKeys: [],
+      createdAt: now,
+      updatedAt: now,
+    });
+  // The satisfaction survey comes along too (its questions and anonymity); never its sending or answers.
+  const survey = await em.findOne(SurveyForm, { event: sourceId });
+  if (survey)
+    em.create(SurveyForm, {
+      event: target,
+      definition: structuredClone(survey.definition),
+      retiredKeys: [],
+      anonymous: survey.anonymous,
+      createdAt: now,
+      updatedAt: now,
+    });
 }

@@ -2,12 +2,13 @@ import type { Event } from '../events/event.entity.js';
 import { AppError, type FieldError, ValidationError } from '../errors.js';
 import { answersToStore, checkSubmission } from './answers.js';
 import { type FormDefinition, type StoredAnswer, customFields, isBuiltInKey } from './form-definition.js';
-import { resolveForm } from './resolve.js';
+import { type ResolveOptions, resolveForm } from './resolve.js';
 
 /** The built-in answers, kept in the registration's own columns. */
 export interface RegistrationAnswers {
   firstName: string;
   lastName: string;
+  /** Empty when left blank on an organiser's page (see ResolveOptions.emailOptional). */
   email: string;
   organisation: string;
   structureType: string;
@@ -23,8 +24,9 @@ export function validateRegistration(
   form: FormDefinition,
   event: Event,
   raw: Record<string, unknown>,
+  options: ResolveOptions = {},
 ): { value: RegistrationAnswers; answers: Record<string, StoredAnswer>; errors: FieldError[] } {
-  const resolved = resolveForm(form, event);
+  const resolved = resolveForm(form, event, undefined, 'registration', options);
   const { values, errors } = checkSubmission(resolved, raw);
   const text = (key: string) => String(values.get(key) ?? '');
   const value: RegistrationAnswers = {

@@ -2,7 +2,7 @@ import type { Event } from '../events/event.entity.js';
 import { breakouts } from '../events/event-rules.js';
 import { sidesOf } from '../events/sides.js';
 import { type Translate, translator } from '../i18n/i18n.js';
-import { type BuiltInKey, type FormDefinition, customFields } from './form-definition.js';
+import { type BuiltInKey, type FormDefinition, type FormKind, customFields } from './form-definition.js';
 import type { ResolvedField } from './fields/field-type.js';
 
 export interface ResolvedSection {
@@ -21,7 +21,18 @@ export interface ResolvedForm {
   byKey: Map<string, ResolvedField>;
 }
 
-function builtInFields(definition: FormDefinition, event: Event, t: Translate): Record<BuiltInKey, ResolvedField> {
+/** How a form is applied: the organiser's own pages ask less than the public one. */
+export interface ResolveOptions {
+  /** The email may be left blank (an organiser adding or correcting a registration by hand: phone, paper). */
+  emailOptional?: boolean;
+}
+
+function builtInFields(
+  definition: FormDefinition,
+  event: Event,
+  t: Translate,
+  options: ResolveOptions,
+): Record<BuiltInKey, ResolvedField> {
   const label = (key: BuiltInKey, fallback: string) => definition.builtIns[key]?.label || fallback;
   const help = (key: BuiltInKey, fallback = '') => definition.builtIns[key]?.help || fallback;
   const text = (
@@ -45,8 +56,8 @@ function builtInFields(definition: FormDefinition, event: Event, t: Translate): 
       key: 'email',
       type: 'email',
       label: label('email', t('fields.email')),
-      help: help('email', t('register.emailHelp')),
-      required: true,
+      help: options.emailOptional ? t('registrationAdmin.emailOptional') : help('email', t('register.emailHelp')),
+      required: !options.emailOptional,
       maxLength: 254,
       autocomplete: 'email',
       builtIn: true,
@@ -77,11 +88,32 @@ function builtInFields(definition: FormDefinition, event: Event, t: Translate): 
  * The page order: about you (names, email, organisation), the structure type, the organiser's
  * sections, then the personal-data consent just before the button. The event's sessions must be loaded.
  */
-export function resolveForm(definition: FormDefinition, event: Event, t: Translate = translator('fr')): ResolvedForm {
-  const builtIn = builtInFields(definition, event, t);
+export function resolveForm(
+  definition: FormDefinition,
+  event: Event,
+  t: Translate = translator('fr'),
+  kind: FormKind = 'registration',
+  options: ResolveOptions = {},
+): ResolvedForm {
   const groups = breakouts(event).map((s) => ({ key: String(s.id), label: s.title }));
   const sides = sidesOf(event).map((s) => ({ key: s.key, label: s.label }));
-  const sections: ResolvedSection[] = [
+  const custom = definition.sections.map((section) => ({
+    id: section.id,
+    title: section.title,
+    intro: section.intro,
+    fields: section.fields.map(
+      (field): ResolvedField => ({
+        ...field,
+        ...(field.type === 'group_preference' ? { options: groups } : {}),
+        ...(field.type === 'side' ? { options: sides } : {}),
+        builtIn: false,
+      }),
+    ),
+  }));
+  // A survey is the organiser's questions only: none of the registration's built-in fields.
+  if (kind === 'survey') return withFields(definition, custom);
+  const builtIn = builtInFields(definition, event, t, options);
+  return withFields(definition, [
     {
       id: null,
       title: t('register.aboutYou'),
@@ -89,21 +121,12 @@ export function resolveForm(definition: FormDefinition, event: Event, t: Transla
       fields: [builtIn.firstName, builtIn.lastName, builtIn.email, builtIn.organisation],
     },
     { id: null, title: '', intro: '', fields: [builtIn.structureType] },
-    ...definition.sections.map((section) => ({
-      id: section.id,
-      title: section.title,
-      intro: section.intro,
-      fields: section.fields.map(
-        (field): ResolvedField => ({
-          ...field,
-          ...(field.type === 'group_preference' ? { options: groups } : {}),
-          ...(field.type === 'side' ? { options: sides } : {}),
-          builtIn: false,
-        }),
-      ),
-    })),
+    ...custom,
     { id: null, title: '', intro: '', fields: [builtIn.consent] },
-  ];
+  ]);
+}
+
+function withFields(definition: FormDefinition, sections: ResolvedSection[]): ResolvedForm {
   const fields = sections.flatMap((s) => s.fields);
   return { definition, sections, fields, byKey: new Map(fields.map((f) => [f.key, f])) };
 }

@@ -28,6 +28,7 @@ const CATALOGUE: { kind: MailKind; preview?: PreviewKind }[] = [
   { kind: 'private_link' },
   { kind: 'thank_you', preview: 'thank_you' },
   { kind: 'materials' },
+  { kind: 'survey' },
 ];
 
 export interface CatalogueEntry {
@@ -46,6 +47,8 @@ function planOf(event: Event, kind: MailKind): CatalogueEntry['plan'] {
       : { key: 'reminderAt', at: reminderDueAt(event) };
   if (kind === 'thank_you')
     return event.thankYouText ? { key: 'thankYouAt', at: event.endsAt } : { key: 'thankYouOff', at: null };
+  // Sent by hand from the survey page, once per person.
+  if (kind === 'survey') return { key: 'surveyByHand', at: null };
   if (kind === 'update')
     return event.assignmentsPublishedAt
       ? { key: 'groupsPublished', at: event.assignmentsPublishedAt }

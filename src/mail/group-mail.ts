@@ -15,7 +15,8 @@ async function confirmedOf(em: EntityManager, event: Event): Promise<Registratio
   if (!event.sessions.isInitialized()) await em.populate(event, ['sessions']);
   return em.find(
     Registration,
-    { event: event.id, status: 'confirmed' },
+    // With an address: people registered without one (by hand, walk-ins) are written to by nobody.
+    { event: event.id, status: 'confirmed', email: { $ne: '' } },
     { populate: ['group'], orderBy: { id: 'asc' } },
   );
 }

@@ -130,6 +130,8 @@ export async function queueRegistrationMail(
   /** The same email rendered beforehand by renderRegistrationMail (outside the transaction). */
   rendered?: NewMail,
 ): Promise<void> {
+  // Registered without an address (by hand, a walk-in): nobody to write to.
+  if (!registration.email) return;
   // Loaded through the caller's EntityManager: inside its transaction (SQLite has one connection).
   if (!event.sessions.isInitialized()) await em.populate(event, ['sessions']);
   const method = invitationOf(kind, registration);

@@ -56,9 +56,11 @@ async function queueMessageTo(
   const where: Record<string, unknown> = { event: event.id, status: { $in: message.statuses } };
   if (message.structureTypes.length) where.structureType = { $in: message.structureTypes };
   if (message.groups.length) where.group = { $in: message.groups };
-  const recipients = message.registrations?.length
+  const selected = message.registrations?.length
     ? await selectedRecipients(em, event, message.registrations)
     : await em.find(Registration, where, { orderBy: { id: 'asc' } });
+  // People registered without an address (by hand, walk-ins) cannot be written to, nor counted as written to.
+  const recipients = selected.filter((registration) => registration.email !== '');
   const paragraphs = message.body
     .split(/\r?\n\s*\r?\n/)
     .map((p) => p.trim())

@@ -20,7 +20,8 @@ export type MailKind =
   | 'private_link'
   | 'invitation'
   | 'password_reset'
-  | 'materials';
+  | 'materials'
+  | 'survey';
 export type CalendarMethod = 'REQUEST' | 'CANCEL';
 
 /**

@@ -47,7 +47,8 @@ export function senderOf(event: Event, settings: MailSettings) {
 /**
  * Stores emails in the caller's transaction (so they exist exactly when what caused them does).
  * A message whose dedupe key is already queued is skipped, not an error, so retried or repeated
- * operations (a form posted twice) never queue the same email twice.
+ * operations (a form posted twice) never queue the same email twice. One without a recipient (a
+ * person registered without an address) is dropped.
  */
 export async function enqueue(
   em: EntityManager,
@@ -55,7 +56,9 @@ export async function enqueue(
   settings: MailSettings,
   now = new Date(),
 ): Promise<void> {
-  const rows = mails.map((mail) => {
+  // A person registered without an address (by hand, a walk-in) is sent nothing, whatever the cause.
+  const addressed = mails.filter((mail) => mail.recipient !== '');
+  const rows = addressed.map((mail) => {
     const sender = mail.event
       ? senderOf(mail.event, settings)
       : { fromName: settings.from.name, fromAddress: settings.from.address, replyTo: null };

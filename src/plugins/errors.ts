@@ -1,3 +1,4 @@
+import { loggedUrl } from '../shared/log-redaction.js';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, type FieldError } from '../errors.js';
@@ -86,8 +87,9 @@ export default fp(
       // A page path whose ids do not parse names no page: 404, as for an id that names nothing.
       const unknownPath = error.validationContext === 'params' && !isApiRequest(request);
       const problem = unknownPath ? NOT_FOUND : toProblem(error);
-      if (problem.status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
-      else request.log.info({ code: problem.code, url: request.url }, 'request refused');
+      const url = loggedUrl(request.routeOptions?.url, request.url);
+      if (problem.status >= 500) request.log.error({ err: error, url }, 'request failed');
+      else request.log.info({ code: problem.code, url }, 'request refused');
       return sendProblem(request, reply, problem);
     });
     app.setNotFoundHandler(async (request, reply) => sendProblem(request, reply, NOT_FOUND));

@@ -10,6 +10,8 @@ import { structureTypeLabel } from '../events/structure-types.js';
 import { notFound } from '../errors.js';
 import { storedAnswers } from '../forms/answers.js';
 import type { FieldTypeName, StoredAnswer } from '../forms/form-definition.js';
+import { SurveyInvitation } from '../surveys/survey-invitation.entity.js';
+import { SurveyResponse } from '../surveys/survey-response.entity.js';
 import { OutboxMessage } from '../mail/outbox.entity.js';
 import type { MailSettings } from '../mail/outbox.service.js';
 import { IdempotencyRecord } from '../registrations/idempotency.entity.js';
@@ -173,6 +175,9 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 export async function exportPerson(em: EntityManager, event: Event, registrationId: number, now: Date = new Date()) {
   const r = await findPerson(em, event, registrationId);
   const emails = await em.find(OutboxMessage, personMessages(r, event.id), { orderBy: { id: 'asc' } });
+  const invitation = await em.findOne(SurveyInvitation, { registration: r.id });
+  // Answers to a named survey are theirs; anonymous ones cannot be told apart, by design.
+  const named = await em.find(SurveyResponse, { registration: r.id }, { orderBy: { id: 'asc' } });
   return {
     exportedAt: now.toISOString(),
     event: {
@@ -214,6 +219,16 @@ export async function exportPerson(em: EntityManager, event: Event, registration
       html: m.html,
       calendar: m.ics ?? null,
     })),
+    survey: invitation
+      ? {
+          sentAt: iso(invitation.sentAt),
+          answered: invitation.answered,
+          answers: named.map((n) => ({
+            answeredOn: n.answeredOn,
+            answers: Object.entries(storedAnswers(n.answers)).map(([key, answer]) => ({ key, ...answer })),
+          })),
+        }
+      : null,
   };
 }
 

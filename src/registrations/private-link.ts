@@ -157,10 +157,14 @@ async function queuePrivateLinkMail(
 }
 
 /**
- * The text with every private link (/r/<token>) masked, for whoever may read registrations but not
- * change them (viewers): with the link, anyone can change or cancel the registration. Calendar
+ * The text with every private link (/r/<token>, and the survey's /s/<id>.<signature>) masked, for
+ * whoever may read registrations but not change them (viewers): with the link, anyone can change or
+ * cancel the registration, or answer the survey in the person's place. Calendar
  * lines are unfolded first, so a link split across two lines is masked whole.
  */
 export function hidePrivateLinks(text: string): string {
-  return text.replace(/\r?\n[ \t]/g, '').replace(/\/r\/[A-Za-z0-9_-]{16,}/g, '/r/…');
+  return text
+    .replace(/\r?\n[ \t]/g, '')
+    .replace(/\/r\/[A-Za-z0-9_-]{16,}/g, '/r/…')
+    .replace(/\/s\/[0-9]+\.[A-Za-z0-9_-]{16,}/g, '/s/…');
 }

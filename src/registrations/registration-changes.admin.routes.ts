@@ -25,9 +25,16 @@ const BUILT_INS = ['firstName', 'lastName', 'email', 'organisation', 'structureT
 
 /** The form's answers as posted, without the page's own controls. */
 function postedAnswers(values: FormBody): Record<string, unknown> {
-  const { _csrf, notify, silent, ...answers } = values;
+  const { _csrf, notify, silent, locale, ...answers } = values;
   return answers;
 }
+
+/** The languages a person's emails may be written in; the organiser picks one for a registration added by hand. */
+export const MAIL_LOCALES = ['fr', 'en'] as const;
+const mailLocaleOf = (values: FormBody) => {
+  const chosen = formText(values, 'locale');
+  return MAIL_LOCALES.find((locale) => locale === chosen) ?? 'fr';
+};
 
 /** Organisers add a registration by hand, correct one, and change its status (src/registrations/registration-changes.ts). */
 export default async function registrationChangesAdminRoutes(fastify: FastifyInstance) {
@@ -35,7 +42,8 @@ export default async function registrationChangesAdminRoutes(fastify: FastifyIns
   organiserPages(app);
 
   async function formPage(em: EntityManager, event: Event, t: Translate, values: FormBody, errors: FieldError[] = []) {
-    return formView(await loadResolvedForm(em, event, t), values, errors, t);
+    // The organiser's pages: the email may be left blank (a person without one).
+    return formView(await loadResolvedForm(em, event, t, { emailOptional: true }), values, errors, t);
   }
 
   // A phone or paper registration: the public form, its checks and seats; the consent recorded in the organiser's name.
@@ -50,6 +58,8 @@ export default async function registrationChangesAdminRoutes(fastify: FastifyIns
         form: await formPage(request.em, event, request.t, {}),
         problem: window === 'open' ? null : `registration_${window}`,
         notify: true,
+        locales: MAIL_LOCALES,
+        locale: 'fr',
       });
     },
   );
@@ -61,6 +71,7 @@ export default async function registrationChangesAdminRoutes(fastify: FastifyIns
       const event = await findEvent(request.em, request.params.id);
       const values = request.body ?? {};
       const notify = formFlag(values, 'notify');
+      const locale = mailLocaleOf(values);
       const organiser = request.organiser!;
       return saveOrReshow(
         reply,
@@ -68,10 +79,11 @@ export default async function registrationChangesAdminRoutes(fastify: FastifyIns
           const registration = await addByOrganiser(request.em, event, postedAnswers(values), {
             recordedBy: `${organiser.name} <${organiser.email}>`,
             mail: notify ? app.mail.settings : undefined,
+            locale,
           });
           return {
             url: `/admin/events/${event.id}/registrations/${registration.id}`,
-            notice: `registrationAdded.${registration.status}`,
+            notice: `${registration.email ? 'registrationAdded' : 'registrationAddedNoEmail'}.${registration.status}`,
           };
         },
         async (error) =>
@@ -83,6 +95,8 @@ export default async function registrationChangesAdminRoutes(fastify: FastifyIns
               errors: error.details,
               problem: error.details.length ? null : error.code,
               notify,
+              locales: MAIL_LOCALES,
+              locale,
             },
             error.statusCode,
           ),
@@ -96,7 +110,7 @@ export default async function registrationChangesAdminRoutes(fastify: FastifyIns
     { config: onEvent('organiser', { audit: 'viewed' }), schema: { params: RegistrationParams } },
     async (request, reply) => {
       const { event, registration } = await find(request.em, request.params);
-      const resolved = await loadResolvedForm(request.em, event, request.t);
+      const resolved = await loadResolvedForm(request.em, event, request.t, { emailOptional: true });
       const values = {
         ...formValuesFromAnswers(resolved, registration.answers),
         ...Object.fromEntries(BUILT_INS.map((key) => [key, registration[key]])),
@@ -174,7 +188,9 @@ export default async function registrationChangesAdminRoutes(fastify: FastifyIns
             { status },
             { mail: silent ? undefined : app.mail.settings, overCapacity: confirmed },
           );
-          return { url: detailUrl(registration), notice: silent ? 'registrationStatusSilent' : 'registrationStatus' };
+          // Without an address nobody is told, whatever the box said.
+          const told = !silent && registration.email !== '';
+          return { url: detailUrl(registration), notice: told ? 'registrationStatus' : 'registrationStatusSilent' };
         },
         async (error) => {
           // Full: the second step, with the box that confirms beyond the capacity.

@@ -77,7 +77,8 @@ async function applyDetails(
       consent: true,
     },
   );
-  await correctRegistration(em, registration, form, raw);
+  // An organiser may leave the address blank (a person without one) or clear it.
+  await correctRegistration(em, registration, form, raw, { emailOptional: true });
 }
 
 /**
@@ -133,15 +134,17 @@ async function changeStatus(
 export interface AddOptions {
   /** Who recorded the person's consent: the organiser's name (and address). */
   recordedBy: string;
-  /** Given: the person gets the usual confirmation or waiting-list email. */
+  /** Given: the person gets the usual confirmation or waiting-list email (when they have an address). */
   mail?: MailSettings;
+  /** The language of the emails the person gets (fr, en). */
   locale?: string;
 }
 
 /**
  * A registration an organiser adds by hand (phone, paper): the public form's questions, checks,
- * window and seats, the organiser recorded as the one who collected the consent. On an event by
- * invitation, the organiser's adding someone counts as inviting them.
+ * window and seats, the organiser recorded as the one who collected the consent. The email may be
+ * left blank: the person is then sent nothing, and the organiser gives them their private link. On
+ * an event by invitation, the organiser's adding someone counts as inviting them.
  */
 export function addByOrganiser(em: EntityManager, event: Event, raw: Record<string, unknown>, options: AddOptions) {
   return register(em, event, raw, {
@@ -150,5 +153,6 @@ export function addByOrganiser(em: EntityManager, event: Event, raw: Record<stri
     consentRecordedBy: options.recordedBy.slice(0, 200),
     // An organiser adding someone by hand invites them: an event by invitation accepts it.
     invited: true,
+    emailOptional: true,
   });
 }

@@ -67,6 +67,8 @@ export default async function registrationAdminRoutes(fastify: FastifyInstance) 
         typeSide: sideLabel(sidesOf(event), typeSide(sidesOf(event), event.structureTypes, registration.structureType)),
         answers: rows.filter((row) => !row.removed),
         removed: rows.filter((row) => row.removed),
+        // Shown to those who may change registrations (not viewers), to hand to a person without an address.
+        manageUrl: `${app.mail.settings.publicUrl}/r/${registration.token}`,
       });
     },
   );
@@ -77,7 +79,8 @@ export default async function registrationAdminRoutes(fastify: FastifyInstance) 
     { config: onEvent('organiser'), schema: { params: RegistrationParams, body } },
     async (request, reply) => {
       const { event, registration } = await findRegistration(request.em, request.params);
-      const notify = formText(request.body, 'notify') === 'yes';
+      // Without an address there is nobody to send it to: the organiser hands over the link shown on the page.
+      const notify = formText(request.body, 'notify') === 'yes' && registration.email !== '';
       await reissuePrivateLink(request.em, registration, { mail: notify ? app.mail.settings : undefined });
       return redirectWithNotice(
         reply,

@@ -31,11 +31,16 @@ const AnswersBody = Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), 
 const RegistrationBody = Type.Object({
   firstName: Type.String({ maxLength: 1000 }),
   lastName: Type.String({ maxLength: 1000 }),
-  email: Type.String({ maxLength: 1000 }),
+  email: Type.Optional(
+    Type.String({
+      maxLength: 1000,
+      description: 'Optional (a registration taken by phone or on paper): without one, the person is sent nothing',
+    }),
+  ),
   organisation: Type.String({ maxLength: 1000 }),
   structureType: Type.String({ maxLength: 200, description: "A key of the event's structureTypes" }),
   consent: Type.Boolean({ description: 'The attendee agreed to the processing of their personal data' }),
-  locale: Type.Optional(StringEnum(['fr', 'en'] as const)),
+  locale: Type.Optional(StringEnum(['fr', 'en'] as const, { description: "The language of the person's emails" })),
   answers: Type.Optional(AnswersBody),
 });
 
@@ -78,7 +83,7 @@ const RegistrationResponse = Type.Object(
     status: Status,
     firstName: Type.String(),
     lastName: Type.String(),
-    email: Type.String(),
+    email: Type.String({ description: 'Empty when the person gave none' }),
     organisation: Type.String(),
     structureType: Type.String(),
     side: Type.String({ description: "The person's side (volet): set by hand, else their structure type's" }),
@@ -153,11 +158,13 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
       const { locale, answers, ...builtIns } = request.body;
       const submission = apiSubmission(await loadDefinition(request.em, event), builtIns, answers);
       // An event by invitation takes, through the API too, only the addresses invited (403 otherwise).
-      const invited = event.registrationMode === 'invitation' && (await isInvited(request.em, event, builtIns.email));
+      const invited =
+        event.registrationMode === 'invitation' && (await isInvited(request.em, event, builtIns.email ?? ''));
       const options = {
         locale: locale ?? 'fr',
         mail: fastify.mail.settings,
         invited,
+        emailOptional: true,
       };
       const key = request.headers['idempotency-key'];
       const once = key

@@ -190,7 +190,8 @@ export default async function registrationPublicRoutes(fastify: FastifyInstance,
   app.get('/r/:token/edit', { config: publicRoute(), schema: { params: TokenParams } }, async (request, reply) => {
     const registration = await findByToken(request.em, request.params.token);
     const event = registration.event;
-    const resolved = await loadResolvedForm(request.em, event, request.t);
+    // Added by hand without an address: they need not give one here either (as updateAnswers checks).
+    const resolved = await loadResolvedForm(request.em, event, request.t, { emailOptional: registration.email === '' });
     const values = {
       ...formValuesFromAnswers(resolved, registration.answers),
       firstName: registration.firstName,
@@ -226,7 +227,9 @@ export default async function registrationPublicRoutes(fastify: FastifyInstance,
         if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
         const status = error instanceof ValidationError ? 400 : error.statusCode;
         const form = formView(
-          await loadResolvedForm(request.em, registration.event, request.t),
+          await loadResolvedForm(request.em, registration.event, request.t, {
+            emailOptional: registration.email === '',
+          }),
           values,
           error.details,
           request.t,

@@ -21,6 +21,16 @@ export function newToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/**
+ * The per-event unique key of an address: the address lower-cased. Without one (added by hand from a
+ * phone call or a paper form, a walk-in) the email is empty and the key a random placeholder no address
+ * can equal, kept across corrections (`current`), so any number of people without an address may register.
+ */
+export function emailKeyOf(email: string, current?: string): string {
+  if (email) return email.toLowerCase();
+  return current && !current.includes('@') ? current : `no-email:${randomUUID()}`;
+}
+
 export interface RegisterOptions {
   locale?: string;
   now?: Date;
@@ -37,6 +47,8 @@ export interface RegisterOptions {
    * link, an invited address, an organiser adding them by hand). Without it such an event refuses (403).
    */
   invited?: boolean;
+  /** The email may be left blank (an organiser's registration); without one, the person is sent nothing. */
+  emailOptional?: boolean;
 }
 
 /**
@@ -47,14 +59,16 @@ export async function checkSubmission(
   em: EntityManager,
   event: Event,
   raw: Record<string, unknown>,
-  options: Pick<RegisterOptions, 'now' | 'definition' | 'invited'> = {},
+  options: Pick<RegisterOptions, 'now' | 'definition' | 'invited' | 'emailOptional'> = {},
 ) {
   const window = registrationWindow(event, options.now);
   if (window !== 'open') throw new AppError(`registration_${window}`);
   if (event.registrationMode === 'invitation' && !options.invited) throw new AppError('registration_by_invitation');
   await ensureSessions(event);
   const definition = options.definition ?? (await loadDefinition(em, event));
-  const { value, answers, errors } = validateRegistration(definition, event, raw);
+  const { value, answers, errors } = validateRegistration(definition, event, raw, {
+    emailOptional: options.emailOptional,
+  });
   if (errors.length) throw new ValidationError(errors);
   // The "Votre domaine d'intervention" answer, when the form asks it: the person's side, over their type's.
   return { value, answers, side: sideFromAnswers(definition, answers) };
@@ -69,16 +83,20 @@ export async function register(
 ): Promise<Registration> {
   const { value, answers, side } = await checkSubmission(em, event, raw, options);
   const claim = await seatClaim(em, { id: event.id, capacity: event.capacity ?? null });
-  const earlier = await em.findOne(Registration, { event: event.id, emailKey: value.email.toLowerCase() });
+  const earlier = value.email
+    ? await em.findOne(Registration, { event: event.id, emailKey: value.email.toLowerCase() })
+    : null;
   if (earlier?.status === 'cancelled')
     return reactivate(em, event, earlier, { ...value, answers, side: side ?? earlier.side }, claim, options);
   const token = newToken();
   const locale = options.locale ?? 'fr';
+  // No address, no email to the person (the organiser hands them their private link); organisers' notices still go.
+  const mail = value.email ? options.mail : undefined;
   // The email is rendered before the transaction, which then only writes: on SQLite it holds the one
   // connection every request waits for. Rendered for the likely outcome; the seat itself is decided
   // below, and the other email is rendered in the transaction if the guess was wrong.
   const likely = event.capacity == null || event.confirmedCount < event.capacity ? 'confirmation' : 'waitlisted';
-  const early = options.mail
+  const early = mail
     ? renderRegistrationMail(
         {
           firstName: value.firstName,
@@ -93,7 +111,7 @@ export async function register(
         },
         event,
         likely,
-        options.mail,
+        mail,
       )
     : undefined;
   try {
@@ -106,7 +124,7 @@ export async function register(
         firstName: value.firstName,
         lastName: value.lastName,
         email: value.email,
-        emailKey: value.email.toLowerCase(),
+        emailKey: emailKeyOf(value.email),
         organisation: value.organisation,
         structureType: value.structureType,
         side,
@@ -122,16 +140,8 @@ export async function register(
       await tx.flush();
       if (options.inTransaction) await options.inTransaction(tx, registration);
       const kind = confirmed ? 'confirmation' : 'waitlisted';
-      if (options.mail)
-        await queueRegistrationMail(
-          tx,
-          registration,
-          event,
-          kind,
-          options.mail,
-          {},
-          kind === likely ? early : undefined,
-        );
+      if (mail)
+        await queueRegistrationMail(tx, registration, event, kind, mail, {}, kind === likely ? early : undefined);
       if (options.mail) await queueOrganiserNotices(tx, event, registration, 'registered', options.mail);
       return registration;
     });
@@ -208,7 +218,10 @@ export async function updateAnswers(
   const window = registrationWindow(event, options.now);
   if (window !== 'open') throw new AppError('answers_locked');
   await ensureSessions(event);
-  await correctRegistration(em, registration, await loadDefinition(em, event), raw);
+  // Added by hand without an address: the person may leave it blank here too.
+  await correctRegistration(em, registration, await loadDefinition(em, event), raw, {
+    emailOptional: registration.email === '',
+  });
   return registration;
 }
 
@@ -326,9 +339,10 @@ export async function correctRegistration(
   registration: Registration,
   form: FormDefinition,
   raw: Record<string, unknown>,
+  options: { emailOptional?: boolean } = {},
 ): Promise<void> {
   const event = registration.event;
-  const { value, answers, errors } = validateRegistration(form, event, raw);
+  const { value, answers, errors } = validateRegistration(form, event, raw, options);
   if (errors.length) throw new ValidationError(errors);
   const current = new Set(form.sections.flatMap((s) => s.fields.map((f) => f.key)));
   const kept = Object.fromEntries(
@@ -338,7 +352,7 @@ export async function correctRegistration(
     firstName: value.firstName,
     lastName: value.lastName,
     email: value.email,
-    emailKey: value.email.toLowerCase(),
+    emailKey: emailKeyOf(value.email, registration.emailKey),
     organisation: value.organisation,
     structureType: value.structureType,
     answers: { ...kept, ...answers },

@@ -14,6 +14,7 @@ import { barChartSvg } from './chart.js';
 import { exportColumns, registrationsCsv, registrationsXlsx } from './export.js';
 import { formatNumberEn, formatNumberFr, formatPercentEn, formatPercentFr } from './percentages.js';
 import { questionReports } from './questions.js';
+import { surveyResults } from '../surveys/survey-results.js';
 import { sidesByComparedStatus, sidesReport, sidesSentence, withSides } from './sides-report.js';
 import { REPORT_STATUSES, eventReport, reportSentence, reportStatus, seriesReport } from './report.service.js';
 import { attendanceByMeeting } from '../cycles/attendance.service.js';
@@ -81,6 +82,7 @@ export default async function reportAdminRoutes(fastify: FastifyInstance) {
         questions: await questionReports(request.em, event, status, t),
         // A cycle of meetings: the confirmed people's attendance at each one.
         meetings: isCycle(event) ? await attendanceByMeeting(request.em, event) : null,
+        survey: await surveyResults(request.em, event, t, locale),
         pct: locale === 'fr' ? formatPercentFr : formatPercentEn,
         num: locale === 'fr' ? formatNumberFr : formatNumberEn,
       });

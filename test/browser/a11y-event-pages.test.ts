@@ -26,6 +26,9 @@ const pages = [
   `${base}/form/fields/new`,
   `${base}/form/copy`,
   `${base}/team`,
+  `${base}/share`,
+  `${base}/share/flyer`,
+  `${base}/partners`,
   `${base}/audit`,
 ];
 

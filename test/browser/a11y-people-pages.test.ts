@@ -14,6 +14,9 @@ const { page, base, first, group, email } = await populatedEvent(orm, browser, a
 const pages = [
   `${base}/registrations`,
   `${base}/registrations/${first.id}`,
+  `${base}/registrations/new`,
+  `${base}/registrations/${first.id}/edit`,
+  `${base}/registrations/${first.id}/status`,
   `${base}/registrations/${first.id}/erase`,
   `${base}/groups`,
   `${base}/groups/print`,

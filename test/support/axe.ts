@@ -1,5 +1,5 @@
 import axe from 'axe-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Frame, Page } from 'playwright-core';
 import type { Test } from 'tap';
 import type { Orm } from '../../src/db/orm.js';
 import { autoAssign } from '../../src/groups/groups.service.js';
@@ -17,8 +17,8 @@ interface AxeWindow {
   axe: { run(o: object): Promise<{ violations: { id: string; nodes: { target: unknown[] }[] }[] }> };
 }
 
-/** Runs axe-core (WCAG 2.1 A and AA rules) on the page as it is now; injected once per page load. */
-export async function violations(page: Page): Promise<string[]> {
+/** Runs axe-core (WCAG 2.1 A and AA rules) on the page (or frame) as it is now; injected once per page load. */
+export async function violations(page: Page | Frame): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axe.source);
   const found = await page.evaluate(
     (tags) => (window as unknown as AxeWindow).axe.run({ runOnly: { type: 'tag', values: tags } }),
