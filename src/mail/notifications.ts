@@ -256,9 +256,8 @@ export const announceByMail =
     watchInvites(em, event, settings);
 
 /**
- * Takes note of every confirmed attendee's invite before a change of the programme. Afterwards, one whose
- * invite has a session with a new time or place (or a new session) gets an update (METHOD:REQUEST, same UIDs,
- * new SEQUENCE; a cycle's holds only the meetings that moved), one who lost a session a CANCEL; others nothing.
+ * Notes each confirmed attendee's invite before a programme change; then those with a moved or new session get an
+ * update (REQUEST, same UIDs, new SEQUENCE; a cycle's holds only the moved meetings), those who lost one a CANCEL.
  */
 export async function watchInvites(em: EntityManager, event: Event, settings: MailSettings): Promise<InviteWatch> {
   const registrations = await em.find(
@@ -273,11 +272,10 @@ export async function watchInvites(em: EntityManager, event: Event, settings: Ma
       for (const registration of registrations) {
         const previous = before.get(registration.id)!;
         const now = snapshotEntries(event, registration, settings.publicUrl);
-        const moved = [...now.values()].filter((entry) => previous.get(entry.uid)?.signature !== entry.signature);
+        const diff = [...now.values()].filter((entry) => previous.get(entry.uid)?.signature !== entry.signature);
         const withdrawn = [...previous.values()].filter((entry) => !now.has(entry.uid));
         const key = `event:${event.id}:${cause}:registration:${registration.id}`;
-        if (moved.length)
-          mails.push(updateMail(event, registration, settings, `${key}:update`, movedOnly(event, moved)));
+        if (diff.length) mails.push(updateMail(event, registration, settings, `${key}:update`, movedOnly(event, diff)));
         if (withdrawn.length)
           mails.push(
             withdrawalMail(
