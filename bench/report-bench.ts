@@ -59,7 +59,7 @@ function median(values: number[]): number {
 }
 
 /** mulberry32: deterministic pseudo-random numbers. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -160,7 +160,7 @@ async function seed(orm: Orm, event: Event, count: number): Promise<number> {
   return confirmed;
 }
 
-async function timeInject(app: FastifyInstance, url: string, headers: Record<string, string>): Promise<number> {
+export async function timeInject(app: FastifyInstance, url: string, headers: Record<string, string>): Promise<number> {
   const times: number[] = [];
   await app.inject({ url, headers }); // warm-up
   for (let run = 0; run < RUNS; run++) {
@@ -198,7 +198,7 @@ async function download(
   return { ms: round(performance.now() - start), bytes, rssBefore, rssPeak };
 }
 
-async function signIn(app: FastifyInstance, email: string, password: string): Promise<string> {
+export async function signIn(app: FastifyInstance, email: string, password: string): Promise<string> {
   const jar = new Map<string, string>();
   const remember = (setCookie: string | string[] | undefined) => {
     for (const header of Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []) {

@@ -4,10 +4,14 @@
  *   npm run bench                 full run (warm-up, then 5 s per HTTP scenario)
  *   npm run bench -- --quick      smoke run (about a second per scenario), used by the test suite
  *   npm run bench -- --postgres   also the register scenarios on PostgreSQL (TEST_DATABASE_URL), one and two instances
+ *   npm run bench -- --only registration    only some cases (comma-separated): floor, page, register, contended,
+ *                                 statements, report, assignment; `registration` = floor, register, contended,
+ *                                 statements. A partial run writes its figures to a temporary file unless --out is given.
+ * Each run is compared with the previous bench/results.json: the cases that got slower are named.
  */
 import autocannon from 'autocannon';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -15,12 +19,34 @@ import { loadConfig } from '../src/config.js';
 import { slugify } from '../src/events/structure-types.js';
 import { NONCE_FIELD, issueFormNonce } from '../src/registrations/form-nonce.js';
 import { benchAssignment } from './assignment-bench.js';
+import { benchNetwork } from './network-bench.js';
 import { benchReport } from './report-bench.js';
+import { type StatementCount, benchStatements, printStatements } from './statements-bench.js';
 import { type ServerProcess, startServer } from '../test/support/server-process.js';
 
 const { values: flags } = parseArgs({
-  options: { quick: { type: 'boolean' }, postgres: { type: 'boolean' }, out: { type: 'string' } },
+  options: {
+    quick: { type: 'boolean' },
+    postgres: { type: 'boolean' },
+    out: { type: 'string' },
+    only: { type: 'string' },
+  },
 });
+const CASES = ['floor', 'page', 'register', 'contended', 'statements', 'report', 'assignment', 'network'] as const;
+type Case = (typeof CASES)[number];
+const selected = new Set<Case>(
+  flags.only
+    ? flags.only
+        .split(',')
+        .flatMap((name) =>
+          name.trim() === 'registration'
+            ? (['floor', 'register', 'contended', 'statements'] as Case[])
+            : CASES.filter((c) => c === name.trim()),
+        )
+    : CASES,
+);
+if (flags.only && selected.size === 0) throw new Error(`--only: none of ${flags.only} is a case (${CASES.join(', ')})`);
+const runs = (name: Case) => selected.has(name);
 const quick = Boolean(flags.quick);
 const DURATION = quick ? 1 : 5;
 const WARMUP = quick ? 0 : 2;
@@ -62,7 +88,7 @@ async function load(scenario: string, options: AutocannonOptions, note?: string)
     p99: run.latency.p99,
     errors: run.errors + run.timeouts,
     non2xx: run.non2xx,
-    ratioToFloor: floorRps ? Math.round((rps / floorRps) * 100) / 100 : null,
+    ratioToFloor: floorRps ? Math.round((rps / floorRps) * 1000) / 1000 : null,
     note,
   };
   results.push(result);
@@ -207,7 +233,7 @@ async function contended(servers: ServerProcess[], token: string, label: string)
   return { ...counts, answered, exact: ok };
 }
 
-async function registerScenario(servers: ServerProcess[], token: string, label: string) {
+async function registerScenario(servers: ServerProcess[], token: string, label: string, connections = CONNECTIONS) {
   const event = await createEvent(servers[0], token, `register-${slugify(label)}-${Date.now()}`, null);
   const sessions = await Promise.all(servers.map((s) => formSession(`${s.url}/e/${event.slug}/register`)));
   const before = (await countStatuses(servers[0], token, event.id)).total;
@@ -215,7 +241,7 @@ async function registerScenario(servers: ServerProcess[], token: string, label: 
     servers.map((server, i) =>
       autocannon({
         url: server.url,
-        connections: CONNECTIONS / servers.length,
+        connections: Math.max(1, connections / servers.length),
         duration: DURATION,
         requests: [registerRequests(event, sessions[i], `reg-${slugify(label)}`)],
       }),
@@ -227,7 +253,8 @@ async function registerScenario(servers: ServerProcess[], token: string, label: 
   // Requests still in flight when the run stops are stored but their answers are not counted:
   // at most one per connection. A lost registration would show as stored < answered.
   const inFlight = stored - answered;
-  const ok = inFlight >= 0 && inFlight <= CONNECTIONS;
+  const ok = inFlight >= 0 && inFlight <= connections;
+  if (connections === 1) label = `${label}, one at a time`;
   const line = `${label}: ${answered} registrations answered with success, ${stored} stored (${ok ? `none lost; ${inFlight} were in flight at the end` : 'MISMATCH'})`;
   console.log(line);
   notes.push(line);
@@ -239,7 +266,7 @@ async function registerScenario(servers: ServerProcess[], token: string, label: 
     p99: Math.max(...runs.map((r) => r.latency.p99)),
     errors: runs.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
     non2xx: runs.reduce((sum, r) => sum + r.non2xx - r['3xx'], 0),
-    ratioToFloor: floorRps ? Math.round((rps / floorRps) * 100) / 100 : null,
+    ratioToFloor: floorRps ? Math.round((rps / floorRps) * 1000) / 1000 : null,
   });
   return { answered, stored, ok };
 }
@@ -287,30 +314,41 @@ async function freshPostgres(name: string): Promise<string> {
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'atelier-bench-'));
   const stopping: (() => Promise<void>)[] = [];
+  const previous = readPrevious();
   try {
-    const floor = await startServer({}, undefined, 'bench/floor.ts');
-    stopping.push(() => floor.stop());
-    floorRps = (await load('floor (bare Fastify route)', { url: floor.url, connections: CONNECTIONS }))
-      .requestsPerSecond;
-    results[0].ratioToFloor = 1;
-    await floor.stop();
+    if (runs('floor')) {
+      const floor = await startServer({}, undefined, 'bench/floor.ts');
+      stopping.push(() => floor.stop());
+      floorRps = (await load('floor (bare Fastify route)', { url: floor.url, connections: CONNECTIONS }))
+        .requestsPerSecond;
+      results[0].ratioToFloor = 1;
+      await floor.stop();
+    }
 
-    const env = { DATA_DIR: dataDir, DATABASE_URL: join(dataDir, 'bench.sqlite') };
-    const atelier = await startAtelier(env);
-    stopping.push(() => atelier.stop());
-    const { token, slug } = await provision(atelier, env);
+    let contendedSqlite = null;
+    let memory = null;
+    if (runs('page') || runs('register') || runs('contended')) {
+      const env = { DATA_DIR: dataDir, DATABASE_URL: join(dataDir, 'bench.sqlite') };
+      const atelier = await startAtelier(env);
+      stopping.push(() => atelier.stop());
+      const { token, slug } = await provision(atelier, env);
 
-    await load('event page GET /e/:slug/register', {
-      url: `${atelier.url}/e/${slug}/register`,
-      connections: CONNECTIONS,
-    });
-    await registerScenario([atelier], token, 'SQLite');
-    const contendedSqlite = await contended([atelier], token, 'SQLite');
-    const memory = peakMemoryMb(atelier);
-    await atelier.stop();
+      if (runs('page'))
+        await load('event page GET /e/:slug/register', {
+          url: `${atelier.url}/e/${slug}/register`,
+          connections: CONNECTIONS,
+        });
+      if (runs('register')) {
+        await registerScenario([atelier], token, 'SQLite', 1);
+        await registerScenario([atelier], token, 'SQLite');
+      }
+      if (runs('contended')) contendedSqlite = await contended([atelier], token, 'SQLite');
+      memory = peakMemoryMb(atelier);
+      await atelier.stop();
+    }
 
     let contendedPg = null;
-    if (flags.postgres) {
+    if (flags.postgres && (runs('register') || runs('contended'))) {
       for (const instances of [1, 2]) {
         const pgEnv = {
           DATA_DIR: dataDir,
@@ -321,27 +359,39 @@ async function main() {
         stopping.push(...servers.map((s) => () => s.stop()));
         const { token: pgToken } = await provision(servers[0], pgEnv);
         const label = `PostgreSQL, ${instances} instance${instances > 1 ? 's' : ''}`;
-        await registerScenario(servers, pgToken, label);
-        contendedPg = await contended(servers, pgToken, label);
+        if (runs('register')) await registerScenario(servers, pgToken, label);
+        if (runs('contended')) contendedPg = await contended(servers, pgToken, label);
         await Promise.all(servers.map((s) => s.stop()));
       }
     }
 
-    // In-process cases: the report of large events and the group assignment.
-    const reports = await benchReport(quick ? [1000] : [10000, 100000]);
-    const assignments = await benchAssignment(quick ? [200] : [1000, 10000]);
+    // In-process cases: statements per registration, the report of large events, the group assignment.
+    const statements = runs('statements') ? await benchStatements() : [];
+    const reports = runs('report') ? await benchReport(quick ? [1000] : [10000, 100000]) : [];
+    const assignments = runs('assignment') ? await benchAssignment(quick ? [200] : [1000, 10000]) : [];
+    const networks = runs('network') ? await benchNetwork(quick ? [2000] : [20000]) : [];
 
     printTable();
-    console.log('\nreport (SQLite, seeded directly)');
+    if (statements.length) {
+      console.log('\nSQL statements (SQLite, in process)');
+      printStatements(statements);
+    }
+    if (reports.length) console.log('\nreport (SQLite, seeded directly)');
     for (const r of reports) {
       console.log(
         `  ${r.registrations} registrations: report page ${r.pageMs} ms, breakdown API ${r.apiMs} ms, CSV ${r.csvMs} ms (${r.csvMb} MB, peak RSS ${r.csvRssPeakMb} MB), XLSX ${r.xlsxMs} ms (peak RSS ${r.xlsxRssPeakMb} MB)`,
       );
     }
-    console.log('group assignment');
+    if (assignments.length) console.log('group assignment');
     for (const a of assignments) {
       console.log(
         `  ${a.people} people, ${a.groups} groups, ${a.types} types: ${a.ms} ms, largest gap to fair share ${a.maxGap.toFixed(2)}, first choices ${a.firstChoice}`,
+      );
+    }
+    console.log('network statistics (SQLite, seeded directly; the brief asks for under 1 s)');
+    for (const n of networks) {
+      console.log(
+        `  ${n.events} events, ${n.registrations} registrations, ${n.structures} structures: page ${n.pageMs} ms, API ${n.apiMs} ms, directory ${n.directoryMs} ms`,
       );
     }
     const report = {
@@ -350,28 +400,80 @@ async function main() {
         cpu: cpus()[0]?.model,
         memoryGb: Math.round(totalmem() / 2 ** 30),
         node: process.version,
+        loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
       },
       date: new Date().toISOString(),
       quick,
+      only: flags.only ?? null,
       durationSeconds: DURATION,
       connections: CONNECTIONS,
       results,
       notes,
       peakMemoryMb: memory,
       contended: { sqlite: contendedSqlite, postgres: contendedPg },
+      statements: statements.map(({ log: _log, ...count }) => count),
       reports,
       assignments,
+      networks,
     };
-    console.log(`peak memory of the service (SQLite run): ${memory} MB`);
+    if (memory !== null) console.log(`peak memory of the service (SQLite run): ${memory} MB`);
+    console.log(`load average when the run ended: ${report.machine.loadAverage.join(', ')} (${cpus().length} cores)`);
+    if (previous) compare(previous, report);
     writeFileSync(
-      flags.out ?? (quick ? join(dataDir, 'results.json') : 'bench/results.json'),
+      flags.out ?? (quick || flags.only ? join(tmpdir(), 'atelier-bench-results.json') : 'bench/results.json'),
       `${JSON.stringify(report, null, 2)}\n`,
     );
-    if (!contendedSqlite.exact || (contendedPg && !contendedPg.exact)) process.exitCode = 1;
+    if (contendedSqlite?.exact === false || contendedPg?.exact === false) process.exitCode = 1;
   } finally {
     await Promise.all(stopping.map((stop) => stop().catch(() => undefined)));
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+interface PreviousRun {
+  date: string;
+  results: HttpResult[];
+  statements?: Omit<StatementCount, 'log'>[];
+  peakMemoryMb: number | null;
+}
+
+function readPrevious(): PreviousRun | null {
+  try {
+    return JSON.parse(readFileSync('bench/results.json', 'utf8')) as PreviousRun;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Compares this run with the previous results.json: a scenario is slower when its throughput relative
+ * to the floor (or, without a floor, its requests a second) fell by more than a tenth, or its p99 grew
+ * by more than a tenth; a case that takes more statements is named too.
+ */
+function compare(before: PreviousRun, now: { results: HttpResult[]; statements: Omit<StatementCount, 'log'>[] }) {
+  console.log(`\ncompared with the previous bench/results.json (${before.date}):`);
+  const slower: string[] = [];
+  for (const r of now.results) {
+    const old = before.results.find((b) => b.scenario === r.scenario);
+    if (!old) continue;
+    const useRatio = r.ratioToFloor !== null && old.ratioToFloor !== null && r.ratioToFloor !== 1;
+    const [a, b] = useRatio
+      ? [old.ratioToFloor ?? 0, r.ratioToFloor ?? 0]
+      : [old.requestsPerSecond, r.requestsPerSecond];
+    const unit = useRatio ? '× floor' : 'req/s';
+    console.log(`  ${r.scenario}: ${a} → ${b} ${unit}, p99 ${old.p99} → ${r.p99} ms`);
+    if (b < a * 0.9) slower.push(`${r.scenario} (${unit} ${a} → ${b})`);
+    if (r.p99 > old.p99 * 1.1 && r.p99 - old.p99 > 2) slower.push(`${r.scenario} (p99 ${old.p99} → ${r.p99} ms)`);
+  }
+  for (const s of now.statements) {
+    const old = before.statements?.find((b) => b.case.split(' (')[0] === s.case.split(' (')[0]);
+    if (!old) continue;
+    console.log(
+      `  ${s.case}: ${old.statements} → ${s.statements} statements, ${old.transactions} → ${s.transactions} transactions`,
+    );
+    if (s.statements > old.statements) slower.push(`${s.case} (${old.statements} → ${s.statements} statements)`);
+  }
+  console.log(slower.length ? `  slower: ${slower.join('; ')}` : '  nothing got slower');
 }
 
 function printTable() {
@@ -382,7 +484,7 @@ function printTable() {
     `${r.p975}`,
     `${r.p99}`,
     String(r.errors + r.non2xx),
-    r.ratioToFloor === null ? '' : r.ratioToFloor.toFixed(2),
+    r.ratioToFloor === null ? '' : r.ratioToFloor.toFixed(3),
   ]);
   const header = ['scenario', 'req/s', 'p50 ms', 'p97.5 ms', 'p99 ms', 'errors', '× floor'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

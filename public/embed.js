@@ -1,4 +1,5 @@
-/* Atelier embed v1: replaces <div data-atelier-event="SLUG"> and <div data-atelier-agenda> by a framed
+/* Atelier embed v2: replaces <div data-atelier-event="SLUG">, <div data-atelier-agenda> and
+   <div data-atelier-directory> by a framed
    Atelier page, resized to its content. No dependency, no eval, no inline style: a partner's CSP needs
    only script-src and frame-src for Atelier's origin (README, Embedding). */
 (() => {
@@ -49,6 +50,16 @@
     if (limit > 0 && limit <= 50) params.set('limit', String(limit));
     options(el, params);
     frame(el, '/embed/agenda', params, ['Prochains événements (Atelier)', 'Upcoming events (Atelier)']);
+  }
+
+  for (const el of document.querySelectorAll('[data-atelier-directory]')) {
+    const params = new URLSearchParams();
+    for (const name of ['type', 'side', 'commune', 'epci']) {
+      const value = el.getAttribute(`data-${name}`);
+      if (value && KEY.test(value)) params.set(name, value);
+    }
+    options(el, params);
+    frame(el, '/embed/annuaire', params, ['Annuaire des acteurs (Atelier)', 'Directory of actors (Atelier)']);
   }
 
   // Only from Atelier's origin, only from one of these frames, only a height.

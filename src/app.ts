@@ -1,4 +1,7 @@
 import { serializeRequest } from './shared/log-redaction.js';
+import structureAdminRoutes from './structures/structure.admin.routes.js';
+import structureApiRoutes from './structures/structure.api.routes.js';
+import structurePublicRoutes from './structures/structure.public.routes.js';
 import AjvCompiler from '@fastify/ajv-compiler';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -26,7 +29,9 @@ import accountAdminRoutes from './organisers/account.admin.routes.js';
 import authRoutes from './organisers/auth.routes.js';
 import passwordResetRoutes from './organisers/password-reset.routes.js';
 import { requestPasswordReset } from './mail/account-mail.js';
-import { createOwnedEvent, memberEventIds } from './access/access.service.js';
+import { createOwnedEvent, memberEventIds, rememberRolesFor } from './access/access.service.js';
+import { ACCESS_MEMO_TTL_MS } from './shared/memo.js';
+import { rememberTokensFor } from './organisers/organiser.service.js';
 import { setUpFirstOrganiser, setupOpen } from './access/setup.service.js';
 import teamAdminRoutes from './access/team.admin.routes.js';
 import auditAdminRoutes from './audit/audit.admin.routes.js';
@@ -63,6 +68,10 @@ import printAdminRoutes from './groups/print.admin.routes.js';
 import groupsApiRoutes, { GroupsResponse } from './groups/groups.api.routes.js';
 import embedAdminRoutes from './embed/embed.admin.routes.js';
 import embedPublicRoutes from './embed/embed.public.routes.js';
+import directoryAdminRoutes from './directory/directory.admin.routes.js';
+import directoryPublicRoutes from './directory/directory.public.routes.js';
+import networkAdminRoutes from './network/network.admin.routes.js';
+import networkApiRoutes, { NetworkStatisticsResponse } from './network/network.api.routes.js';
 import { ErrorSchema } from './shared/api-schemas.js';
 import systemRoutes from './system/system.routes.js';
 import facilitatorPublicRoutes from './syntheses/facilitator.public.routes.js';
@@ -125,6 +134,8 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
 
   await app.register(database, { orm, closeOrm });
   keepPublicPagesFor(orm, config.publicCacheSeconds * 1000);
+  rememberTokensFor(orm, ACCESS_MEMO_TTL_MS);
+  rememberRolesFor(orm, ACCESS_MEMO_TTL_MS);
   await app.register(mail, { config });
   await app.register(jobs, { config });
   await app.register(errors);
@@ -142,7 +153,14 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
-  for (const schema of [ErrorSchema, EventResponse, RegistrationResponse, BreakdownResponse, GroupsResponse])
+  for (const schema of [
+    ErrorSchema,
+    EventResponse,
+    RegistrationResponse,
+    BreakdownResponse,
+    GroupsResponse,
+    NetworkStatisticsResponse,
+  ])
     app.addSchema(schema);
 
   // The lower floors (events/, organisers/) get what they need from access/, mail/ and registrations/ here.
@@ -198,6 +216,13 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(reportApiRoutes);
   await app.register(groupsApiRoutes);
   await app.register(attendanceApiRoutes);
+  await app.register(directoryPublicRoutes, { config });
+  await app.register(directoryAdminRoutes);
+  await app.register(networkAdminRoutes);
+  await app.register(networkApiRoutes);
+  await app.register(structureAdminRoutes);
+  await app.register(structurePublicRoutes);
+  await app.register(structureApiRoutes);
   await app.register(surveyPublicRoutes, { config });
   await app.register(surveyAdminRoutes, { config });
   await app.register(surveyApiRoutes, { config });

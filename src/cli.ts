@@ -5,6 +5,7 @@ import { backupDatabase } from './db/backup.js';
 import { openDatabase } from './db/orm.js';
 import { AppError } from './errors.js';
 import { loadDemo } from './demo.js';
+import { loadNetworkDemo } from './demo-network.js';
 import { anonymiseExpired } from './privacy/privacy.service.js';
 import { translator } from './i18n/i18n.js';
 import { createApiToken } from './organisers/organiser.service.js';
@@ -82,6 +83,7 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'demo': {
         const event = await loadDemo(em);
+        await loadNetworkDemo(em);
         console.log(event.slug);
         return 0;
       }

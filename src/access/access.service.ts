@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { Orm } from '../db/orm.js';
+import { Memo, clearNowAndAtCommit, clearOnWrites } from '../shared/memo.js';
 import { Event } from '../events/event.entity.js';
 import type { EventInput } from '../events/event-rules.js';
 import { persistNewEvent } from '../events/event.service.js';
@@ -17,9 +19,81 @@ export function roleAllows(role: EventRole | null, needed: EventRole): boolean {
   return role !== null && RANK[role] >= RANK[needed];
 }
 
-export async function roleOn(em: EntityManager, organiserId: number, eventId: number): Promise<EventRole | null> {
+/**
+ * Each organiser's role per event, kept in memory so an organiser request does not query it each time
+ * (README, Performance). Any flush through this process of a team member, an event or an organiser
+ * empties it (now and when its transaction commits); a change made by another process shows within
+ * the TTL. A write to event_member that goes around the flush must call forgetRoles.
+ */
+const roleMemos = new WeakMap<object, Memo<EventRole | null>>();
+/** Who asked to be told of each registration, per event (src/mail/organiser-notices.ts); emptied with the roles. */
+const noticeMemos = new WeakMap<object, Memo<NoticeRecipient[]>>();
+
+export interface NoticeRecipient {
+  memberId: number;
+  email: string;
+  name: string;
+}
+
+/** Keeps each organiser's role per event for `ttlMs` (0: not kept); the app sets it up at start. */
+export function rememberRolesFor(orm: Orm, ttlMs: number): void {
+  let memo = roleMemos.get(orm.config);
+  let notices = noticeMemos.get(orm.config);
+  if (!memo || !notices) {
+    const roles = new Memo<EventRole | null>(ttlMs);
+    const recipients = new Memo<NoticeRecipient[]>(ttlMs);
+    roleMemos.set(orm.config, roles);
+    noticeMemos.set(orm.config, recipients);
+    const entities = ['EventMember', 'Event', 'Organiser'];
+    const clear = () => {
+      roles.clear();
+      recipients.clear();
+    };
+    orm.em.getEventManager().registerSubscriber(clearOnWrites(entities, clear));
+    memo = roles;
+    notices = recipients;
+  }
+  memo.ttlMs = ttlMs;
+  notices.ttlMs = ttlMs;
+}
+
+/** Forgets the remembered roles and notice choices of this database: for writes to event_member that go around the flush. */
+export function forgetTeams(em: EntityManager): void {
+  const roles = roleMemos.get(em.config);
+  const notices = noticeMemos.get(em.config);
+  clearNowAndAtCommit(em, () => {
+    roles?.clear();
+    notices?.clear();
+  });
+}
+
+/**
+ * The team members of the event who want an email at each registration or cancellation. Read through
+ * `em` itself (it may be a transaction: on SQLite, another connection would wait for it).
+ */
+export async function eachChangeRecipients(em: EntityManager, eventId: number): Promise<NoticeRecipient[]> {
+  const load = async () => {
+    const members = await em.find(EventMember, { event: eventId, notify: 'each' }, { populate: ['organiser'] });
+    return members.map((m) => ({ memberId: m.id, email: m.organiser.email, name: m.organiser.name }));
+  };
+  const memo = noticeMemos.get(em.config);
+  // Shared only between transactions: on SQLite one transaction holds the one connection, so a
+  // load started outside one could wait for it while it waits for that load.
+  if (!memo || memo.ttlMs <= 0 || !em.isInTransaction()) return load();
+  // A load shared with another transaction that failed is not this one's failure: read again.
+  return memo.get(String(eventId), load).catch(load);
+}
+
+async function loadRole(em: EntityManager, organiserId: number, eventId: number): Promise<EventRole | null> {
   const member = await em.findOne(EventMember, { event: eventId, organiser: organiserId }, { fields: ['role'] });
   return member?.role ?? null;
+}
+
+export async function roleOn(em: EntityManager, organiserId: number, eventId: number): Promise<EventRole | null> {
+  const memo = roleMemos.get(em.config);
+  // Inside a transaction the answer must be the transaction's own view.
+  if (!memo || memo.ttlMs <= 0 || em.isInTransaction()) return loadRole(em, organiserId, eventId);
+  return memo.get(`${organiserId}:${eventId}`, () => loadRole(em.fork(), organiserId, eventId));
 }
 
 /** Ids of the events this organiser is on the team of, whatever the role. */

@@ -14,6 +14,7 @@ import { IdempotencyRecord } from '../registrations/idempotency.entity.js';
 import { Registration } from '../registrations/registration.entity.js';
 import { JobRun } from '../jobs/job-run.entity.js';
 import { ErasureLog } from '../privacy/erasure-log.entity.js';
+import { Structure } from '../structures/structure.entity.js';
 import { Material } from '../materials/material.entity.js';
 import { FacilitatorLink, GroupSynthesis } from '../syntheses/synthesis.entity.js';
 
@@ -35,6 +36,7 @@ export const entities = [
   LoginFailure,
   Attendance,
   Invitation,
+  Structure,
   GroupSynthesis,
   FacilitatorLink,
   Material,

@@ -8,7 +8,11 @@ import { entities } from './entities.js';
 
 export type Orm = MikroORM;
 
-const migrationsRoot = fileURLToPath(new URL('../../migrations/', import.meta.url));
+// Compiled (`npm run build`: dist/db/orm.js), the migrations are compiled next to it in dist/migrations;
+// run from the sources (tsx), they are the TypeScript files of migrations/.
+const migrationsRoot = fileURLToPath(
+  new URL(import.meta.url.endsWith('.js') ? '../migrations/' : '../../migrations/', import.meta.url),
+);
 
 // Run on every new SQLite connection: WAL lets readers work while one writer writes, the busy
 // timeout makes a writer wait for another process's lock instead of failing with SQLITE_BUSY,

@@ -27,7 +27,7 @@ import {
 } from './embed-page.js';
 
 /** Bump with any change to public/embed.js: `/embed/v{N}.js` is cached for a year. */
-export const EMBED_VERSION = 1;
+export const EMBED_VERSION = 2;
 /** A form rendered longer ago than this is shown again to be sent anew (its nonce is too old to trust). */
 export const EMBED_NONCE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { EventMember, type NotifyChoice } from '../access/event-member.entity.js';
+import { forgetTeams } from '../access/access.service.js';
 import type { Event } from '../events/event.entity.js';
 import { Registration } from '../registrations/registration.entity.js';
 import { groupMail } from './group-mail.js';
@@ -135,4 +136,5 @@ export async function setNotifyChoice(
   choice: NotifyChoice,
 ): Promise<void> {
   await em.nativeUpdate(EventMember, { event: event.id, organiser: organiserId }, { notify: choice });
+  forgetTeams(em);
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { EventMember, type NotifyChoice } from '../access/event-member.entity.js';
+import { eachChangeRecipients } from '../access/access.service.js';
 import type { Event } from '../events/event.entity.js';
 import { registrationWindow } from '../events/event-rules.js';
 import { structureTypeLabel } from '../events/structure-types.js';
@@ -66,7 +67,7 @@ export async function queueOrganiserNotices(
   change: RegistrationChange,
   settings: MailSettings,
 ): Promise<void> {
-  const members = await em.find(EventMember, { event: event.id, notify: 'each' }, { populate: ['organiser'] });
+  const members = await eachChangeRecipients(em, event.id);
   if (!members.length) return;
   const { t } = describer(event, ORGANISER_LOCALE);
   const name = `${registration.firstName} ${registration.lastName}`;
@@ -74,9 +75,9 @@ export async function queueOrganiserNotices(
   const mails = members.map((member) =>
     organiserMail(
       event,
-      member.organiser,
+      member,
       'organiser_notice',
-      `organiser:${member.id}:registration:${registration.id}:${change}:${registration.updatedAt.getTime()}`,
+      `organiser:${member.memberId}:registration:${registration.id}:${change}:${registration.updatedAt.getTime()}`,
       {
         locale: ORGANISER_LOCALE,
         subject: t(`mail.organiser.${change}.subject`, { name, event: event.title }),

@@ -134,9 +134,19 @@ export interface DrainOptions {
   signal?: AbortSignal;
 }
 
+/** Sent messages are marked `sent` together, at most this many at a time (see drainOutbox). */
+const MARK_BATCH = 10;
+
 /**
  * Sends every message due at `now`, one at a time, and returns what happened. The clock is a
  * parameter so retries and leases can be tested by passing later times.
+ *
+ * Statements per email: each batch of due messages is read once, whole (no second read per message);
+ * each message is claimed by its own conditional UPDATE (so a worker that dies holds one message,
+ * not a batch); the messages the SMTP server accepted are marked `sent` together, up to MARK_BATCH
+ * at a time, and always before the drain returns or stops. A crash between an acceptance and its
+ * mark sends that message again after its lease (as before, with the same Message-ID), now for at
+ * most MARK_BATCH messages instead of one.
  */
 export async function drainOutbox(
   orm: Orm,
@@ -147,38 +157,67 @@ export async function drainOutbox(
   const result: DrainResult = { sent: 0, retried: 0, failed: 0 };
   const batch = options.batch ?? 50;
   const skipped = new Set<number>();
-  for (;;) {
-    const em = orm.em.fork();
-    const due = await em.find(
-      OutboxMessage,
-      {
-        $or: [
-          { status: 'pending', nextAttemptAt: { $lte: now } },
-          { status: 'sending', claimedUntil: { $lt: now } },
-        ],
-        id: { $nin: [...skipped, 0] },
-      },
-      { orderBy: { nextAttemptAt: 'asc', id: 'asc' }, limit: batch, fields: ['id', 'attempts'] },
-    );
-    if (!due.length) return result;
-    for (const { id, attempts } of due) {
-      if (options.signal?.aborted) return result;
-      skipped.add(id);
-      const outcome = await sendOne(orm, transport, id, attempts, now, options);
-      if (outcome) result[outcome] += 1;
+  const sent: OutboxMessage[] = [];
+  try {
+    for (;;) {
+      const em = orm.em.fork();
+      const due = await em.find(
+        OutboxMessage,
+        {
+          $or: [
+            { status: 'pending', nextAttemptAt: { $lte: now } },
+            { status: 'sending', claimedUntil: { $lt: now } },
+          ],
+          id: { $nin: [...skipped, 0] },
+        },
+        { orderBy: { nextAttemptAt: 'asc', id: 'asc' }, limit: batch },
+      );
+      if (!due.length) return result;
+      for (const message of due) {
+        if (options.signal?.aborted) return result;
+        skipped.add(message.id);
+        const outcome = await sendOne(orm, transport, message, now, options);
+        if (outcome === 'sent') {
+          result.sent += 1;
+          sent.push(message);
+          if (sent.length >= MARK_BATCH) await markSent(orm, sent.splice(0), now);
+        } else if (outcome) result[outcome] += 1;
+      }
     }
+  } finally {
+    if (sent.length) await markSent(orm, sent.splice(0), now);
   }
 }
 
+/**
+ * The SMTP server has accepted these: whoever holds the claim now, they are sent. A password reset
+ * link is then no longer kept in the table (the database holds only its hash elsewhere).
+ */
+async function markSent(orm: Orm, messages: OutboxMessage[], now: Date): Promise<void> {
+  const em = orm.em.fork();
+  const done = { status: 'sent' as const, sentAt: now, claimedUntil: null, claimToken: null, lastError: null };
+  const resets = messages.filter((m) => m.kind === 'password_reset').map((m) => m.id);
+  const others = messages.filter((m) => m.kind !== 'password_reset').map((m) => m.id);
+  if (others.length)
+    await em.nativeUpdate(OutboxMessage, { id: { $in: others }, status: { $ne: 'sent' } }, { ...done, updatedAt: now });
+  if (resets.length)
+    await em.nativeUpdate(
+      OutboxMessage,
+      { id: { $in: resets }, status: { $ne: 'sent' } },
+      { ...done, updatedAt: now, text: '', html: '' },
+    );
+}
+
+/** Claims, then sends one message read by the drain; 'sent' is marked by the caller (markSent). */
 async function sendOne(
   orm: Orm,
   transport: MailTransport,
-  id: number,
-  attempts: number,
+  message: OutboxMessage,
   now: Date,
   options: DrainOptions,
 ): Promise<keyof DrainResult | null> {
   const em = orm.em.fork();
+  const { id, attempts } = message;
   const token = randomBytes(16).toString('hex');
   // The claim: only one worker's UPDATE matches; the others see 0 rows and leave the message alone.
   const claimed = await em.nativeUpdate(
@@ -200,7 +239,8 @@ async function sendOne(
     },
   );
   if (claimed !== 1) return null;
-  const message = await em.findOneOrFail(OutboxMessage, { id });
+  // What was read is what is sent: an email's content never changes once queued.
+  message.attempts = attempts + 1;
   try {
     await transport.sendMail(mailOptions(message));
   } catch (error) {
@@ -231,14 +271,6 @@ async function sendOne(
     );
     return spent ? 'failed' : 'retried';
   }
-  // The SMTP server has accepted it: whoever holds the claim now, the message is sent. A password
-  // reset link is then no longer kept in the table (the database holds only its hash elsewhere).
-  const forget = message.kind === 'password_reset' ? { text: '', html: '' } : {};
-  await em.nativeUpdate(
-    OutboxMessage,
-    { id, status: { $ne: 'sent' } },
-    { status: 'sent', sentAt: now, claimedUntil: null, claimToken: null, lastError: null, updatedAt: now, ...forget },
-  );
   return 'sent';
 }
 

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ValidationError } from '../errors.js';
 import { PasswordReset } from './account.entity.js';
 import { ApiToken, Organiser } from './organiser.entity.js';
-import { MIN_PASSWORD_LENGTH } from './organiser.service.js';
+import { MIN_PASSWORD_LENGTH, forgetTokens } from './organiser.service.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
 export const RESET_LINK_LIFETIME_MS = 60 * 60 * 1000;
@@ -144,5 +144,7 @@ export async function revokeToken(
 ): Promise<boolean> {
   if (!Number.isSafeInteger(tokenId)) return false;
   const changed = await em.nativeUpdate(ApiToken, { id: tokenId, organiser, revokedAt: null }, { revokedAt: now });
+  // Refused from the next request on (on another instance, within the memo's TTL).
+  forgetTokens(em);
   return changed === 1 || (await em.count(ApiToken, { id: tokenId, organiser })) === 1;
 }

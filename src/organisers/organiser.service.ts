@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { Orm } from '../db/orm.js';
+import { Memo, clearNowAndAtCommit, clearOnWrites } from '../shared/memo.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError, type FieldError, ValidationError } from '../errors.js';
 import { ApiToken, Organiser } from './organiser.entity.js';
@@ -55,11 +57,57 @@ export async function createApiToken(em: EntityManager, email: string, label = '
   return token;
 }
 
+type OrganiserData = Pick<
+  Organiser,
+  'id' | 'email' | 'name' | 'passwordHash' | 'passwordChangedAt' | 'sessionGeneration' | 'createdAt'
+>;
+
+/**
+ * Who holds each API token, kept in memory so an API request does not query before its real work
+ * (README, Performance). Any flush of a token or an organiser through this process empties it, and
+ * so does a revocation (revokeToken below); a change made by another process shows within the TTL.
+ */
+const tokenMemos = new WeakMap<object, Memo<OrganiserData | null>>();
+
+/** Keeps who holds each API token for `ttlMs` (0: not kept); the app sets it up at start. */
+export function rememberTokensFor(orm: Orm, ttlMs: number): void {
+  let memo = tokenMemos.get(orm.config);
+  if (!memo) {
+    const created = new Memo<OrganiserData | null>(ttlMs);
+    tokenMemos.set(orm.config, created);
+    orm.em.getEventManager().registerSubscriber(clearOnWrites(['ApiToken', 'Organiser'], () => created.clear()));
+    memo = created;
+  }
+  memo.ttlMs = ttlMs;
+}
+
+/** Forgets every remembered token holder of this database (a token was revoked, an account changed). */
+export function forgetTokens(em: EntityManager): void {
+  const memo = tokenMemos.get(em.config);
+  if (memo) clearNowAndAtCommit(em, () => memo.clear());
+}
+
+async function loadTokenHolder(em: EntityManager, tokenHash: string): Promise<OrganiserData | null> {
+  // Its own context: the request's identity map gets its copy from em.merge below.
+  const record = await em.fork().findOne(ApiToken, { tokenHash, revokedAt: null }, { populate: ['organiser'] });
+  if (!record) return null;
+  const { id, email, name, passwordHash, passwordChangedAt, sessionGeneration, createdAt } = record.organiser;
+  return { id, email, name, passwordHash, passwordChangedAt, sessionGeneration, createdAt };
+}
+
 export async function organiserForToken(em: EntityManager, token: string): Promise<Organiser | null> {
-  const record = await em.findOne(
-    ApiToken,
-    { tokenHash: hashToken(token), revokedAt: null },
-    { populate: ['organiser'] },
-  );
-  return record?.organiser ?? null;
+  const tokenHash = hashToken(token);
+  const memo = tokenMemos.get(em.config);
+  if (!memo || memo.ttlMs <= 0) {
+    const record = await em.findOne(ApiToken, { tokenHash, revokedAt: null }, { populate: ['organiser'] });
+    return record?.organiser ?? null;
+  }
+  const data = await memo.get(tokenHash, () => loadTokenHolder(em, tokenHash));
+  if (!data) return null;
+  // The request's own managed copy (a copy: the remembered data is shared by every request).
+  return em.merge(Organiser, {
+    ...data,
+    passwordChangedAt: data.passwordChangedAt && new Date(data.passwordChangedAt),
+    createdAt: new Date(data.createdAt),
+  });
 }

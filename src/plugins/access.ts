@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { authorizeEventRoute } from '../access/event-access.js';
-import { auditAction, recordAudit } from '../audit/audit.service.js';
+import { auditAction, auditWriter } from '../audit/audit.service.js';
 import { AppError, forbidden } from '../errors.js';
 import type { RoutePolicy } from '../shared/route-policy.js';
 
@@ -53,23 +53,24 @@ export default fp(
       if (!request.organiser) throw new AppError('unauthorised');
       if (policy.event && request.eventRole === null) throw forbidden();
     });
+    const audit = auditWriter(app.orm.em, (error, lost) =>
+      app.log.error({ err: error, lost }, 'could not record the audit entries'),
+    );
+    // Written off the request path (AuditWriter); what is waiting is written before the app closes.
+    app.addHook('preClose', () => audit.flush());
     app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
       if (request.eventId === null || reply.statusCode >= 400) return;
       const route = request.routeOptions.url ?? '';
       const action = auditAction(request.method, request.routeOptions.config.policy);
       if (!action) return;
-      try {
-        await recordAudit(app.orm.em.fork(), {
-          eventId: request.eventId,
-          organiserId: request.organiser?.id ?? null,
-          action,
-          route: `${request.method} ${route}`,
-          registrationId: registrationOf(request),
-          via: route.startsWith('/api/') ? 'api' : 'page',
-        });
-      } catch (error) {
-        request.log.error({ err: error }, 'could not record the audit entry');
-      }
+      audit.add({
+        eventId: request.eventId,
+        organiserId: request.organiser?.id ?? null,
+        action,
+        route: `${request.method} ${route}`,
+        registrationId: registrationOf(request),
+        via: route.startsWith('/api/') ? 'api' : 'page',
+      });
     });
   },
   { name: 'access', dependencies: ['database'] },

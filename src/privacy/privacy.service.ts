@@ -1,3 +1,4 @@
+import { forgetLoneStructure } from '../structures/structure.service.js';
 import { roleAllows } from '../access/access.service.js';
 import type { EventRole } from '../access/event-member.entity.js';
 import { hidePrivateLinks } from '../registrations/private-link.js';
@@ -286,6 +287,7 @@ export async function erasePerson(
       erasedAt: new Date(),
     });
     await tx.flush();
+    await forgetLoneStructure(tx, registration.structure?.id ?? null);
     return { promoted };
   });
   // Once the erasure is committed: a rolled-back one keeps its copies.

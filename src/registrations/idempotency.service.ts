@@ -40,13 +40,13 @@ export function requestHash(value: unknown): string {
 
 const expiryCutoff = (now = Date.now()) => new Date(now - IDEMPOTENCY_TTL_MS);
 
-/** The outcome stored for this key, or null; a key past its lifetime is forgotten on the spot, so it can be used again. */
-async function previous(em: EntityManager, once: OnceKey): Promise<OnceOutcome<never> | null> {
+/** The outcome stored for this key, or null; a key past its lifetime is forgotten on the spot ('expired'), so it can be used again. */
+async function previous(em: EntityManager, once: OnceKey): Promise<OnceOutcome<never> | 'expired' | null> {
   const record = await em.findOne(IdempotencyRecord, { scope: once.scope, key: once.key });
   if (!record) return null;
   if (record.createdAt < expiryCutoff()) {
     await em.nativeDelete(IdempotencyRecord, { id: record.id });
-    return null;
+    return 'expired';
   }
   return record.requestHash === once.requestHash ? { kind: 'replay', record } : { kind: 'mismatch', record };
 }
@@ -57,10 +57,12 @@ export async function sweepExpiredIdempotency(em: EntityManager, now = new Date(
 }
 
 /**
- * Runs a registration at most once per key. A key seen before replays its stored outcome. Two
- * requests with one key at the same moment both run, but only one commits: the other's
- * transaction fails on a unique constraint (the key's, or the registration's event and email),
- * after which the winner's outcome is found and replayed.
+ * Runs a registration at most once per key. The key is not looked up first: a new key (nearly every
+ * request) costs no statement before the registration's transaction. A key seen before makes that
+ * transaction fail on a unique constraint (the key's, or the registration's event and email), or the
+ * request fail otherwise (registration since closed); the stored outcome is then found and replayed.
+ * Two requests with one key at the same moment both run, but only one commits; the other replays it.
+ * A key past its lifetime is deleted then, and the registration runs again as new.
  */
 export async function registerOnce<T>(
   em: EntityManager,
@@ -68,8 +70,6 @@ export async function registerOnce<T>(
   response: (registration: Registration) => { status: number; body: unknown },
   run: (store: StoreOutcome) => Promise<T>,
 ): Promise<OnceOutcome<T>> {
-  const before = await previous(em, once);
-  if (before) return before;
   const store: StoreOutcome = async (tx, registration) => {
     const { status, body } = response(registration);
     tx.create(IdempotencyRecord, { ...once, registration, status, body, createdAt: new Date() });
@@ -79,6 +79,7 @@ export async function registerOnce<T>(
     return { kind: 'new', value: await run(store) };
   } catch (error) {
     const after = await previous(em.fork(), once);
+    if (after === 'expired') return { kind: 'new', value: await run(store) };
     if (after) return after;
     throw error;
   }

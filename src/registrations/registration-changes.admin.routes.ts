@@ -1,3 +1,4 @@
+import { directoryConsentGiven, suggestedStructureNames } from '../structures/structure.service.js';
 import type { EntityManager } from '@mikro-orm/core';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
@@ -60,6 +61,8 @@ export default async function registrationChangesAdminRoutes(fastify: FastifyIns
         notify: true,
         locales: MAIL_LOCALES,
         locale: 'fr',
+        directoryBox: true,
+        structureNames: await suggestedStructureNames(request.em),
       });
     },
   );
@@ -97,6 +100,9 @@ export default async function registrationChangesAdminRoutes(fastify: FastifyIns
               notify,
               locales: MAIL_LOCALES,
               locale,
+              directoryBox: true,
+              directoryChecked: directoryConsentGiven(values),
+              structureNames: await suggestedStructureNames(request.em),
             },
             error.statusCode,
           ),

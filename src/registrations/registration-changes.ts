@@ -1,3 +1,4 @@
+import { refreshDirectoryConsent } from '../structures/structure.service.js';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Event } from '../events/event.entity.js';
 import { AppError } from '../errors.js';
@@ -125,6 +126,7 @@ async function changeStatus(
     if (to !== 'confirmed') reg.group = null;
     reg.updatedAt = new Date();
     await tx.flush();
+    if (reg.directoryConsent) await refreshDirectoryConsent(tx, [reg.structure?.id ?? null]);
     if (options.mail && kind !== 'moved_to_waitlist')
       await queueRegistrationMail(tx, reg, reg.event, kind, options.mail, { cause });
   });

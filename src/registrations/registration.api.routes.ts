@@ -41,6 +41,9 @@ const RegistrationBody = Type.Object({
   structureType: Type.String({ maxLength: 200, description: "A key of the event's structureTypes" }),
   consent: Type.Boolean({ description: 'The attendee agreed to the processing of their personal data' }),
   locale: Type.Optional(StringEnum(['fr', 'en'] as const, { description: "The language of the person's emails" })),
+  directoryConsent: Type.Optional(
+    Type.Boolean({ description: "List the attendee's structure in the network's directory (default false)" }),
+  ),
   answers: Type.Optional(AnswersBody),
 });
 
@@ -89,6 +92,10 @@ const RegistrationResponse = Type.Object(
     side: Type.String({ description: "The person's side (volet): set by hand, else their structure type's" }),
     sideSetByHand: Type.Boolean(),
     groupId: Type.Union([Type.Integer(), Type.Null()]),
+    structureId: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'The structure (GET /api/v1/structures/:id)',
+    }),
+    directoryConsent: Type.Boolean({ description: 'The attendee asked to list their structure in the directory' }),
     answers: Type.Record(Type.String(), Type.Unknown()),
     locale: Type.String(),
     /** The attendee's private link: only for tokens of roles that may change registrations (not viewers). */
@@ -115,6 +122,8 @@ export function registrationJson(r: Registration, publicUrl: string, withLink = 
     side: r.event.structureTypes ? personSide(r.event, r) : (r.side ?? ''),
     sideSetByHand: r.side != null,
     groupId: r.group?.id ?? null,
+    structureId: r.structure?.id ?? null,
+    directoryConsent: r.directoryConsent,
     answers: exportAnswers(r.answers),
     locale: r.locale,
     ...(withLink ? { manageUrl: `${publicUrl}/r/${r.token}` } : {}),
@@ -156,7 +165,8 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
     async (request, reply) => {
       const event = await findEvent(request.em, request.params.id);
       const { locale, answers, ...builtIns } = request.body;
-      const submission = apiSubmission(await loadDefinition(request.em, event), builtIns, answers);
+      const definition = await loadDefinition(request.em, event);
+      const submission = apiSubmission(definition, builtIns, answers);
       // An event by invitation takes, through the API too, only the addresses invited (403 otherwise).
       const invited =
         event.registrationMode === 'invitation' && (await isInvited(request.em, event, builtIns.email ?? ''));
@@ -165,6 +175,7 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
         mail: fastify.mail.settings,
         invited,
         emailOptional: true,
+        definition,
       };
       const key = request.headers['idempotency-key'];
       const once = key

@@ -1,5 +1,6 @@
 import { type InferEntity, defineEntity, p } from '@mikro-orm/core';
 import { Event, EventSession } from '../events/event.entity.js';
+import { Structure } from '../structures/structure.entity.js';
 
 /** Every status of a registration, in the order pages and reports list them: the one spelling of the list. */
 export const REGISTRATION_STATUSES = ['confirmed', 'waitlisted', 'cancelled'] as const;
@@ -27,6 +28,13 @@ export const Registration = defineEntity({
     emailKey: p.string().length(254),
     organisation: p.string().length(200),
     structureType: p.string().length(64),
+    /** The structure the organisation names (src/structures): found by its normalised key, else created. */
+    structure: () => p.manyToOne(Structure).nullable().deleteRule('set null').index('registration_structure_index'),
+    /** The person ticked "list my organisation in the network's directory" and has not withdrawn it. */
+    directoryConsent: p
+      .boolean()
+      .default(false)
+      .onCreate(() => false),
     /** The person's side (volet) when set apart from their structure type's; null: their type's. */
     side: p.string().length(64).nullable(),
     status: p.string().$type<RegistrationStatus>().length(16),

@@ -21,6 +21,11 @@ import { emailPrivateLink } from './private-link.js';
 import { Registration } from './registration.entity.js';
 import { attendanceOf } from '../cycles/attendance.service.js';
 import { isCycle, meetingsOf } from '../cycles/meetings.js';
+import {
+  directoryConsentGiven,
+  setDirectoryConsent,
+  suggestedStructureNames,
+} from '../structures/structure.service.js';
 import { formatSize, materialsFor } from '../materials/materials.service.js';
 
 const SlugParams = Type.Object({ slug: Type.String({ maxLength: 200 }) });
@@ -51,6 +56,8 @@ export default async function registrationPublicRoutes(fastify: FastifyInstance,
         window: registrationWindow(event),
         // The page's own address, whatever spelling of it the first visitor used.
         path: `/e/${event.slug}/register`,
+        directoryBox: true,
+        structureNames: await suggestedStructureNames(app.orm.em.fork()),
       }),
       { formNonce: issueFormNonce(opts.config.sessionKey, event.id) },
     );
@@ -118,6 +125,9 @@ export default async function registrationPublicRoutes(fastify: FastifyInstance,
             problem: error.details.length ? null : error.code,
             formNonce,
             linkFor,
+            directoryBox: true,
+            directoryChecked: directoryConsentGiven(values),
+            structureNames: await suggestedStructureNames(request.em),
           },
           status,
         );
@@ -151,6 +161,7 @@ export default async function registrationPublicRoutes(fastify: FastifyInstance,
           new: Type.Optional(Type.String({ maxLength: 10 })),
           updated: Type.Optional(Type.String({ maxLength: 10 })),
           attendance: Type.Optional(Type.String({ maxLength: 10 })),
+          directory: Type.Optional(Type.String({ maxLength: 10 })),
         }),
       },
     },
@@ -179,6 +190,7 @@ export default async function registrationPublicRoutes(fastify: FastifyInstance,
         answers: answerRows(form, registration.answers, request.t, request.locale).filter((row) => !row.removed),
         canEdit: registration.status !== 'cancelled' && registrationWindow(event) === 'open',
         updated: request.query.updated === '1',
+        directorySaved: request.query.directory === '1',
         showGroup: event.assignmentsPublishedAt != null,
         materials: await materialsFor(request.em, registration),
         materialSize: (bytes: number) => formatSize(bytes, request.locale),
@@ -246,6 +258,18 @@ export default async function registrationPublicRoutes(fastify: FastifyInstance,
           status,
         );
       }
+    },
+  );
+
+  // The person lists their structure in the network's directory, or withdraws it (the card goes at once).
+  app.post(
+    '/r/:token/directory',
+    { config: publicRoute(), schema: { params: TokenParams, body }, preHandler: app.csrfProtection },
+    async (request, reply) => {
+      const registration = await findByToken(request.em, request.params.token);
+      if (registration.status === 'cancelled') throw new AppError('registration_cancelled');
+      await setDirectoryConsent(request.em, registration, directoryConsentGiven(request.body ?? {}));
+      return reply.redirect(`/r/${registration.token}?directory=1`, 303);
     },
   );
 

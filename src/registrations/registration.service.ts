@@ -13,6 +13,12 @@ import { queueOrganiserNotices } from '../mail/organiser-notices.js';
 import type { MailSettings } from '../mail/outbox.service.js';
 import { placeLateComer } from '../groups/placement.js';
 import { type SeatClaim, claimSeat, releaseSeat, seatClaim } from '../seats/seats.js';
+import {
+  directoryConsentGiven,
+  refreshDirectoryConsent,
+  relinkStructure,
+  structureFor,
+} from '../structures/structure.service.js';
 import { REGISTRATION_STATUSES, Registration, type RegistrationStatus } from './registration.entity.js';
 
 export { REGISTRATION_STATUSES };
@@ -83,15 +89,11 @@ export async function register(
 ): Promise<Registration> {
   const { value, answers, side } = await checkSubmission(em, event, raw, options);
   const claim = await seatClaim(em, { id: event.id, capacity: event.capacity ?? null });
-  const earlier = value.email
-    ? await em.findOne(Registration, { event: event.id, emailKey: value.email.toLowerCase() })
-    : null;
-  if (earlier?.status === 'cancelled')
-    return reactivate(em, event, earlier, { ...value, answers, side: side ?? earlier.side }, claim, options);
   const token = newToken();
   const locale = options.locale ?? 'fr';
   // No address, no email to the person (the organiser hands them their private link); organisers' notices still go.
   const mail = value.email ? options.mail : undefined;
+  const directoryConsent = directoryConsentGiven(raw);
   // The email is rendered before the transaction, which then only writes: on SQLite it holds the one
   // connection every request waits for. Rendered for the likely outcome; the seat itself is decided
   // below, and the other email is rendered in the transaction if the guess was wrong.
@@ -118,6 +120,9 @@ export async function register(
     return await em.transactional(async (tx) => {
       const confirmed = await claim(tx);
       const now = new Date();
+      // The confirmation's invite is the registration's first (queueRegistrationMail stamps it so):
+      // the row is inserted already stamped, which saves an UPDATE in the one-writer transaction.
+      const stamped = confirmed && mail ? 1 : 0;
       const registration = tx.create(Registration, {
         event: tx.getReference(Event, event.id),
         token,
@@ -128,27 +133,42 @@ export async function register(
         organisation: value.organisation,
         structureType: value.structureType,
         side,
+        // The structure the organisation names (one indexed lookup, an insert for a new one): src/structures.
+        structure: await structureFor(tx, { ...value, side, directoryConsent }),
+        directoryConsent,
         status: confirmed ? 'confirmed' : 'waitlisted',
         answers,
         group: null,
         locale,
         consentAt: now,
         consentRecordedBy: options.consentRecordedBy ?? null,
+        inviteSequence: stamped,
+        invitedGroupId: null,
         createdAt: now,
         updatedAt: now,
       });
       await tx.flush();
       if (options.inTransaction) await options.inTransaction(tx, registration);
       const kind = confirmed ? 'confirmation' : 'waitlisted';
+      // Unstamped in memory only, just before the stamp gives the row's value again: no change to write.
+      registration.inviteSequence = 0;
       if (mail)
         await queueRegistrationMail(tx, registration, event, kind, mail, {}, kind === likely ? early : undefined);
       if (options.mail) await queueOrganiserNotices(tx, event, registration, 'registered', options.mail);
       return registration;
     });
   } catch (error) {
-    if (error instanceof UniqueConstraintViolationException)
-      throw new AppError('already_registered', [{ field: 'email', code: 'already_registered' }]);
-    throw error;
+    if (!(error instanceof UniqueConstraintViolationException)) throw error;
+    // The address is taken (or the idempotency key: registerOnce replays it). Looked up only now, so a
+    // new registration costs no statement before its transaction, which rolled back with its seat.
+    const earlier = value.email
+      ? await em.findOne(Registration, { event: event.id, emailKey: value.email.toLowerCase() })
+      : null;
+    if (earlier?.status === 'cancelled') {
+      const again = { ...value, answers, side: side ?? earlier.side, directoryConsent };
+      return reactivate(em, event, earlier, again, claim, options);
+    }
+    throw new AppError('already_registered', [{ field: 'email', code: 'already_registered' }]);
   }
 }
 
@@ -161,7 +181,10 @@ async function reactivate(
   em: EntityManager,
   event: Event,
   earlier: Registration,
-  value: Pick<Registration, 'firstName' | 'lastName' | 'email' | 'organisation' | 'structureType' | 'answers' | 'side'>,
+  value: Pick<
+    Registration,
+    'firstName' | 'lastName' | 'email' | 'organisation' | 'structureType' | 'answers' | 'side' | 'directoryConsent'
+  >,
   claim: SeatClaim,
   options: RegisterOptions,
 ): Promise<Registration> {
@@ -172,6 +195,7 @@ async function reactivate(
     if (!claimed) throw new AppError('already_registered', [{ field: 'email', code: 'already_registered' }]);
     const confirmed = await claim(tx);
     const registration = await tx.findOneOrFail(Registration, { id: earlier.id }, { populate: ['group'] });
+    const leftStructure = registration.structure?.id ?? null;
     Object.assign(registration, {
       ...value,
       emailKey: value.email.toLowerCase(),
@@ -185,8 +209,10 @@ async function reactivate(
       consentAt: now,
       createdAt: now,
       updatedAt: now,
+      structure: await structureFor(tx, value),
     });
     await tx.flush();
+    await refreshDirectoryConsent(tx, [leftStructure, registration.structure?.id ?? null]);
     if (options.inTransaction) await options.inTransaction(tx, registration);
     if (options.mail)
       await queueRegistrationMail(tx, registration, event, confirmed ? 'confirmation' : 'waitlisted', options.mail);
@@ -265,6 +291,7 @@ export async function cancel(
     reg.group = null;
     reg.updatedAt = new Date();
     await tx.flush();
+    if (reg.directoryConsent) await refreshDirectoryConsent(tx, [reg.structure?.id ?? null]);
     if (options.mail) await queueOrganiserNotices(tx, reg.event, reg, 'cancelled', options.mail);
     if (!wasConfirmed) return null;
     await releaseSeat(tx, reg.event.id);
@@ -348,6 +375,7 @@ export async function correctRegistration(
   const kept = Object.fromEntries(
     Object.entries(storedAnswers(registration.answers)).filter(([key]) => !current.has(key)),
   );
+  const previousOrganisation = registration.organisation;
   Object.assign(registration, {
     firstName: value.firstName,
     lastName: value.lastName,
@@ -366,4 +394,5 @@ export async function correctRegistration(
       throw new AppError('already_registered', [{ field: 'email', code: 'already_registered' }]);
     throw error;
   }
+  await relinkStructure(em, registration, previousOrganisation);
 }

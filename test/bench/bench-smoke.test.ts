@@ -38,4 +38,10 @@ t.test('npm run bench -- --quick runs every scenario and never overbooks', { tim
   );
   t.ok(report.reports.length > 0 && report.assignments.length > 0, 'report and assignment cases ran');
   t.equal(report.assignments[0].maxGap < 1, true, 'the assignment case is balanced');
+  const counted = report.statements.map((s: { case: string }) => s.case.split(' (')[0]);
+  t.same(counted, ['register, API', 'register, public form', 'outbox worker, per email'], 'statements are counted');
+  t.ok(
+    report.statements.every((s: { statements: number }) => s.statements > 0),
+    'each case sent statements',
+  );
 });

@@ -96,7 +96,7 @@ t.test('embed.js is served with a long cache, and a versioned copy with a very l
   t.match(script.headers['cache-control'], 'max-age=86400');
   t.match(script.body, 'data-atelier-event');
   t.equal(script.headers['cross-origin-resource-policy'], 'cross-origin', "loadable from partners' pages");
-  const versioned = await app.inject('/embed/v1.js');
+  const versioned = await app.inject('/embed/v2.js');
   t.match(versioned.headers['cache-control'], 'immutable');
 });
 
