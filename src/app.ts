@@ -46,6 +46,11 @@ import rateLimits from './plugins/rate-limits.js';
 import security from './plugins/security.js';
 import views from './plugins/views.js';
 import checkInAdminRoutes from './registrations/check-in.admin.routes.js';
+import attendanceAdminRoutes from './cycles/attendance.admin.routes.js';
+import attendanceApiRoutes from './cycles/attendance.api.routes.js';
+import attendancePublicRoutes from './cycles/attendance.public.routes.js';
+import invitationAdminRoutes from './cycles/invitation.admin.routes.js';
+import invitationPublicRoutes from './cycles/invitation.public.routes.js';
 import registrationAdminRoutes from './registrations/registration.admin.routes.js';
 import registrationChangesAdminRoutes from './registrations/registration-changes.admin.routes.js';
 import registrationListAdminRoutes from './registrations/registration-list.admin.routes.js';
@@ -179,6 +184,8 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(feedRoutes, { config });
   await app.register(registrationPublicRoutes, { config });
   await app.register(privacyPublicRoutes);
+  await app.register(attendancePublicRoutes);
+  await app.register(invitationPublicRoutes);
   await app.register(embedPublicRoutes, { config });
   await app.register(embedAdminRoutes, { config });
   await app.register(privacyAdminRoutes);
@@ -193,6 +200,8 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(mailAdminRoutes);
   await app.register(attendeeEmailsAdminRoutes);
   await app.register(checkInAdminRoutes);
+  await app.register(attendanceAdminRoutes);
+  await app.register(invitationAdminRoutes);
   await app.register(reportAdminRoutes);
   await app.register(groupsAdminRoutes);
   await app.register(printAdminRoutes);
@@ -206,6 +215,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
   await app.register(formApiRoutes);
   await app.register(reportApiRoutes);
   await app.register(groupsApiRoutes);
+  await app.register(attendanceApiRoutes);
   await app.register(directoryPublicRoutes, { config });
   await app.register(directoryAdminRoutes);
   await app.register(networkAdminRoutes);

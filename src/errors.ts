@@ -25,6 +25,7 @@ export const ERROR_STATUS = {
   unauthorised: 401,
   forbidden: 403,
   cross_site_form: 403,
+  registration_by_invitation: 403,
   not_found: 404,
   organiser_not_found: 404,
   slug_taken: 409,
@@ -47,6 +48,9 @@ export const ERROR_STATUS = {
   survey_answered: 409,
   registration_cancelled: 410,
   registration_waitlisted: 409,
+  attendance_not_confirmed: 409,
+  attendance_locked: 409,
+  invitation_revoked: 410,
   idempotency_key_reused: 422,
   rate_limited: 429,
 } as const satisfies Record<string, number>;

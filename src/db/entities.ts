@@ -1,4 +1,6 @@
 import { EventMember } from '../access/event-member.entity.js';
+import { Attendance } from '../cycles/attendance.entity.js';
+import { Invitation } from '../cycles/invitation.entity.js';
 import { AuditEntry } from '../audit/audit.entity.js';
 import { Event, EventSession } from '../events/event.entity.js';
 import { RegistrationForm } from '../forms/registration-form.entity.js';
@@ -32,6 +34,8 @@ export const entities = [
   IdempotencyRecord,
   PasswordReset,
   LoginFailure,
+  Attendance,
+  Invitation,
   Structure,
   GroupSynthesis,
   FacilitatorLink,

@@ -46,6 +46,7 @@ export function editionInput(source: Event, choice: EditionChoice): EventInput {
     status: 'draft',
     registrationOpensAt: moveOrNull(source.registrationOpensAt),
     registrationClosesAt: moveOrNull(source.registrationClosesAt),
+    registrationMode: source.registrationMode,
     structureTypes: source.structureTypes.map((type) => ({ ...type })),
     sides: source.sides ? source.sides.map((side) => ({ ...side })) : undefined,
     series: source.series,

@@ -2,7 +2,15 @@ import { type FieldError, notFound } from '../errors.js';
 import { isEmail } from '../shared/email.js';
 import { checkSingleLine } from '../shared/text.js';
 import { eventDateErrors, timeZoneErrors, yearRangeErrors } from './event-dates.js';
-import type { Event, EventSession, EventStatus, SessionKind, Side, StructureType } from './event.entity.js';
+import type {
+  Event,
+  EventSession,
+  EventStatus,
+  RegistrationMode,
+  SessionKind,
+  Side,
+  StructureType,
+} from './event.entity.js';
 import { DEFAULT_SIDES, validateSides, validateTypeSides } from './sides.js';
 import { KEY_PATTERN, validateStructureTypes } from './structure-types.js';
 
@@ -14,6 +22,7 @@ import { KEY_PATTERN, validateStructureTypes } from './structure-types.js';
 
 export const EVENT_STATUSES: EventStatus[] = ['draft', 'published', 'closed'];
 export const SESSION_KINDS: SessionKind[] = ['plenary', 'breakout'];
+export const REGISTRATION_MODES: RegistrationMode[] = ['open', 'invitation'];
 
 export interface SessionInput {
   id?: number;
@@ -40,6 +49,8 @@ export interface EventInput {
   status?: EventStatus;
   registrationOpensAt?: Date | null;
   registrationClosesAt?: Date | null;
+  /** Open to anyone (default), or only to the people invited (src/cycles/invitation.service.ts). */
+  registrationMode?: RegistrationMode;
   structureTypes?: StructureType[];
   /** The sides (volets); default DEFAULT_SIDES. */
   sides?: Side[];
@@ -138,6 +149,8 @@ export function validateEvent(input: EventInput): FieldError[] {
   checkCapacity(errors, 'capacity', input.capacity);
   if (input.status !== undefined && !EVENT_STATUSES.includes(input.status))
     errors.push({ field: 'status', code: 'choice' });
+  if (input.registrationMode !== undefined && !REGISTRATION_MODES.includes(input.registrationMode))
+    errors.push({ field: 'registrationMode', code: 'choice' });
   checkPeriod(errors, '', input.registrationOpensAt, input.registrationClosesAt, [
     'registrationOpensAt',
     'registrationClosesAt',

@@ -2,6 +2,8 @@ import { type InferEntity, defineEntity, p } from '@mikro-orm/core';
 
 export type EventStatus = 'draft' | 'published' | 'closed';
 export type SessionKind = 'plenary' | 'breakout';
+/** Who may register: anyone while registration is open, or only the people the organisers invite (src/cycles). */
+export type RegistrationMode = 'open' | 'invitation';
 
 export interface StructureType {
   key: string;
@@ -58,6 +60,12 @@ export const Event = defineEntity({
       .default('draft')
       .onCreate(() => 'draft' as const),
     registrationOpensAt: p.datetime().nullable(),
+    registrationMode: p
+      .string()
+      .$type<RegistrationMode>()
+      .length(16)
+      .default('open')
+      .onCreate(() => 'open' as const),
     registrationClosesAt: p.datetime().nullable(),
     structureTypes: p.json<StructureType[]>().onCreate(() => []),
     /** The sides (volets) the groups mix; null: the defaults (read through sidesOf in src/events/sides.ts). */

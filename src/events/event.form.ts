@@ -1,7 +1,15 @@
 import type { FieldError } from '../errors.js';
 import { type FormBody, formText } from '../shared/form-body.js';
 import { isValidTimeZone, utcToZonedLocal as utcToLocal, zonedLocalToUtc } from '../shared/time.js';
-import type { Event, EventSession, EventStatus, SessionKind, Side, StructureType } from './event.entity.js';
+import type {
+  Event,
+  EventSession,
+  EventStatus,
+  RegistrationMode,
+  SessionKind,
+  Side,
+  StructureType,
+} from './event.entity.js';
 import type { EventInput, SessionInput } from './event-rules.js';
 import { slugify } from './structure-types.js';
 
@@ -65,6 +73,8 @@ export function readEventForm(body: FormBody): { input: EventInput; errors: Fiel
     input.reminderDaysBefore = days ? Number(days) : null;
   }
   if ('thankYouText' in body) input.thankYouText = str(body, 'thankYouText');
+  if ('registrationMode' in body)
+    input.registrationMode = (str(body, 'registrationMode') || 'open') as RegistrationMode;
   return { input, errors };
 }
 
@@ -140,6 +150,7 @@ export function eventFormValues(event: Event): Record<string, string> {
     status: event.status,
     registrationOpensAt: local(event.registrationOpensAt),
     registrationClosesAt: local(event.registrationClosesAt),
+    registrationMode: event.registrationMode,
     organiserName: event.organiserName,
     replyTo: event.replyTo,
     series: event.series ?? '',

@@ -43,6 +43,11 @@ const eventFields = {
   status: Type.Optional(StringEnum(['draft', 'published', 'closed'] as const)),
   registrationOpensAt: Type.Optional(NullableDateTime),
   registrationClosesAt: Type.Optional(NullableDateTime),
+  registrationMode: Type.Optional(
+    StringEnum(['open', 'invitation'] as const, {
+      description: "'open' (default): anyone may register; 'invitation': only the people the organisers invite",
+    }),
+  ),
   structureTypes: Type.Optional(Type.Array(StructureType, { maxItems: 100 })),
   sides: Type.Optional(
     Type.Array(Side, {
@@ -125,6 +130,7 @@ export const EventResponse = Type.Object(
     status: Type.String(),
     registrationOpensAt: Type.Union([Type.String(), Type.Null()]),
     registrationClosesAt: Type.Union([Type.String(), Type.Null()]),
+    registrationMode: Type.String(),
     structureTypes: Type.Array(StructureTypeOut),
     sides: Type.Array(Side),
     sessions: Type.Array(SessionResponse),
@@ -171,6 +177,7 @@ export function eventJson(event: Event, publicUrl: string) {
     status: event.status,
     registrationOpensAt: iso(event.registrationOpensAt),
     registrationClosesAt: iso(event.registrationClosesAt),
+    registrationMode: event.registrationMode,
     structureTypes: typesWithSides(event),
     sides: sidesOf(event),
     sessions: event.sessions.getItems().map(sessionJson),

@@ -16,6 +16,7 @@ export type PreviewKind = (typeof PREVIEW_KINDS)[number];
 
 /** Every email an attendee can get, in the order of an edition's life. */
 const CATALOGUE: { kind: MailKind; preview?: PreviewKind }[] = [
+  { kind: 'invitation' },
   { kind: 'confirmation' },
   { kind: 'waitlisted' },
   { kind: 'promotion' },
@@ -66,7 +67,11 @@ export async function attendeeEmailCatalogue(em: EntityManager, event: Event): P
       'all',
       em.getTransactionContext(),
     );
-  return CATALOGUE.map(({ kind, preview }) => {
+  // Invitations are listed for an event by invitation, or once some went out.
+  const listed = CATALOGUE.filter(
+    ({ kind }) => kind !== 'invitation' || event.registrationMode === 'invitation' || rows.some((r) => r.kind === kind),
+  );
+  return listed.map(({ kind, preview }) => {
     const counts: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0 };
     for (const row of rows) if (row.kind === kind) counts[row.status] = Number(row.count);
     return { kind, counts, plan: planOf(event, kind), preview: preview ?? null };

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { buildCalendar, sessionUid } from '../calendar/ics.js';
 import type { Event, EventSession } from '../events/event.entity.js';
 import { plenaries } from '../events/event-rules.js';
+import { movedOnly } from '../cycles/meetings.js';
 import type { ChangeAnnouncer } from '../events/event.service.js';
 import { Registration } from '../registrations/registration.entity.js';
 import { type MailContent, describer, mailLocale, renderMail } from './mail.render.js';
@@ -255,10 +256,8 @@ export const announceByMail =
     watchInvites(em, event, settings);
 
 /**
- * Takes note of every confirmed attendee's invite before a change of the programme. Afterwards,
- * an attendee whose invite has a session with a new time or place (or a new session) gets an
- * update (METHOD:REQUEST, same UIDs, the new SEQUENCE); one whose invite lost a session gets a
- * METHOD:CANCEL for it. Attendees the change does not concern get nothing.
+ * Notes each confirmed attendee's invite before a programme change; then those with a moved or new session get an
+ * update (REQUEST, same UIDs, new SEQUENCE; a cycle's holds only the moved meetings), those who lost one a CANCEL.
  */
 export async function watchInvites(em: EntityManager, event: Event, settings: MailSettings): Promise<InviteWatch> {
   const registrations = await em.find(
@@ -273,10 +272,10 @@ export async function watchInvites(em: EntityManager, event: Event, settings: Ma
       for (const registration of registrations) {
         const previous = before.get(registration.id)!;
         const now = snapshotEntries(event, registration, settings.publicUrl);
-        const changed = [...now.values()].some((entry) => previous.get(entry.uid)?.signature !== entry.signature);
+        const diff = [...now.values()].filter((entry) => previous.get(entry.uid)?.signature !== entry.signature);
         const withdrawn = [...previous.values()].filter((entry) => !now.has(entry.uid));
         const key = `event:${event.id}:${cause}:registration:${registration.id}`;
-        if (changed) mails.push(updateMail(event, registration, settings, `${key}:update`));
+        if (diff.length) mails.push(updateMail(event, registration, settings, `${key}:update`, movedOnly(event, diff)));
         if (withdrawn.length)
           mails.push(
             withdrawalMail(
@@ -300,8 +299,9 @@ export function updateMail(
   registration: Registration,
   settings: MailSettings,
   dedupeKey: string,
+  only?: (EventSession | null)[],
 ): NewMail {
-  return inviteRequestMail(event, registration, settings, dedupeKey, 'update', { event: event.title });
+  return inviteRequestMail(event, registration, settings, dedupeKey, 'update', { event: event.title }, only);
 }
 
 /**
@@ -315,12 +315,13 @@ export function inviteRequestMail(
   dedupeKey: string,
   kind: 'update' | 'group',
   params: Record<string, string>,
+  only?: (EventSession | null)[],
 ): NewMail {
   stampInvite(event, registration, 'REQUEST');
   const locale = mailLocale(registration.locale);
   const d = describer(event, locale);
   const t = d.t;
-  const entries = inviteEntries(event, registration);
+  const entries = only ?? inviteEntries(event, registration);
   const content: MailContent = {
     locale,
     subject: t(`mail.${kind}.subject`, params),

@@ -18,6 +18,7 @@ export type MailKind =
   | 'organiser_notice'
   | 'organiser_digest'
   | 'private_link'
+  | 'invitation'
   | 'password_reset'
   | 'materials'
   | 'survey';

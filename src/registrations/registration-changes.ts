@@ -145,13 +145,16 @@ export interface AddOptions {
 /**
  * A registration an organiser adds by hand (phone, paper): the public form's questions, checks,
  * window and seats, the organiser recorded as the one who collected the consent. The email may be
- * left blank: the person is then sent nothing, and the organiser gives them their private link.
+ * left blank: the person is then sent nothing, and the organiser gives them their private link. On
+ * an event by invitation, the organiser's adding someone counts as inviting them.
  */
 export function addByOrganiser(em: EntityManager, event: Event, raw: Record<string, unknown>, options: AddOptions) {
   return register(em, event, raw, {
     locale: options.locale ?? 'fr',
     mail: options.mail,
     consentRecordedBy: options.recordedBy.slice(0, 200),
+    // An organiser adding someone by hand invites them: an event by invitation accepts it.
+    invited: true,
     emailOptional: true,
   });
 }

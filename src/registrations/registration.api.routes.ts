@@ -17,6 +17,7 @@ import { REGISTRATION_STATUSES, Registration } from './registration.entity.js';
 import { updateRegistration } from './registration-changes.js';
 import { listRegistrations, register } from './registration.service.js';
 import { registerOnce, requestHash } from './idempotency.service.js';
+import { isInvited } from '../cycles/invitation.service.js';
 import { AppError } from '../errors.js';
 
 const Status = StringEnum(REGISTRATION_STATUSES);
@@ -146,7 +147,8 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
         security,
         params: IdParams,
         body: RegistrationBody,
-        response: { 201: Type.Ref('Registration'), ...errorResponses },
+        // 403: the event is by invitation and this address holds no valid invitation.
+        response: { 201: Type.Ref('Registration'), 403: Type.Ref('Error'), ...errorResponses },
         headers: Type.Object({
           'idempotency-key': Type.Optional(
             Type.String({
@@ -165,9 +167,13 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
       const { locale, answers, ...builtIns } = request.body;
       const definition = await loadDefinition(request.em, event);
       const submission = apiSubmission(definition, builtIns, answers);
+      // An event by invitation takes, through the API too, only the addresses invited (403 otherwise).
+      const invited =
+        event.registrationMode === 'invitation' && (await isInvited(request.em, event, builtIns.email ?? ''));
       const options = {
         locale: locale ?? 'fr',
         mail: fastify.mail.settings,
+        invited,
         emailOptional: true,
         definition,
       };

@@ -19,6 +19,8 @@ import { inviteEntries, inviteSequence } from '../mail/notifications.js';
 import { registerOnce, requestHash } from './idempotency.service.js';
 import { emailPrivateLink } from './private-link.js';
 import { Registration } from './registration.entity.js';
+import { attendanceOf } from '../cycles/attendance.service.js';
+import { isCycle, meetingsOf } from '../cycles/meetings.js';
 import {
   directoryConsentGiven,
   setDirectoryConsent,
@@ -158,6 +160,7 @@ export default async function registrationPublicRoutes(fastify: FastifyInstance,
         querystring: Type.Object({
           new: Type.Optional(Type.String({ maxLength: 10 })),
           updated: Type.Optional(Type.String({ maxLength: 10 })),
+          attendance: Type.Optional(Type.String({ maxLength: 10 })),
           directory: Type.Optional(Type.String({ maxLength: 10 })),
         }),
       },
@@ -166,7 +169,19 @@ export default async function registrationPublicRoutes(fastify: FastifyInstance,
       const registration = await findByToken(request.em, request.params.token);
       const event = registration.event;
       const form = await loadResolvedForm(request.em, event, request.t);
+      // A cycle: each meeting with the person's state, and whether they may still say they will miss it.
+      const states = isCycle(event) ? await attendanceOf(request.em, registration) : null;
+      const now = new Date();
+      const meetings = states
+        ? meetingsOf(event).map((session) => {
+            const state = states.get(session.id)?.state ?? 'expected';
+            const open = registration.status === 'confirmed' && session.startsAt > now;
+            return { session, state, canChange: open && (state === 'expected' || state === 'excused') };
+          })
+        : null;
       return reply.page('public/registration', {
+        meetings,
+        attendanceSaved: request.query.attendance ?? null,
         registration,
         event,
         plenaries: plenaries(event),

@@ -48,6 +48,11 @@ export interface RegisterOptions {
   definition?: FormDefinition;
   /** Added by an organiser (phone or paper): who recorded the person's consent. */
   consentRecordedBy?: string;
+  /**
+   * The caller has checked that this person may register to an event by invitation (their personal
+   * link, an invited address, an organiser adding them by hand). Without it such an event refuses (403).
+   */
+  invited?: boolean;
   /** The email may be left blank (an organiser's registration); without one, the person is sent nothing. */
   emailOptional?: boolean;
 }
@@ -60,10 +65,11 @@ export async function checkSubmission(
   em: EntityManager,
   event: Event,
   raw: Record<string, unknown>,
-  options: Pick<RegisterOptions, 'now' | 'definition' | 'emailOptional'> = {},
+  options: Pick<RegisterOptions, 'now' | 'definition' | 'invited' | 'emailOptional'> = {},
 ) {
   const window = registrationWindow(event, options.now);
   if (window !== 'open') throw new AppError(`registration_${window}`);
+  if (event.registrationMode === 'invitation' && !options.invited) throw new AppError('registration_by_invitation');
   await ensureSessions(event);
   const definition = options.definition ?? (await loadDefinition(em, event));
   const { value, answers, errors } = validateRegistration(definition, event, raw, {

@@ -17,6 +17,8 @@ import { questionReports } from './questions.js';
 import { surveyResults } from '../surveys/survey-results.js';
 import { sidesByComparedStatus, sidesReport, sidesSentence, withSides } from './sides-report.js';
 import { REPORT_STATUSES, eventReport, reportSentence, reportStatus, seriesReport } from './report.service.js';
+import { attendanceByMeeting } from '../cycles/attendance.service.js';
+import { isCycle } from '../cycles/meetings.js';
 
 const params = IdParams;
 // An unknown status in the address falls back to the confirmed, not refused.
@@ -78,6 +80,8 @@ export default async function reportAdminRoutes(fastify: FastifyInstance) {
         ),
         sides,
         questions: await questionReports(request.em, event, status, t),
+        // A cycle of meetings: the confirmed people's attendance at each one.
+        meetings: isCycle(event) ? await attendanceByMeeting(request.em, event) : null,
         survey: await surveyResults(request.em, event, t, locale),
         pct: locale === 'fr' ? formatPercentFr : formatPercentEn,
         num: locale === 'fr' ? formatNumberFr : formatNumberEn,

@@ -66,6 +66,7 @@ const params: Record<string, string | number> = {
   messageId: message.id,
   memberId: 1,
   tokenId: 1,
+  invitationId: 1,
   materialId: 1,
 };
 function fill(url: string): string {
