@@ -1,11 +1,11 @@
 import t from 'tap';
-import { createMailTransport, drainOutbox } from '../../src/mail/outbox.worker.js';
 import { createApiToken } from '../../src/organisers/organiser.service.js';
 import { Registration } from '../../src/registrations/registration.entity.js';
-import { Browser, ORGANISER, buildTestApp, csrfFrom, signedInOrganiser, textOf } from '../support/app.js';
+import { Browser, ORGANISER, csrfFrom, signedInOrganiser, textOf } from '../support/app.js';
 import { attendee } from '../support/events.js';
 import { parseCalendar } from '../support/ical.js';
-import { TestSmtpServer, calendarOf } from '../support/smtp.js';
+import { calendarOf } from '../support/smtp.js';
+import { buildMailTestApp } from '../support/mail-app.js';
 
 /**
  * A cycle of meetings: one event whose three plenaries fall months apart. One registration covers
@@ -13,15 +13,7 @@ import { TestSmtpServer, calendarOf } from '../support/smtp.js';
  * one meeting, and attendance is counted per meeting (check-in page, API, attendance page, report).
  */
 
-const smtp = await TestSmtpServer.start();
-t.teardown(() => smtp.stop());
-const { app, orm, config } = await buildTestApp(t, {
-  SMTP_URL: smtp.url,
-  MAIL_FROM: 'atelier@atelier.test',
-  MAIL_WORKER: 'false',
-});
-const transport = createMailTransport(config.mail);
-t.teardown(() => transport.close?.());
+const { smtp, app, orm, deliverNew } = await buildMailTestApp(t);
 const organiser = await signedInOrganiser(app);
 // The organiser's own token: the events it creates are theirs, on the pages too.
 const auth = { authorization: `Bearer ${await createApiToken(orm.em.fork(), ORGANISER.email)}` };
@@ -29,12 +21,6 @@ const auth = { authorization: `Bearer ${await createApiToken(orm.em.fork(), ORGA
 /** Set-up steps that must work for the tests to mean anything (top-level asserts would end the file early). */
 function must(ok: boolean, what: string) {
   if (!ok) throw new Error(`set-up failed: ${what}`);
-}
-
-async function deliver() {
-  const before = smtp.received.length;
-  const result = await drainOutbox(orm, transport);
-  await smtp.waitFor(before + result.sent);
 }
 
 const DAY = 86400_000;
@@ -84,7 +70,7 @@ const [alice, bob] = registrations;
 const privatePath = (r: { manageUrl: string }) => new URL(r.manageUrl).pathname;
 
 t.test('one registration, one invite holding the three meetings as three VEVENTs', async (t) => {
-  await deliver();
+  await deliverNew();
   const mails = smtp.to(people[0].email);
   t.equal(mails.length, 1, 'one confirmation');
   const calendar = parseCalendar(calendarOf(mails[0]));
@@ -111,7 +97,7 @@ t.test('one meeting moved: an update of that meeting only, at its new time with 
     payload: { sessions: [{ ...meetings[0], id: m1.id }, moved, { ...meetings[2], id: m3.id }] },
   });
   t.equal(res.statusCode, 200, res.body);
-  await deliver();
+  await deliverNew();
   const mails = smtp.to(people[0].email);
   t.equal(mails.length, 2, 'one update');
   const update = parseCalendar(calendarOf(mails[1]));

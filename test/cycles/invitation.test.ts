@@ -1,38 +1,23 @@
 import fc from 'fast-check';
 import t from 'tap';
 import { Invitation } from '../../src/cycles/invitation.entity.js';
-import { createMailTransport, drainOutbox } from '../../src/mail/outbox.worker.js';
 import { createApiToken } from '../../src/organisers/organiser.service.js';
 import { Registration } from '../../src/registrations/registration.entity.js';
-import { Browser, ORGANISER, buildTestApp, csrfFrom, signedInOrganiser, textOf } from '../support/app.js';
+import { Browser, ORGANISER, csrfFrom, signedInOrganiser, textOf } from '../support/app.js';
 import { attendee } from '../support/events.js';
-import { TestSmtpServer } from '../support/smtp.js';
+import { buildMailTestApp } from '../support/mail-app.js';
 
 /**
  * Registration by invitation: nobody uninvited gets in (public form, embed, API), each person invited
  * gets a personal link by email that registers them once, and organisers follow, resend and revoke.
  */
 
-const smtp = await TestSmtpServer.start();
-t.teardown(() => smtp.stop());
-const { app, orm, config } = await buildTestApp(t, {
-  SMTP_URL: smtp.url,
-  MAIL_FROM: 'atelier@atelier.test',
-  MAIL_WORKER: 'false',
-});
-const transport = createMailTransport(config.mail);
-t.teardown(() => transport.close?.());
+const { smtp, app, orm, deliverNew } = await buildMailTestApp(t);
 const organiser = await signedInOrganiser(app);
 const auth = { authorization: `Bearer ${await createApiToken(orm.em.fork(), ORGANISER.email)}` };
 
 function must(ok: boolean, what: string) {
   if (!ok) throw new Error(`set-up failed: ${what}`);
-}
-
-async function deliver() {
-  const before = smtp.received.length;
-  const result = await drainOutbox(orm, transport);
-  await smtp.waitFor(before + result.sent);
 }
 
 const DAY = 86400_000;
@@ -108,7 +93,7 @@ t.test('organisers invite a list of addresses; bad lines are shown, nothing is s
   const list = await organiser.get(sent.headers.location as string);
   t.match(textOf(list.body), /3 invitations envoyées/);
   t.match(textOf(list.body), /3 invitations/);
-  await deliver();
+  await deliverNew();
   const mails = smtp.to('personne1@exemple.fr');
   t.equal(mails.length, 1, 'one email per address');
   t.match(mails[0].parsed.subject, /^Invitation : Comité de pilotage/, 'in French by default');
@@ -120,7 +105,7 @@ t.test('organisers invite a list of addresses; bad lines are shown, nothing is s
     emails: 'personne1@exemple.fr',
   });
   t.equal(again.statusCode, 303);
-  await deliver();
+  await deliverNew();
   t.equal(smtp.to('personne1@exemple.fr').length, 1, 'an address already invited gets nothing more');
 });
 
@@ -173,7 +158,7 @@ t.test('resend and revoke: a revoked link stops working', async (t) => {
   const csrf = csrfFrom(page.body);
   const resent = await organiser.post(`/admin/events/${event.id}/invitations/${third.id}/resend`, { _csrf: csrf });
   t.equal(resent.statusCode, 303);
-  await deliver();
+  await deliverNew();
   t.equal(smtp.to('personne3@exemple.fr').length, 2, 'sent again');
   const revoked = await organiser.post(`/admin/events/${event.id}/invitations/${third.id}/revoke`, { _csrf: csrf });
   t.equal(revoked.statusCode, 303);

@@ -2,24 +2,17 @@ import t from 'tap';
 import { findEvent, updateEvent } from '../../src/events/event.service.js';
 import { announceByMail } from '../../src/mail/notifications.js';
 import { OutboxMessage } from '../../src/mail/outbox.entity.js';
-import { createMailTransport, drainOutbox } from '../../src/mail/outbox.worker.js';
+import { drainOutbox } from '../../src/mail/outbox.worker.js';
 import { createApiToken, createOrganiser } from '../../src/organisers/organiser.service.js';
 import { Registration } from '../../src/registrations/registration.entity.js';
 import { zonedLocalToUtc } from '../../src/shared/time.js';
-import { Browser, buildTestApp, signedInOrganiser, textOf } from '../support/app.js';
+import { Browser, signedInOrganiser, textOf } from '../support/app.js';
 import { attendee, openEvent } from '../support/events.js';
 import { parseCalendar } from '../support/ical.js';
-import { TestSmtpServer, calendarContentTypes, calendarOf } from '../support/smtp.js';
+import { calendarContentTypes, calendarOf } from '../support/smtp.js';
+import { buildMailTestApp } from '../support/mail-app.js';
 
-const smtp = await TestSmtpServer.start();
-t.teardown(() => smtp.stop());
-const { app, orm, config } = await buildTestApp(t, {
-  SMTP_URL: smtp.url,
-  MAIL_FROM: 'atelier@atelier.test',
-  MAIL_WORKER: 'false',
-});
-const transport = createMailTransport(config.mail);
-t.teardown(() => transport.close?.());
+const { smtp, app, orm, transport, deliverNew } = await buildMailTestApp(t);
 const organiser = await signedInOrganiser(app);
 await createOrganiser(orm.em.fork(), { email: 'api@ccas-angers.fr', password: 'mot-de-passe-api' });
 const token = await createApiToken(orm.em.fork(), 'api@ccas-angers.fr');
@@ -78,13 +71,6 @@ async function workshopWithAttendees(base: number) {
   await drainOutbox(orm, transport);
   const emails = (n: number) => smtp.to(attendee(n).email);
   return { event: loaded, group1, group2, people, emails };
-}
-
-async function deliverNew() {
-  const before = smtp.received.length;
-  const result = await drainOutbox(orm, transport);
-  await smtp.waitFor(before + result.sent);
-  return result;
 }
 
 t.test(

@@ -4,36 +4,21 @@ import t from 'tap';
 import { Event } from '../../src/events/event.entity.js';
 import { Material } from '../../src/materials/material.entity.js';
 import { OutboxMessage } from '../../src/mail/outbox.entity.js';
-import { createMailTransport, drainOutbox } from '../../src/mail/outbox.worker.js';
 import { Registration } from '../../src/registrations/registration.entity.js';
 import { register } from '../../src/registrations/registration.service.js';
-import { type Browser, buildTestApp, csrfFrom, signedInOrganiser, textOf } from '../support/app.js';
+import { type Browser, csrfFrom, signedInOrganiser, textOf } from '../support/app.js';
 import { attendee, openEvent } from '../support/events.js';
-import { TestSmtpServer } from '../support/smtp.js';
+import { buildMailTestApp } from '../support/mail-app.js';
 
-const smtp = await TestSmtpServer.start();
-t.teardown(() => smtp.stop());
-const { app, orm, config } = await buildTestApp(t, {
-  SMTP_URL: smtp.url,
-  MAIL_FROM: 'atelier@atelier.test',
-  MAIL_WORKER: 'false',
+const { smtp, app, orm, config, deliverNew } = await buildMailTestApp(t, {
   MATERIALS_MAX_MB: '1',
 });
-const transport = createMailTransport(config.mail);
-t.teardown(() => transport.close?.());
 const organiser = await signedInOrganiser(app);
 const em = () => orm.em.fork();
 const event = await openEvent(em());
 const otherEvent = await openEvent(em(), { title: 'Autre atelier' });
 const base = `/admin/events/${event.id}/materials`;
 const filesDir = join(config.dataDir, 'files');
-
-async function deliverNew() {
-  const before = smtp.received.length;
-  const result = await drainOutbox(orm, transport);
-  await smtp.waitFor(before + result.sent);
-  return result;
-}
 
 /** A ZIP archive with stored (uncompressed) entries, enough for the type check to read. */
 function zip(entries: [string, string][]): Buffer {

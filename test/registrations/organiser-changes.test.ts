@@ -1,33 +1,18 @@
 import t from 'tap';
 import { Event } from '../../src/events/event.entity.js';
 import { OutboxMessage } from '../../src/mail/outbox.entity.js';
-import { createMailTransport, drainOutbox } from '../../src/mail/outbox.worker.js';
 import { Registration } from '../../src/registrations/registration.entity.js';
-import { Browser, buildTestApp, csrfFrom, signedInOrganiser, textOf } from '../support/app.js';
+import { Browser, csrfFrom, signedInOrganiser, textOf } from '../support/app.js';
 import { attendee, openEvent } from '../support/events.js';
 import { parseCalendar } from '../support/ical.js';
-import { TestSmtpServer, calendarOf } from '../support/smtp.js';
+import { calendarOf } from '../support/smtp.js';
+import { buildMailTestApp } from '../support/mail-app.js';
 
 // Organisers add a registration by hand (phone, paper), correct one, and change its status, with
 // the email and calendar update each change calls for, unless they choose not to tell the person.
-const smtp = await TestSmtpServer.start();
-t.teardown(() => smtp.stop());
-const { app, orm, config } = await buildTestApp(t, {
-  SMTP_URL: smtp.url,
-  MAIL_FROM: 'atelier@atelier.test',
-  MAIL_WORKER: 'false',
-});
-const transport = createMailTransport(config.mail);
-t.teardown(() => transport.close?.());
+const { smtp, app, orm, deliverNew } = await buildMailTestApp(t);
 const organiser = await signedInOrganiser(app);
 const em = () => orm.em.fork();
-
-async function deliverNew() {
-  const before = smtp.received.length;
-  const result = await drainOutbox(orm, transport);
-  await smtp.waitFor(before + result.sent);
-  return result;
-}
 
 async function registerPublicly(slug: string, n: number) {
   const res = await new Browser(app).submit(`/e/${slug}/register`, `/e/${slug}/register`, attendee(n));
