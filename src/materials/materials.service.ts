@@ -31,7 +31,16 @@ export function displayName(raw: string): string {
     .trim();
   if (clean.length <= 200) return clean;
   const ext = extensionOf(clean);
-  return ext ? `${clean.slice(0, 199 - ext.length)}.${ext}` : clean.slice(0, 200);
+  // Cut between characters, never inside one (an emoji is two UTF-16 units: half of one is stored as "�").
+  const keep = (text: string, max: number) => {
+    let out = '';
+    for (const c of text) {
+      if (out.length + c.length > max) break;
+      out += c;
+    }
+    return out;
+  };
+  return ext ? `${keep(clean, 199 - ext.length)}.${ext}` : keep(clean, 200);
 }
 
 const ACCEPTED = Object.values(FILE_TYPES).flatMap((type) => type.extensions);

@@ -139,3 +139,33 @@ export async function typesAndSides(em: EntityManager, eventIds: number[]) {
   }
   return { types, sides };
 }
+
+/**
+ * Whether a merge or split would move a registration of an event the organiser may not change: those of the
+ * structure `structureId`, or the registrations `registrationIds`. Either is refused then (another
+ * organiser's registrations are theirs to regroup).
+ */
+export async function movesOthersRegistrations(
+  em: EntityManager,
+  editableEventIds: number[],
+  what: { structureId: number } | { registrationIds: number[] },
+): Promise<boolean> {
+  const outside = editableEventIds.length ? ` and event_id not in (${marks(editableEventIds)})` : '';
+  const conn = em.getConnection();
+  if ('structureId' in what) {
+    const rows = await conn.execute(`select 1 as found from registration where structure_id = ?${outside} limit 1`, [
+      what.structureId,
+      ...editableEventIds,
+    ]);
+    return rows.length > 0;
+  }
+  for (let start = 0; start < what.registrationIds.length; start += 500) {
+    const chunk = what.registrationIds.slice(start, start + 500);
+    const rows = await conn.execute(
+      `select 1 as found from registration where id in (${marks(chunk)})${outside} limit 1`,
+      [...chunk, ...editableEventIds],
+    );
+    if (rows.length > 0) return true;
+  }
+  return false;
+}

@@ -11,7 +11,14 @@ import { epciOfCommune, findCommune, findDepartment, searchCommunes } from '../t
 import { mergeStructures, mergedInto, splitStructure } from './merge.js';
 import { Structure } from './structure.entity.js';
 import { readStructureInput, validateStructureInput } from './structure-rules.js';
-import { inScope, listStructures, scopeOf, structureHistory, typesAndSides } from './structure-scope.js';
+import {
+  inScope,
+  listStructures,
+  movesOthersRegistrations,
+  scopeOf,
+  structureHistory,
+  typesAndSides,
+} from './structure-scope.js';
 import { suggestMerges } from './suggestions.js';
 
 const body = FormBodySchema;
@@ -148,6 +155,10 @@ export default async function structureAdminRoutes(fastify: FastifyInstance) {
       return redirectWithNotice(reply, '/admin/structures', 'structureMergeNothing');
     await structureFor(request, survivorId, true);
     for (const id of mergedIds) await structureFor(request, id, true);
+    // A merge moves every registration of the merged structure: none may be of another organiser's event.
+    const { editableEventIds } = await scopeOf(request.em, request.organiser!.id);
+    for (const id of mergedIds)
+      if (await movesOthersRegistrations(request.em, editableEventIds, { structureId: id })) throw forbidden();
     for (const id of mergedIds) await mergeStructures(request.em, survivorId, id);
     return redirectWithNotice(reply, `/admin/structures/${survivorId}`, {
       key: 'structuresMerged',
@@ -159,7 +170,10 @@ export default async function structureAdminRoutes(fastify: FastifyInstance) {
     '/admin/structures/:id/split',
     { config: signedIn(), schema: { params: Type.Object({ id: RowId }), body } },
     async (request, reply) => {
-      await structureFor(request, request.params.id, true);
+      const merged = await structureFor(request, request.params.id, true);
+      const { editableEventIds } = await scopeOf(request.em, request.organiser!.id);
+      const registrationIds = merged.mergedRegistrationIds ?? [];
+      if (await movesOthersRegistrations(request.em, editableEventIds, { registrationIds })) throw forbidden();
       const structure = await splitStructure(request.em, request.params.id);
       return redirectWithNotice(reply, `/admin/structures/${structure.id}`, 'structureSplit');
     },
