@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { Registration } from '../registrations/registration.entity.js';
 import { normalizeStructureName } from './normalize.js';
 import { Structure } from './structure.entity.js';
+import { forgetStructureKeys, keepAtCommit, knownStructure, structureKeysGeneration } from './structure-keys.js';
 
 /** A submitted "list my organisation in the directory" box: ticked on the form ("yes") or true in the API. */
 export function directoryConsentGiven(raw: Record<string, unknown>): boolean {
@@ -42,12 +43,18 @@ export async function structureFor(em: EntityManager, seed: StructureSeed): Prom
   const name = seed.organisation.trim();
   const key = normalizeStructureName(name);
   if (!key) return null;
+  // Kept from an earlier registration's commit (src/structures/structure-keys.ts): no lookup. A ticked box
+  // on a structure without consent yet looks it up, to give it.
+  const known = knownStructure(em, key);
+  if (known && (known.directoryConsent || !seed.directoryConsent)) return em.getReference(Structure, known.id);
+  const generation = structureKeysGeneration(em);
   const found = await findStructureByKey(em, key);
   if (found) {
     if (seed.directoryConsent && !found.directoryConsent) {
       found.directoryConsent = true;
       found.updatedAt = new Date();
     }
+    keepAtCommit(em, key, generation, () => ({ id: found.id, directoryConsent: found.directoryConsent }));
     return found;
   }
   const now = new Date();
@@ -100,6 +107,7 @@ export async function refreshDirectoryConsent(em: EntityManager, structureIds: (
   );
   const consenting = new Set(rows.map((row) => Number(row.structure_id)));
   const now = new Date();
+  forgetStructureKeys(em);
   for (const id of ids) {
     await em.nativeUpdate(
       Structure,
@@ -117,6 +125,7 @@ export async function forgetLoneStructure(em: EntityManager, structureId: number
   if (structureId === null) return;
   if (await em.count(Registration, { structure: structureId })) return;
   if (await em.count(Structure, { mergedInto: structureId })) return;
+  forgetStructureKeys(em);
   await em.nativeDelete(Structure, { id: structureId });
 }
 
