@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildApp } from '../src/app.js';
+import { auditWriter } from '../src/audit/audit.service.js';
 import { loadConfig } from '../src/config.js';
 import { type Orm, openDatabase } from '../src/db/orm.js';
 import { drainOutbox } from '../src/mail/outbox.worker.js';
@@ -26,6 +27,11 @@ export interface StatementCount {
   transactions: number;
   /** Statements run outside any transaction. */
   outside: number;
+  /**
+   * Statements of the batched audit write (src/audit/audit.service.ts): after the answer, off the
+   * request path, shared by the requests answered together; not in the figures above.
+   */
+  deferred: number;
   /** The statements, shortened, in order. */
   log: string[];
 }
@@ -40,14 +46,26 @@ const CONTROL = /^(begin|commit|rollback|savepoint|release savepoint|rollback to
 /** Records the statements `orm` sends while `run` runs. */
 async function recorded(orm: Orm, label: string, run: () => Promise<unknown>, per = 1): Promise<StatementCount> {
   const knex = (orm.em.getConnection() as unknown as { getKnex(): KnexEvents }).getKnex();
-  const seen: { sql: string; tx: boolean }[] = [];
-  const listen = (q: { sql: string; __knexTxId?: string }) => seen.push({ sql: q.sql.trim(), tx: !!q.__knexTxId });
+  const all: { sql: string; tx?: string }[] = [];
+  const listen = (q: { sql: string; __knexTxId?: string }) => all.push({ sql: q.sql.trim(), tx: q.__knexTxId });
+  // What the audit writer still holds from earlier requests is not this case's.
+  const audit = auditWriter(orm.em, () => {});
+  await audit.flush();
   knex.on('query', listen);
   try {
     await run();
+    // This case's own audit entry, written after the answer: recorded, and counted apart.
+    await audit.flush();
   } finally {
     knex.off('query', listen);
   }
+  // A transaction that only inserts audit entries is the audit writer's batch.
+  const auditOnly = new Set(
+    [...new Set(all.map((s) => s.tx).filter((tx) => tx !== undefined))].filter((tx) =>
+      all.filter((s) => s.tx === tx && !CONTROL.test(s.sql)).every((s) => /^insert into .audit_entry./i.test(s.sql)),
+    ),
+  );
+  const seen = all.filter((s) => s.tx === undefined || !auditOnly.has(s.tx));
   const control = seen.filter((s) => CONTROL.test(s.sql));
   const round = (n: number) => Math.round((n / per) * 10) / 10;
   return {
@@ -56,7 +74,11 @@ async function recorded(orm: Orm, label: string, run: () => Promise<unknown>, pe
     queries: round(seen.length - control.length),
     transactions: round(control.filter((s) => /^begin/i.test(s.sql)).length),
     outside: round(seen.filter((s) => !s.tx && !CONTROL.test(s.sql)).length),
-    log: seen.map((s) => `${s.tx ? '  ' : ''}${s.sql.replace(/\s+/g, ' ').slice(0, 110)}`),
+    deferred: round(all.length - seen.length),
+    log: all.map((s) => {
+      const mark = s.tx === undefined ? '' : auditOnly.has(s.tx) ? '  (deferred) ' : '  ';
+      return `${mark}${s.sql.replace(/\s+/g, ' ').slice(0, 110)}`;
+    }),
   };
 }
 
@@ -164,6 +186,7 @@ export async function benchStatements(): Promise<StatementCount[]> {
       queries: per(drain.queries),
       transactions: per(drain.transactions),
       outside: per(drain.outside),
+      deferred: per(drain.deferred),
     });
     return results;
   } finally {
@@ -188,7 +211,7 @@ async function freshPostgres(server: string): Promise<string> {
 export function printStatements(rows: StatementCount[], verbose = false): void {
   for (const r of rows) {
     console.log(
-      `  ${r.case}: ${r.statements} statements (${r.queries} besides begin/commit), ${r.transactions} transaction(s), ${r.outside} outside a transaction`,
+      `  ${r.case}: ${r.statements} statements (${r.queries} besides begin/commit), ${r.transactions} transaction(s), ${r.outside} outside a transaction${r.deferred ? `; plus ${r.deferred} deferred, batched (the audit entry, off the request path)` : ''}`,
     );
     if (verbose) for (const line of r.log) console.log(`      ${line}`);
   }

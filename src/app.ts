@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from './config.js';
 import type { Orm } from './db/orm.js';
 import { keepPublicPagesFor } from './registrations/event-cache.js';
+import { rememberStructureKeysFor } from './structures/structure-keys.js';
 import eventAdminRoutes from './events/event.admin.routes.js';
 import eventApiRoutes from './events/event.api.routes.js';
 import eventPublicRoutes from './events/event.public.routes.js';
@@ -134,6 +135,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
 
   await app.register(database, { orm, closeOrm });
   keepPublicPagesFor(orm, config.publicCacheSeconds * 1000);
+  rememberStructureKeysFor(orm, config.publicCacheSeconds * 1000);
   rememberTokensFor(orm, ACCESS_MEMO_TTL_MS);
   rememberRolesFor(orm, ACCESS_MEMO_TTL_MS);
   await app.register(mail, { config });

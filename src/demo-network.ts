@@ -182,7 +182,16 @@ export async function loadNetworkDemo(em: EntityManager, now = new Date()): Prom
     registrationClosesAt: null,
     structureTypes: DEFAULT_STRUCTURE_TYPES.map((t) => ({ ...t })),
     series: 'groupe-guide-repertoire',
-    sessions: [],
+    // One meeting: the network page counts its attendance (checked in at the door, nothing per meeting).
+    sessions: [
+      {
+        kind: 'plenary',
+        title: 'Réunion du groupe',
+        room: "Salle du conseil, CCAS d'Angers",
+        startsAt: meetingStart,
+        endsAt: new Date(meetingStart.getTime() + 2 * 3600_000),
+      },
+    ],
   });
   const live = await em.findOneOrFail(Event, { id: current.id });
   live.series = DEMO_SERIES;

@@ -1,13 +1,20 @@
 /**
  * The network statistics as a CSV file (one line per figure: year, part, code, label, count, percent)
- * and as an XLSX workbook (one sheet per part). Small files: built in memory.
+ * and as an XLSX workbook (one sheet per part, and one of the working groups' attendance per meeting).
+ * Small files: built in memory.
  */
 import ExcelJS from 'exceljs';
 import type { Translate } from '../i18n/i18n.js';
 import { csvRow } from '../reports/csv.js';
+import { utcToZonedLocal } from '../shared/time.js';
+import { MEETING_STATES, type WorkingGroupEvent } from './network-meetings.js';
 import type { YearStatistics } from './network-stats.js';
 
 type Line = [year: number, part: string, code: string, label: string, count: number, percent: number | ''];
+
+/** A meeting's day in its event's time zone (YYYY-MM-DD: any spreadsheet reads it). */
+const day = (event: WorkingGroupEvent, startsAt: string) =>
+  utcToZonedLocal(new Date(startsAt), event.timezone).slice(0, 10);
 
 /** Every figure of the years, part by part, in the page's order. */
 export function networkLines(years: YearStatistics[], t: Translate): Line[] {
@@ -23,6 +30,13 @@ export function networkLines(years: YearStatistics[], t: Translate): Line[] {
     for (const r of y.byCommune) lines.push([y.year, part('commune'), r.code, r.name, r.structures, '']);
     if (y.withoutCommune) lines.push([y.year, part('commune'), '', t('network.withoutCommune'), y.withoutCommune, '']);
     for (const s of y.workingGroups) lines.push([y.year, part('workingGroups'), String(s.id), s.name, s.meetings, '']);
+    // Four lines per meeting (one per state), coded session:state.
+    for (const e of y.workingGroupEvents)
+      for (const m of e.meetings)
+        for (const state of MEETING_STATES) {
+          const label = `${e.title} — ${m.title} — ${day(e, m.startsAt)} — ${t(`attendance.states.${state}`)}`;
+          lines.push([y.year, part('meetings'), `${m.sessionId}:${state}`, label, m[state], '']);
+        }
   }
   return lines;
 }
@@ -50,5 +64,12 @@ export async function networkXlsx(years: YearStatistics[], t: Translate): Promis
     for (const [year, part, code, label, count, percent] of lines)
       if (part === name) sheet.addRow([year, code, label, count, percent === '' ? null : percent]);
   }
+  const meetings = workbook.addWorksheet(t('network.part.meetings').slice(0, 31));
+  const columns = [t('network.csv.year'), t('network.csv.event'), t('attendance.meeting'), t('network.csv.date')];
+  meetings.addRow([...columns, ...MEETING_STATES.map((s) => t(`attendance.states.${s}`))]).font = { bold: true };
+  for (const y of years)
+    for (const e of y.workingGroupEvents)
+      for (const m of e.meetings)
+        meetings.addRow([y.year, e.title, m.title, day(e, m.startsAt), ...MEETING_STATES.map((s) => m[s])]);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

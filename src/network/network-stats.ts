@@ -5,17 +5,26 @@
  *
  * Rules, said on the page too:
  * - a year is the calendar year of the event's start, in the event's time zone;
- * - "registered": registrations not cancelled (confirmed and waiting list); "present": checked in;
+ * - "registered": registrations not cancelled (confirmed and waiting list); "present": the people who
+ *   came, checked in or present at one meeting at least (network-meetings.ts);
  * - a structure is "reached" in a year when at least one of its people is registered (not cancelled)
  *   to an event of that year; it is "new" the first year it is reached (over every year in scope,
  *   not only the years shown), "returning" the following ones;
  * - the breakdowns by type, side and territory count structures, not people: a structure's type and
  *   side are its own when set, else the most frequent among its people that year (ties: the first key);
- * - working groups: events without breakout groups (the annual workshop has them).
+ * - working groups: events without breakout groups (the annual workshop has them); their attendance
+ *   is counted per meeting (network-meetings.ts).
  */
 import { largestRemainder } from '../reports/percentages.js';
+import {
+  type MeetingEvent,
+  type MeetingRegistration,
+  type WorkingGroupEvent,
+  attended,
+  meetingAttendance,
+} from './network-meetings.js';
 
-export interface StatEvent {
+export interface StatEvent extends MeetingEvent {
   id: number;
   year: number;
   title: string;
@@ -25,7 +34,7 @@ export interface StatEvent {
   workingGroup: boolean;
 }
 
-export interface StatRegistration {
+export interface StatRegistration extends MeetingRegistration {
   eventId: number;
   status: 'confirmed' | 'waitlisted' | 'cancelled';
   checkedIn: boolean;
@@ -91,6 +100,8 @@ export interface YearStatistics {
   withoutCommune: number;
   /** Structures that came to a working group's meeting that year, with how many meetings. */
   workingGroups: { id: number; name: string; meetings: number }[];
+  /** The working groups' events held that year, with attendance per meeting. */
+  workingGroupEvents: WorkingGroupEvent[];
 }
 
 export interface NetworkInput {
@@ -159,7 +170,7 @@ function yearStatistics(
     const event = events.get(r.eventId);
     if (!event || r.status === 'cancelled') continue;
     registered++;
-    if (r.checkedIn) present++;
+    if (attended(r)) present++;
     if (r.structureId === null) continue;
     if (!types.has(r.structureId)) {
       types.set(r.structureId, new Map());
@@ -212,6 +223,10 @@ function yearStatistics(
     byDepartment: places(byDepartment, (code) => territory.department(code)?.name ?? code),
     withoutCommune,
     workingGroups,
+    workingGroupEvents: meetingAttendance(
+      [...events.values()].filter((e) => e.workingGroup),
+      registrations,
+    ),
   };
 }
 

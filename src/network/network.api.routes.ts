@@ -14,6 +14,24 @@ const Share = Type.Object({
   count: Type.Integer({ description: 'Structures reached that year' }),
   percent: Type.Integer({ description: 'Rounded so that the rows add up to 100 (largest remainder)' }),
 });
+const Meeting = Type.Object({
+  sessionId: Type.Integer(),
+  title: Type.String(),
+  startsAt: Type.String({ description: 'ISO 8601, UTC' }),
+  expected: Type.Integer({ description: 'Confirmed people with nothing recorded at this meeting' }),
+  excused: Type.Integer({ description: 'Said in advance they would miss it' }),
+  present: Type.Integer({
+    description: 'Marked present; at a one-day event with nothing recorded for the person, checked in',
+  }),
+  absent: Type.Integer(),
+});
+const WorkingGroupEvent = Type.Object({
+  id: Type.Integer(),
+  title: Type.String(),
+  timezone: Type.String(),
+  cycle: Type.Boolean({ description: 'Meetings on several days: a cycle' }),
+  meetings: Type.Array(Meeting, { description: 'Its plenary sessions, in time order' }),
+});
 const Place = Type.Object({ code: Type.String(), name: Type.String(), structures: Type.Integer() });
 
 export const NetworkStatisticsResponse = Type.Object(
@@ -23,7 +41,9 @@ export const NetworkStatisticsResponse = Type.Object(
         year: Type.Integer(),
         events: Type.Integer({ description: 'Events held (not drafts) that year' }),
         registered: Type.Integer({ description: 'Registrations not cancelled' }),
-        present: Type.Integer({ description: 'Registrations checked in' }),
+        present: Type.Integer({
+          description: 'Registrations not cancelled whose person came: checked in, or present at one meeting at least',
+        }),
         structures: Type.Integer({ description: 'Structures with at least one person registered' }),
         newStructures: Type.Integer({ description: 'Reached for the first time that year' }),
         returningStructures: Type.Integer({ description: 'Reached an earlier year too' }),
@@ -35,6 +55,9 @@ export const NetworkStatisticsResponse = Type.Object(
         withoutCommune: Type.Integer({ description: 'Structures reached whose commune is not known' }),
         workingGroups: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), meetings: Type.Integer() }), {
           description: 'Structures at working-group meetings (events without breakout groups)',
+        }),
+        workingGroupEvents: Type.Array(WorkingGroupEvent, {
+          description: "The working groups' events held that year, with attendance per meeting",
         }),
       }),
     ),

@@ -1,13 +1,16 @@
 /**
  * Reads the rows the network statistics are computed from (network-stats.ts): the events in scope,
- * their registrations (one query, only the columns counted) and the structures, merges followed.
+ * their registrations (one query, only the columns counted), their attendance per meeting (src/cycles)
+ * and the structures, merges followed.
  */
 import type { EntityManager } from '@mikro-orm/core';
+import { isCycle, meetingsOf } from '../cycles/meetings.js';
 import type { Event } from '../events/event.entity.js';
 import { listEvents } from '../events/event.service.js';
 import { DEFAULT_SIDES, personSide, sidesOf } from '../events/sides.js';
 import { DEFAULT_STRUCTURE_TYPES } from '../events/structure-types.js';
 import { utcToZonedLocal } from '../shared/time.js';
+import { MEETING_STATES, type MeetingState } from './network-meetings.js';
 import {
   type Labels,
   type NetworkInput,
@@ -69,6 +72,27 @@ export async function loadStructures(
   return { structures, target };
 }
 
+type Rows = Record<string, unknown>[];
+
+/** The attendance rows recorded for the registrations of the events `ids`, by registration. */
+async function loadAttendance(em: EntityManager, ids: number[]) {
+  const rows: Rows = await em.getConnection().execute(
+    `select a.registration_id, a.session_id, a.state from attendance a
+       join registration r on r.id = a.registration_id where r.event_id in (${ids.map(() => '?').join(', ')})`,
+    ids,
+    'all',
+  );
+  const byRegistration = new Map<number, { sessionId: number; state: MeetingState }[]>();
+  for (const row of rows) {
+    const state = String(row.state) as MeetingState;
+    if (!MEETING_STATES.includes(state)) continue;
+    const id = Number(row.registration_id);
+    if (!byRegistration.has(id)) byRegistration.set(id, []);
+    byRegistration.get(id)?.push({ sessionId: Number(row.session_id), state });
+  }
+  return byRegistration;
+}
+
 /** The rows of the events `eventIds` (all the organiser's), ready for networkStatistics. */
 export async function loadNetwork(
   em: EntityManager,
@@ -82,10 +106,11 @@ export async function loadNetwork(
   const CHUNK = 500;
   for (let i = 0; i < events.length; i += CHUNK) {
     const ids = events.slice(i, i + CHUNK).map((e) => e.id);
-    const rows: Record<string, unknown>[] = await em
+    const attendance = await loadAttendance(em, ids);
+    const rows: Rows = await em
       .getConnection()
       .execute(
-        `select event_id, status, checked_in_at, structure_type, side, structure_id from registration where event_id in (${ids.map(() => '?').join(', ')})`,
+        `select id, event_id, status, checked_in_at, structure_type, side, structure_id from registration where event_id in (${ids.map(() => '?').join(', ')})`,
         ids,
         'all',
       );
@@ -107,17 +132,24 @@ export async function loadNetwork(
         structureId: structureId === null ? null : (target.get(structureId) ?? structureId),
         structureType,
         side,
+        attendance: attendance.get(Number(row.id)) ?? [],
       });
     }
   }
   const input: NetworkInput = {
-    events: events.map((event) => ({
-      id: event.id,
-      year: yearOf(event),
-      title: event.title,
-      held: event.status !== 'draft',
-      workingGroup: !event.sessions.getItems().some((s) => s.kind === 'breakout'),
-    })),
+    events: events.map((event) => {
+      const meetings = meetingsOf(event);
+      return {
+        id: event.id,
+        year: yearOf(event),
+        title: event.title,
+        held: event.status !== 'draft',
+        workingGroup: !event.sessions.getItems().some((s) => s.kind === 'breakout'),
+        timezone: event.timezone,
+        cycle: isCycle(event),
+        meetings: meetings.map((s) => ({ id: s.id, title: s.title, startsAt: s.startsAt.toISOString() })),
+      };
+    }),
     registrations,
     structures,
   };

@@ -6,7 +6,7 @@ import { notFound } from '../errors.js';
 import type { FormDefinition } from '../forms/form-definition.js';
 import { ensureSessions, loadDefinition } from '../forms/form.service.js';
 import type { Event } from '../events/event.entity.js';
-import { findEventBySlug } from '../events/event.service.js';
+import { findEvent, findEventBySlug } from '../events/event.service.js';
 
 /**
  * Short-lived copies of what the public registration page needs, so that the crowd opening the
@@ -138,12 +138,26 @@ export interface PublicEventSnapshot {
 
 /** The public event of this slug (drafts are not public), from the cache; 404 otherwise. */
 export function publicEventSnapshot(orm: Orm, slug: string): Promise<PublicEventSnapshot> {
-  return publicCaches(orm).snapshots.get(slug, async () => {
+  return publicCaches(orm).snapshots.get(`slug:${slug}`, async () => {
     // Its own EntityManager: the entity outlives the request that loaded it and is never flushed.
     const em = orm.em.fork();
     const event = await findEventBySlug(em, slug);
     if (!event || event.status === 'draft') throw notFound();
     await ensureSessions(event);
+    return { event, definition: await loadDefinition(em, event) };
+  });
+}
+
+/**
+ * The event of this id, drafts included, with its programme and form definition, from the same cache
+ * (and so emptied by the same writes): what the API's registration reads before its transaction.
+ * 404 for an unknown id; the caller has checked the organiser's role on it.
+ */
+export function eventSnapshotById(orm: Orm, id: number): Promise<PublicEventSnapshot> {
+  // Keyed apart from the slugs' entries (`slug:…`): a visitor's slug never reaches a draft kept here.
+  return publicCaches(orm).snapshots.get(`id:${id}`, async () => {
+    const em = orm.em.fork();
+    const event = await findEvent(em, id);
     return { event, definition: await loadDefinition(em, event) };
   });
 }

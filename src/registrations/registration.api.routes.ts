@@ -1,6 +1,8 @@
 import { roleAllows } from '../access/access.service.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import type { Event } from '../events/event.entity.js';
+import { eventSnapshotById } from './event-cache.js';
 import type { FastifyInstance } from 'fastify';
 import { onEvent, onEventRow } from '../shared/route-policy.js';
 import { personSide } from '../events/sides.js';
@@ -107,8 +109,17 @@ const RegistrationResponse = Type.Object(
 );
 export { RegistrationResponse };
 
-/** `withLink`: whether the caller may change registrations, and so may hold the attendee's private link. */
-export function registrationJson(r: Registration, publicUrl: string, withLink = true) {
+/**
+ * `withLink`: whether the caller may change registrations, and so may hold the attendee's private link.
+ * `event`: the registration's event, its sides and types read for the person's side; by default the
+ * one in the identity map (a new registration holds only a reference: its route passes the event it used).
+ */
+export function registrationJson(
+  r: Registration,
+  publicUrl: string,
+  withLink = true,
+  event: Pick<Event, 'sides' | 'structureTypes'> = r.event,
+) {
   return {
     id: r.id,
     eventId: r.event.id,
@@ -118,8 +129,8 @@ export function registrationJson(r: Registration, publicUrl: string, withLink = 
     email: r.email,
     organisation: r.organisation,
     structureType: r.structureType,
-    // The event is in the identity map wherever registrations are listed, created or changed.
-    side: r.event.structureTypes ? personSide(r.event, r) : (r.side ?? ''),
+    // The event is in the identity map wherever registrations are listed or changed.
+    side: event.structureTypes ? personSide(event, r) : (r.side ?? ''),
     sideSetByHand: r.side != null,
     groupId: r.group?.id ?? null,
     structureId: r.structure?.id ?? null,
@@ -163,9 +174,10 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
       },
     },
     async (request, reply) => {
-      const event = await findEvent(request.em, request.params.id);
+      // The event, its programme and its form from memory (src/registrations/event-cache.ts): nothing is
+      // read before the registration's one transaction. Shared by requests: read only, never flushed.
+      const { event, definition } = await eventSnapshotById(fastify.orm, request.params.id);
       const { locale, answers, ...builtIns } = request.body;
-      const definition = await loadDefinition(request.em, event);
       const submission = apiSubmission(definition, builtIns, answers);
       // An event by invitation takes, through the API too, only the addresses invited (403 otherwise).
       const invited =
@@ -185,7 +197,7 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
         ? registerOnce(
             request.em,
             once,
-            (r) => ({ status: 201, body: registrationJson(r, opts.config.publicUrl) }),
+            (r) => ({ status: 201, body: registrationJson(r, opts.config.publicUrl, true, event) }),
             (inTransaction) => register(request.em, event, submission, { ...options, inTransaction }),
           )
         : register(request.em, event, submission, options).then((value) => ({ kind: 'new' as const, value }))
@@ -196,7 +208,7 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
         throw new AppError('idempotency_key_reused', [{ field: 'Idempotency-Key', code: 'idempotency_key_reused' }]);
       if (outcome.kind === 'replay')
         return reply.code(outcome.record.status).header('idempotent-replayed', 'true').send(outcome.record.body);
-      return reply.code(201).send(registrationJson(outcome.value, opts.config.publicUrl));
+      return reply.code(201).send(registrationJson(outcome.value, opts.config.publicUrl, true, event));
     },
   );
 

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { Registration } from '../registrations/registration.entity.js';
 import { normalizeStructureName } from './normalize.js';
 import { Structure } from './structure.entity.js';
+import { forgetStructureKeys, keepAtCommit, knownStructure, structureKeysGeneration } from './structure-keys.js';
 
 /** A submitted "list my organisation in the directory" box: ticked on the form ("yes") or true in the API. */
 export function directoryConsentGiven(raw: Record<string, unknown>): boolean {
@@ -42,12 +43,18 @@ export async function structureFor(em: EntityManager, seed: StructureSeed): Prom
   const name = seed.organisation.trim();
   const key = normalizeStructureName(name);
   if (!key) return null;
+  // Kept from an earlier registration's commit (src/structures/structure-keys.ts): no lookup. A ticked box
+  // on a structure without consent yet looks it up, to give it.
+  const known = knownStructure(em, key);
+  if (known && (known.directoryConsent || !seed.directoryConsent)) return em.getReference(Structure, known.id);
+  const generation = structureKeysGeneration(em);
   const found = await findStructureByKey(em, key);
   if (found) {
     if (seed.directoryConsent && !found.directoryConsent) {
       found.directoryConsent = true;
       found.updatedAt = new Date();
     }
+    keepAtCommit(em, key, generation, () => ({ id: found.id, directoryConsent: found.directoryConsent }));
     return found;
   }
   const now = new Date();
@@ -100,6 +107,7 @@ export async function refreshDirectoryConsent(em: EntityManager, structureIds: (
   );
   const consenting = new Set(rows.map((row) => Number(row.structure_id)));
   const now = new Date();
+  forgetStructureKeys(em);
   for (const id of ids) {
     await em.nativeUpdate(
       Structure,
@@ -117,6 +125,7 @@ export async function forgetLoneStructure(em: EntityManager, structureId: number
   if (structureId === null) return;
   if (await em.count(Registration, { structure: structureId })) return;
   if (await em.count(Structure, { mergedInto: structureId })) return;
+  forgetStructureKeys(em);
   await em.nativeDelete(Structure, { id: structureId });
 }
 
@@ -131,11 +140,21 @@ export async function setDirectoryConsent(em: EntityManager, registration: Regis
 /** The longest list of names the registration form suggests (a datalist: each name is sent with the page). */
 export const SUGGESTED_NAMES = 300;
 
-/** Names of the known structures (not merged) for the organisation field's suggestions, most used first, sorted. */
+/**
+ * Which structures the organisation field may suggest to anyone: names are what attendees typed, so
+ * one person's entry (sometimes their own name) is never shown to others. A name is offered once an
+ * organiser validated its card, or once two different people, still registered and not anonymised,
+ * gave it.
+ */
+const SUGGESTABLE = `s.merged_into_id is null and (s.directory_validated_at is not null or (
+  select count(distinct r.email_key) from registration r
+  where r.structure_id = s.id and r.status <> 'cancelled' and r.anonymised_at is null) >= 2)`;
+
+/** Names of the known structures for the organisation field's suggestions, most used first, sorted. */
 export async function suggestedStructureNames(em: EntityManager, limit = SUGGESTED_NAMES): Promise<string[]> {
   const rows: { name: string }[] = await em.getConnection().execute(
     `select s.name as name from structure s left join registration r on r.structure_id = s.id
-     where s.merged_into_id is null group by s.id, s.name order by count(r.id) desc, s.id asc limit ?`,
+     where ${SUGGESTABLE} group by s.id, s.name order by count(r.id) desc, s.id asc limit ?`,
     [limit],
   );
   return rows.map((row) => row.name).sort((a, b) => a.localeCompare(b, 'fr'));
@@ -146,12 +165,12 @@ export async function searchStructureNames(em: EntityManager, query: string, lim
   const key = normalizeStructureName(query.slice(0, 200));
   if (!key) return [];
   // A key holds only letters, digits and spaces: nothing LIKE would read as a wildcard.
-  const rows = await em.find(
-    Structure,
-    { mergedInto: null, normalizedKey: { $like: `%${key}%` } },
-    { fields: ['name', 'normalizedKey'], orderBy: { name: 'asc' }, limit: 200 },
+  const rows: { name: string; normalized_key: string }[] = await em.getConnection().execute(
+    `select s.name, s.normalized_key from structure s where ${SUGGESTABLE} and s.normalized_key like ?
+     order by s.name asc limit 200`,
+    [`%${key}%`],
   );
-  const starts = rows.filter((row) => row.normalizedKey.startsWith(key));
-  const others = rows.filter((row) => !row.normalizedKey.startsWith(key));
+  const starts = rows.filter((row) => row.normalized_key.startsWith(key));
+  const others = rows.filter((row) => !row.normalized_key.startsWith(key));
   return [...starts, ...others].slice(0, limit).map((row) => row.name);
 }

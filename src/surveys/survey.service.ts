@@ -9,6 +9,7 @@ import { SurveyForm } from '../forms/survey-form.entity.js';
 import { type ResolvedForm, resolveForm } from '../forms/resolve.js';
 import type { Translate } from '../i18n/i18n.js';
 import { type MailSettings, enqueue } from '../mail/outbox.service.js';
+import { retentionEndsAt } from '../privacy/privacy.service.js';
 import { Registration } from '../registrations/registration.entity.js';
 import { renderSurveyMail } from './survey-mail.js';
 import { SurveyInvitation } from './survey-invitation.entity.js';
@@ -129,9 +130,10 @@ export async function sendSurvey(
   });
 }
 
-export async function findInvitation(em: EntityManager, id: number) {
+export async function findInvitation(em: EntityManager, id: number, now = new Date()) {
   const invitation = await em.findOne(SurveyInvitation, { id }, { populate: ['event'] });
-  if (!invitation) throw notFound();
+  // Past the event's retention its personal data is gone: the link no longer opens, like a facilitator's.
+  if (!invitation || retentionEndsAt(invitation.event) <= now) throw notFound();
   return invitation;
 }
 
@@ -155,7 +157,7 @@ export async function answerSurvey(
   t: Translate,
   now = new Date(),
 ): Promise<void> {
-  const invitation = await findInvitation(em, invitationId);
+  const invitation = await findInvitation(em, invitationId, now);
   if (invitation.answered) throw new AppError('survey_answered');
   const event = invitation.event;
   const form = await loadSurvey(em, event, t);

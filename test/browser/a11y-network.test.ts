@@ -35,6 +35,7 @@ t.test('the demo gives the network page last year and this year, new and returni
   const rows = await page.locator('#years-table tbody tr').count();
   t.equal(rows, 2, 'two years');
   t.match(await page.locator('main').innerText(), /fidèles/);
+  t.equal(await page.locator('table[id^="meetings-"] tbody tr').count(), 1, "the working group's meeting, counted");
 });
 
 t.test('network and directory pages: no WCAG 2.1 AA violation at 1280 and 390 px', async (t) => {

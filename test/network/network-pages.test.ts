@@ -2,12 +2,14 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import t from 'tap';
 import { grantRole } from '../../src/access/access.service.js';
-import type { Event } from '../../src/events/event.entity.js';
+import { Attendance } from '../../src/cycles/attendance.entity.js';
+import { type Event, EventSession } from '../../src/events/event.entity.js';
 import { createEvent } from '../../src/events/event.service.js';
 import { translator } from '../../src/i18n/i18n.js';
 import { Organiser } from '../../src/organisers/organiser.entity.js';
 import { createApiToken, createOrganiser } from '../../src/organisers/organiser.service.js';
 import { Registration } from '../../src/registrations/registration.entity.js';
+import { formatDate } from '../../src/shared/time.js';
 import { newToken } from '../../src/registrations/registration.service.js';
 import { Structure } from '../../src/structures/structure.entity.js';
 import { Browser, buildTestApp, signedInOrganiser, textOf } from '../support/app.js';
@@ -65,7 +67,7 @@ function person(
 ) {
   const i = n++;
   const now = new Date();
-  em.create(Registration, {
+  return em.create(Registration, {
     event: e,
     token: newToken(),
     firstName: `Prénom${i}`,
@@ -113,9 +115,40 @@ person(wg2022, podeliha, 'bailleur-social');
 person(e2023, saumur, 'collectivite', 'confirmed', true);
 person(e2023, ccas, 'travailleur-social', 'confirmed', true);
 person(draft, alisee, 'association');
+
+// 2024: a cycle of three meetings and a one-day working group with two plenaries (morning, afternoon).
+const meeting = (title: string, day: string, hour = 8) => ({
+  kind: 'plenary' as const,
+  title,
+  room: 'Salle du conseil',
+  startsAt: new Date(`${day}T${String(hour).padStart(2, '0')}:00:00Z`),
+  endsAt: new Date(`${day}T${String(hour + 2).padStart(2, '0')}:00:00Z`),
+});
+const cycle2024 = await createEvent(em, {
+  ...{ title: 'Cycle précarité', slug: 'cycle-2024', capacity: null, status: 'closed' },
+  startsAt: new Date('2024-03-12T08:00:00Z'),
+  endsAt: new Date('2024-06-11T10:00:00Z'),
+  sessions: [meeting('Lancement', '2024-03-12'), meeting('Étape', '2024-04-16'), meeting('Bilan', '2024-06-11')],
+});
+const day2024 = await createEvent(em, {
+  ...{ title: 'Groupe guide', slug: 'guide-2024', capacity: null, status: 'closed' },
+  startsAt: new Date('2024-09-20T08:00:00Z'),
+  endsAt: new Date('2024-09-20T15:00:00Z'),
+  sessions: [meeting('Matin', '2024-09-20'), meeting('Après-midi', '2024-09-20', 13)],
+});
+const cycleA = person(cycle2024, alisee, 'association');
+const cycleB = person(cycle2024, podeliha, 'bailleur-social');
+person(cycle2024, ccas, 'travailleur-social');
+const cycleF = person(cycle2024, ccas, 'travailleur-social');
+person(cycle2024, edf, 'fournisseur-energie', 'waitlisted');
+person(cycle2024, saumur, 'collectivite', 'cancelled');
+person(day2024, alisee, 'association', 'confirmed', true);
+person(day2024, podeliha, 'bailleur-social');
+const dayI = person(day2024, edf, 'fournisseur-energie');
 await em.flush();
 const owners = await em.find(Organiser, { email: { $in: ['orga@ccas-angers.fr', 'api@alisee.fr'] } });
-for (const e of [e2021, e2022, wg2022, e2023, draft]) for (const o of owners) await grantRole(em, e, o, 'owner');
+for (const e of [e2021, e2022, wg2022, e2023, draft, cycle2024, day2024])
+  for (const o of owners) await grantRole(em, e, o, 'owner');
 await grantRole(em, e2022, await em.findOneOrFail(Organiser, { email: 'autre@trelaze.fr' }), 'viewer');
 
 type Year = {
@@ -131,7 +164,52 @@ type Year = {
   byDepartment: { code: string; name: string; structures: number }[];
   byEpci: { code: string; name: string; structures: number }[];
   workingGroups: { name: string; meetings: number }[];
+  workingGroupEvents: {
+    id: number;
+    title: string;
+    cycle: boolean;
+    meetings: {
+      sessionId: number;
+      title: string;
+      expected: number;
+      excused: number;
+      present: number;
+      absent: number;
+    }[];
+  }[];
 };
+
+const [m1, m2, m3] = cycle2024.sessions.getItems().sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+const [morning, afternoon] = day2024.sessions.getItems().sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+
+t.test('attendance recorded per meeting through the API', async (t) => {
+  const put = (registration: Registration, sessionId: number, state: string) =>
+    app.inject({
+      method: 'PUT',
+      url: `/api/v1/registrations/${registration.id}/attendance/${sessionId}`,
+      headers: auth,
+      payload: { state },
+    });
+  for (const [r, s, state] of [
+    [cycleA, m1, 'present'],
+    [cycleA, m2, 'excused'],
+    [cycleB, m1, 'absent'],
+    [cycleB, m2, 'present'],
+    [cycleB, m3, 'absent'],
+    [dayI, morning, 'absent'],
+  ] as const)
+    t.equal((await put(r, s.id, state)).statusCode, 200, `${state} at ${s.title}`);
+  // Present at the last meeting, recorded without the check-in mark (an older import): came all the same.
+  const fork = orm.em.fork();
+  fork.create(Attendance, {
+    registration: fork.getReference(Registration, cycleF.id),
+    session: fork.getReference(EventSession, m3.id),
+    state: 'present',
+    updatedAt: new Date(),
+    updatedBy: 'import',
+  });
+  await fork.flush();
+});
 
 t.test('the API gives the hand-computed figures, year by year', async (t) => {
   const res = await app.inject({ url: '/api/v1/network/statistics?from=2013&to=2027', headers: auth });
@@ -143,9 +221,39 @@ t.test('the API gives the hand-computed figures, year by year', async (t) => {
       [2021, 1, 5, 3, 2, 2, 0],
       [2022, 2, 6, 4, 4, 2, 2],
       [2023, 1, 2, 2, 2, 1, 1],
+      // Registered: 5 + 3 (the cancelled one out); present: A, B, F at a meeting of the cycle, the one-day check-in.
+      [2024, 2, 8, 4, 4, 0, 4],
     ],
   );
-  const [y2021, y2022, y2023] = years;
+  const [y2021, y2022, y2023, y2024] = years;
+  t.same(y2022.workingGroupEvents, [
+    { id: wg2022.id, title: 'groupe-2022', timezone: 'Europe/Paris', cycle: false, meetings: [] },
+  ]);
+  const counts = (e: Year['workingGroupEvents'][number]) =>
+    e.meetings.map((m) => [m.title, m.expected, m.excused, m.present, m.absent]);
+  t.same(
+    y2024.workingGroupEvents.map((e) => [e.title, e.cycle]),
+    [
+      ['Cycle précarité', true],
+      ['Groupe guide', false],
+    ],
+  );
+  t.same(counts(y2024.workingGroupEvents[0]), [
+    ['Lancement', 2, 0, 1, 1],
+    ['Étape', 2, 1, 1, 0],
+    ['Bilan', 2, 0, 1, 1],
+  ]);
+  t.same(counts(y2024.workingGroupEvents[1]), [
+    ['Matin', 1, 0, 1, 1],
+    ['Après-midi', 2, 0, 1, 0],
+  ]);
+  t.equal(y2024.workingGroupEvents[0].meetings[0].sessionId, m1.id);
+  const report = await app.inject({ url: `/api/v1/events/${cycle2024.id}/attendance`, headers: auth });
+  t.same(
+    report.json().sessions.map((s: Record<string, number>) => [s.expected, s.excused, s.present, s.absent]),
+    counts(y2024.workingGroupEvents[0]).map((row) => row.slice(1)),
+    'the same counts as the event’s own attendance',
+  );
   t.same(
     y2021.byStructureType.map((r) => [r.key, r.count, r.percent]),
     [
@@ -217,6 +325,18 @@ t.test('the page shows the figures in tables beside accessible charts', async (t
   t.equal(filtered.statusCode, 200, 'a mistyped year is ignored');
   t.notMatch(textOf(filtered.body), 'Année 2022');
   t.match(textOf(filtered.body), 'Année 2023');
+  // The working groups' attendance per meeting, one table per event, dates and rule in French.
+  const text = textOf(page.body);
+  t.match(text, 'Présences par réunion des groupes de travail');
+  t.match(text, 'présentes à au moins une réunion');
+  t.match(text, `Lancement — ${formatDate(m1.startsAt, 'Europe/Paris', 'fr')}`);
+  t.match(page.body, `id="meetings-2024-${cycle2024.id}"`);
+  t.match(page.body, `<caption>Cycle précarité — 2024</caption>`);
+  t.match(page.body, new RegExp(`data-session="${m2.id}".*data-excused="1"`));
+  t.match(page.body, new RegExp(`data-session="${afternoon.id}".*data-expected="2"`));
+  t.match(text, "groupe-2022 — Le programme n'a pas de séance plénière.");
+  const english = await organiser.get('/admin/network', { 'accept-language': 'en' });
+  t.match(textOf(english.body), 'Attendance per working-group meeting');
   const out = await new Browser(app).get('/admin/network');
   t.equal(out.statusCode, 303, 'signed out: to the login page');
 });
@@ -245,6 +365,21 @@ t.test('the CSV and XLSX exports read back', async (t) => {
   t.ok(rows.some((r) => r.join('|') === '2022|Par volet|social|Social|2|50'));
   t.ok(rows.some((r) => r.join('|') === '2023|Par intercommunalité (EPCI)|200071876|CA Saumur Val de Loire|1|'));
 
+  // Attendance per meeting: four lines per meeting, one per state, coded session:state.
+  const csv2024 = await organiser.get('/admin/network.csv?from=2024&to=2024');
+  const lines = (parse(csv2024.body, { delimiter: ';', bom: true }) as string[][]).map((r) => r.join('|'));
+  t.ok(
+    lines.includes(`2024|Présences par réunion|${m2.id}:excused|Cycle précarité — Étape — 2024-04-16 — Excusées|1|`),
+  );
+  t.ok(
+    lines.includes(`2024|Présences par réunion|${morning.id}:present|Groupe guide — Matin — 2024-09-20 — Présentes|1|`),
+  );
+  t.equal(lines.filter((line) => line.includes('|Présences par réunion|')).length, 5 * 4);
+  t.notOk(
+    rows.some((r) => r[1] === 'Présences par réunion'),
+    'no working-group meeting before 2024',
+  );
+
   const xlsx = await organiser.request({ method: 'GET', url: '/admin/network.xlsx' });
   t.equal(xlsx.statusCode, 200);
   const workbook = new ExcelJS.Workbook();
@@ -255,4 +390,27 @@ t.test('the CSV and XLSX exports read back', async (t) => {
   const sides = workbook.getWorksheet('Par volet');
   const values = sides?.getSheetValues().filter(Boolean) as unknown[][];
   t.ok(values.some((r) => r.slice(1).join('|') === '2022|social|Social|2|50'));
+  const meetings = workbook.getWorksheet('Présences par réunion');
+  t.same(meetings?.getRow(1).values, [
+    undefined,
+    'Année',
+    'Événement',
+    'Réunion',
+    'Date',
+    'Attendues',
+    'Excusées',
+    'Présentes',
+    'Absentes',
+  ]);
+  const meetingRows = meetings?.getSheetValues().filter(Boolean).slice(1) as unknown[][];
+  t.same(
+    meetingRows.map((r) => r.slice(1).join('|')),
+    [
+      '2024|Cycle précarité|Lancement|2024-03-12|2|0|1|1',
+      '2024|Cycle précarité|Étape|2024-04-16|2|1|1|0',
+      '2024|Cycle précarité|Bilan|2024-06-11|2|0|1|1',
+      '2024|Groupe guide|Matin|2024-09-20|1|0|1|1',
+      '2024|Groupe guide|Après-midi|2024-09-20|2|0|1|0',
+    ],
+  );
 });

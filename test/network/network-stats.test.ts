@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import t from 'tap';
+import type { MeetingRegistration, MeetingState } from '../../src/network/network-meetings.js';
 import {
   type NetworkInput,
   type StatRegistration,
@@ -169,6 +170,86 @@ t.test('years before the range still tell returning structures from new ones', a
   );
 });
 
+t.test('working groups: attendance per meeting, and present when at one meeting at least', async (t) => {
+  // 2024: a cycle of three meetings (e10) and a one-day working group with two plenaries (e11); the workshop (e12).
+  const meetings = (ids: number[], days: string[]) =>
+    ids.map((id, i) => ({ id, title: `Réunion ${i + 1}`, startsAt: `${days[i]}T08:00:00.000Z` }));
+  type Attended = NonNullable<MeetingRegistration['attendance']>;
+  const at = (sessionId: number, state: MeetingState) => ({ sessionId, state });
+  const r = (eventId: number, status: StatRegistration['status'], checkedIn: boolean, attendance: Attended = []) => ({
+    ...reg(eventId, 2, 'association', 'technique', status, checkedIn),
+    attendance,
+  });
+  const input: NetworkInput = {
+    events: [
+      {
+        ...{ id: 10, year: 2024, title: 'Cycle précarité', held: true, workingGroup: true, cycle: true },
+        meetings: meetings([101, 102, 103], ['2024-03-12', '2024-04-16', '2024-06-11']),
+        timezone: 'Europe/Paris',
+      },
+      {
+        ...{ id: 11, year: 2024, title: 'Groupe guide', held: true, workingGroup: true, cycle: false },
+        meetings: meetings([111, 112], ['2024-02-20', '2024-02-20']),
+      },
+      {
+        id: 12,
+        year: 2024,
+        title: 'Atelier 2024',
+        held: true,
+        workingGroup: false,
+        meetings: meetings([121], ['2024-11-15']),
+      },
+    ],
+    structures: network.structures,
+    registrations: [
+      r(10, 'confirmed', true, [at(101, 'present'), at(102, 'excused')]),
+      r(10, 'confirmed', true, [at(101, 'absent'), at(102, 'present'), at(103, 'absent')]),
+      r(10, 'confirmed', false),
+      // Present at one meeting though not checked in (recorded some other way): came all the same.
+      r(10, 'confirmed', false, [at(103, 'present')]),
+      // Checked in at the door of a cycle, nothing recorded per meeting: came, but at no meeting in particular.
+      r(10, 'confirmed', true),
+      r(10, 'waitlisted', false),
+      r(10, 'cancelled', false, [at(101, 'present')]),
+      // The one-day group: checked in at the door with nothing recorded counts at every meeting.
+      r(11, 'confirmed', true),
+      r(11, 'confirmed', false),
+      r(11, 'confirmed', false, [at(111, 'absent')]),
+      r(12, 'confirmed', true),
+      r(12, 'confirmed', false),
+    ],
+  };
+  const [y] = networkStatistics(input, { from: 2024, to: 2024 }, labels, territory);
+  // Registered: 6 + 3 + 2 (the cancelled one out). Present: 2 + 1 + 1 + 1 (cycle), 1 (one-day), 1 (workshop).
+  t.same([y.events, y.registered, y.present], [3, 11, 6]);
+  const counts = (e: (typeof y.workingGroupEvents)[number]) =>
+    e.meetings.map((m) => [m.sessionId, m.expected, m.excused, m.present, m.absent]);
+  t.same(
+    y.workingGroupEvents.map((e) => [e.id, e.title, e.cycle, e.timezone]),
+    [
+      [11, 'Groupe guide', false, 'UTC'],
+      [10, 'Cycle précarité', true, 'Europe/Paris'],
+    ],
+    'the working groups only, by their first meeting',
+  );
+  t.same(counts(y.workingGroupEvents[0]), [
+    [111, 1, 0, 1, 1],
+    [112, 2, 0, 1, 0],
+  ]);
+  t.same(counts(y.workingGroupEvents[1]), [
+    [101, 3, 0, 1, 1],
+    [102, 3, 1, 1, 0],
+    [103, 3, 0, 1, 1],
+  ]);
+  t.same(y.workingGroupEvents[1].meetings[0], {
+    ...{ sessionId: 101, title: 'Réunion 1', startsAt: '2024-03-12T08:00:00.000Z' },
+    ...{ expected: 3, excused: 0, present: 1, absent: 1 },
+  });
+  t.same(all[1].workingGroupEvents, [
+    { id: 3, title: 'Groupe guide répertoire', timezone: 'UTC', cycle: false, meetings: [] },
+  ]);
+});
+
 t.test('on any network: new + returning = reached, breakdowns add up, percents sum to 100', async (t) => {
   const registration = fc.record({
     eventId: fc.integer({ min: 1, max: 6 }),
@@ -177,6 +258,13 @@ t.test('on any network: new + returning = reached, breakdowns add up, percents s
     side: fc.constantFrom('x', 'y'),
     status: fc.constantFrom('confirmed' as const, 'waitlisted' as const, 'cancelled' as const),
     checkedIn: fc.boolean(),
+    attendance: fc.array(
+      fc.record({
+        sessionId: fc.constantFrom(11, 12, 21, 22, 31),
+        state: fc.constantFrom('expected' as const, 'excused' as const, 'present' as const, 'absent' as const),
+      }),
+      { maxLength: 2 },
+    ),
   });
   fc.assert(
     fc.property(fc.array(registration, { maxLength: 80 }), (registrations) => {
@@ -187,6 +275,12 @@ t.test('on any network: new + returning = reached, breakdowns add up, percents s
           title: `E${id}`,
           held: id !== 6,
           workingGroup: id % 2 === 0,
+          cycle: id % 4 === 0,
+          meetings: [id * 10 + 1, id * 10 + 2].map((m) => ({
+            id: m,
+            title: `M${m}`,
+            startsAt: '2020-01-01T00:00:00Z',
+          })),
         })),
         structures: [1, 2, 3, 4, 5, 6, 7, 8].map((id) => ({
           id,
@@ -207,6 +301,11 @@ t.test('on any network: new + returning = reached, breakdowns add up, percents s
         const placed = y.byDepartment.reduce((s, r) => s + r.structures, 0);
         if (placed + y.withoutCommune !== y.structures) return false;
         if (y.present > y.registered) return false;
+        // Every confirmed person of a working group is in exactly one state at each of its meetings.
+        for (const e of y.workingGroupEvents) {
+          const confirmed = registrations.filter((r) => r.eventId === e.id && r.status === 'confirmed').length;
+          for (const m of e.meetings) if (m.expected + m.excused + m.present + m.absent !== confirmed) return false;
+        }
       }
       // A structure is new exactly once: the new ones over all years are every structure ever reached.
       const reached = new Set(

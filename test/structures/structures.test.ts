@@ -230,6 +230,22 @@ t.test('the suggestions endpoint finds known names, whatever the spelling', asyn
   t.match(page.body, '<script src="/static/structure-suggest.js" defer></script>');
 });
 
+t.test("one person's organisation is never suggested to others; two people's, or a validated card's, is", async (t) => {
+  await register(50, 'Jean-Michel Particulier');
+  await register(51, 'Petits Frères des Pauvres');
+  await register(52, 'petits freres des pauvres');
+  await register(53, 'Croix-Rouge française');
+  const suggested = async (q: string) =>
+    (await app.inject({ method: 'GET', url: `/structures/suggest?q=${encodeURIComponent(q)}` })).json().names;
+  t.same(await suggested('particulier'), [], 'typed by one person only: not shown to anyone else');
+  t.same(await suggested('petits freres'), ['Petits Frères des Pauvres'], 'given by two people');
+  t.same(await suggested('croix'), [], 'one person, not yet validated');
+  await em().nativeUpdate(Structure, { name: 'Croix-Rouge française' }, { directoryValidatedAt: new Date() });
+  t.same(await suggested('croix'), ['Croix-Rouge française'], 'an organiser validated its card');
+  const page = await new Browser(app).get(`/e/${event.slug}/register`);
+  t.notMatch(page.body, 'Jean-Michel Particulier', 'not in the datalist either');
+});
+
 t.test("the organiser's view of a registration links to its structure and says the directory choice", async (t) => {
   const { registration } = await register(40, 'Habitat et Humanisme', { directoryConsent: 'yes' });
   const page = await organiser.get(`/admin/events/${event.id}/registrations/${registration.id}`);

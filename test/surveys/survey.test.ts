@@ -437,3 +437,16 @@ t.test('a new edition takes the survey along, not its sending or answers', async
   t.equal(copied.anonymous, false, 'its anonymity too');
   t.same((await api('GET', `/api/v1/events/${next}/survey/results`)).json().sent, 0);
 });
+
+t.test("past the event's retention, a survey link opens nothing and takes no answer", async (t) => {
+  const link = surveyLinks().get(chloe.email)!.split('?')[0];
+  const browser = new Browser(app);
+  const before = await browser.get(link);
+  t.equal(before.statusCode, 200, 'still open within the retention');
+  const csrf = csrfFrom(before.body);
+  await em().nativeUpdate(Event, { id: event.id }, { retentionMonths: 0 });
+  t.equal((await app.inject({ method: 'GET', url: link })).statusCode, 404);
+  const late = await browser.post(link, { _csrf: csrf, note: 'ravi', formats: 'groupes', revenir: 'yes' });
+  t.equal(late.statusCode, 404, 'an answer sent from a page opened earlier is refused too');
+  t.equal(await em().count(SurveyResponse, { event: event.id }), 2, 'nothing stored');
+});
