@@ -5,7 +5,6 @@
  * read apart in grey print too, and the figures are written next to the bar.
  */
 import { escapeXml } from '../reports/chart.js';
-import { formatNumberEn, formatNumberFr } from '../reports/percentages.js';
 
 export interface YearBar {
   year: number;
@@ -16,9 +15,9 @@ export interface YearBar {
 export interface YearsChartText {
   title: string;
   locale: 'fr' | 'en';
-  /** "{n} nouvelles" / "{n} new", with the number already formatted. */
-  newLabel: (n: string) => string;
-  returningLabel: (n: string) => string;
+  /** "{n} nouvelles" / "{n} new", given the count (the translator formats it and picks the plural). */
+  newLabel: (n: number) => string;
+  returningLabel: (n: number) => string;
   empty: string;
 }
 
@@ -31,9 +30,7 @@ const DARK = '#1f4e79';
 const CHAR_WIDTH = 7.5;
 
 export function yearsChartSvg(years: YearBar[], text: YearsChartText): string {
-  const num = text.locale === 'fr' ? formatNumberFr : formatNumberEn;
-  const legend = (y: YearBar) =>
-    `${text.newLabel(num(y.newStructures))} + ${text.returningLabel(num(y.returningStructures))}`;
+  const legend = (y: YearBar) => `${text.newLabel(y.newStructures)} + ${text.returningLabel(y.returningStructures)}`;
   const reserve = Math.ceil(Math.max(0, ...years.map((y) => legend(y).length)) * CHAR_WIDTH) + 8;
   const barMax = Math.max(40, WIDTH - 2 * MARGIN - YEAR_WIDTH - reserve);
   const max = Math.max(0, ...years.map((y) => y.newStructures + y.returningStructures));

@@ -46,8 +46,8 @@ export default async function networkAdminRoutes(fastify: FastifyInstance) {
       yearsChart: yearsChartSvg(years, {
         title: t('network.chartYears'),
         locale,
-        newLabel: (n) => t('network.chartNew', { n }),
-        returningLabel: (n) => t('network.chartReturning', { n }),
+        newLabel: (n) => t('network.chartNew', { n, count: n }),
+        returningLabel: (n) => t('network.chartReturning', { n, count: n }),
         empty: t('network.none'),
       }),
       typeCharts: newest.map((y) =>

@@ -96,6 +96,7 @@ export default async function structureAdminRoutes(fastify: FastifyInstance) {
       structure,
       values,
       communeQuery,
+      communesFound: found.length,
       communes: communes.map((c) => ({
         ...c,
         epci: epciOfCommune(c.code)?.name ?? '',

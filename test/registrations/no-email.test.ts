@@ -63,10 +63,21 @@ t.test('added by hand without an address: stored, nobody emailed, the private li
   t.match(text, "Adresse électronique Pas d'adresse électronique");
   t.match(text, 'Langue des courriels Français');
   t.match(text, 'Lien privé de la personne');
+  t.equal(
+    detail.body.split('Lien privé de la personne').length,
+    2,
+    'one heading of that name, the other says what it does',
+  );
+  t.match(text, 'Remplacer le lien privé');
   t.match(detail.body, `href="${config.publicUrl}/r/${a.token}"`, 'the private link, to hand over');
   t.match(textOf((await organiser.get(base(event.id, b.id))).body), 'Langue des courriels Anglais');
   const own = await app.inject({ method: 'GET', url: `/r/${a.token}` });
   t.equal(own.statusCode, 200, 'the link works');
+  t.match(
+    textOf(own.body),
+    'Adresse électronique Aucune : vous ne recevez pas de courriel',
+    'their page says why no email comes',
+  );
   t.notMatch(detail.body, 'id="new-link-notify"', 'a new link cannot be emailed to nobody');
   const renewed = await organiser.submit(base(event.id, a.id), `${base(event.id, a.id)}/new-link`, { notify: 'yes' });
   t.equal(renewed.statusCode, 303);

@@ -127,6 +127,13 @@ t.test('the Structures page: search, suggested merge, merge, split, edit the car
   // The card: commune by postcode, SIRET checked, website, validation.
   const edit = await organiser.get(`/admin/structures/${good.id}?commune=49000`);
   t.match(edit.body, '<option value="49007">Angers (49000, 49100) — Maine-et-Loire, CU Angers Loire Métropole');
+  t.match(
+    textOf(edit.body),
+    /\d communes? trouvées? : choisissez.* dans la liste « Commune »/,
+    'the search says where its result went',
+  );
+  const none = await organiser.get(`/admin/structures/${good.id}?commune=zzzz`);
+  t.match(textOf(none.body), 'Aucune commune trouvée.');
   const bad = await organiser.post(`/admin/structures/${good.id}`, {
     _csrf: csrfFrom(edit.body),
     name: 'Secours catholique',

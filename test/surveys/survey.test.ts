@@ -142,6 +142,10 @@ t.test('the API refuses what a survey cannot hold, as 4xx JSON', async (t) => {
 });
 
 t.test('the survey builder pages: the same builder, without the registration fields', async (t) => {
+  const empty = textOf((await organiser.get(`/admin/events/${event.id}/survey`)).body);
+  t.match(empty, "Aucune question pour l'instant.", 'no "0 question attend une réponse"');
+  t.match(empty, 'Pas encore envoyé.', 'no "Envoyé à 0 personne"');
+  t.notMatch(empty, /\b0 question/);
   const page = await organiser.get(`/admin/events/${event.id}/survey/form`);
   t.equal(page.statusCode, 200);
   const text = textOf(page.body);
@@ -164,6 +168,7 @@ t.test('the survey builder pages: the same builder, without the registration fie
   t.match(added.headers.location, `/admin/events/${event.id}/survey/form#q-`);
   const saved = (await api('GET', `/api/v1/events/${event.id}/survey`)).json();
   t.equal(saved.sections[0].fields[0].label, 'Un mot pour finir');
+  t.match(textOf((await organiser.get(`/admin/events/${event.id}/survey`)).body), 'Le questionnaire pose 1 question.');
   t.same((await api('GET', `/api/v1/events/${event.id}/form`)).json().sections, [], 'not in the registration form');
   const preview = await organiser.get(`/admin/events/${event.id}/survey/form/preview`);
   t.equal(preview.statusCode, 200);

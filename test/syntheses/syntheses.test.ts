@@ -213,6 +213,10 @@ t.test('the organiser writes a synthesis and assembles the document (page and A4
   t.match(doc.body, 'class="synthesis-sheet"', 'one sheet per group (a page break before each when printed)');
   t.match(doc.body, 'data-print', 'the print button');
   t.notMatch(doc.body, 'Nom1', "no member's name in the document");
+  const english = textOf((await organiser.get(`${base}/document?lang=en`)).body);
+  t.match(english, 'Facilitator: Alisée', 'English punctuation on the English page');
+  t.notMatch(english, 'Facilitator :', 'no French space before a colon');
+  await organiser.get(`${base}/document?lang=fr`); // the language is remembered: back to French
   t.equal(bruno.status, 'confirmed');
 });
 
