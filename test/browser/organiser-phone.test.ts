@@ -54,9 +54,10 @@ const params: Record<string, string | number> = {
   messageId: message.id,
   series: 'atelier-solidarite',
 };
-// Files, sign-in pages, and pages that need a selection (added below with one).
+// Files, sign-in pages, pages that need a selection (added below with one), and the survey builder's
+// question pages (this event's survey has no questions; test/browser/a11y-survey.test.ts shows them).
 const NOT_PAGES =
-  /\.(csv|xlsx|eml|json)$|personal-data$|^\/admin\/(login|password-reset)|\/builtins\/:key$|\/registrations\/cancel$/;
+  /\.(csv|xlsx|eml|json|svg|png)$|personal-data$|^\/admin\/(login|password-reset)|\/builtins\/:key$|\/registrations\/cancel$|\/survey\/form\/(sections|fields)\//;
 const pages = app.routeTable
   .filter((route) => route.method === 'GET' && route.url.startsWith('/admin') && !NOT_PAGES.test(route.url))
   .map((route) => route.url.replace(/:(\w+)/g, (_m, name: string) => String(params[name])))
