@@ -48,7 +48,8 @@ export function demoEventInput(now = new Date()): EventInput {
     capacity: 80,
     status: 'published',
     registrationOpensAt: null,
-    registrationClosesAt: at('00:00'),
+    // Closes the evening before, so the organisers have their lists in the morning.
+    registrationClosesAt: zonedLocalToUtc(`${year}-11-14T18:00`, TZ) as Date,
     structureTypes: DEFAULT_STRUCTURE_TYPES.map((t) => ({ ...t })),
     sessions: [
       {
