@@ -59,7 +59,7 @@ t.test('the page move form asks first; the confirmation says what changes in bot
   t.match(textOf(group1Sides), /Social 1 1 /);
   const group2Types = preview.body.split('Répartition par type de structure — Groupe 2')[1].split('</table>')[0];
   t.match(textOf(group2Types), /Association 0 1 \(changé\)/, 'and the types table');
-  t.match(text, /par type de structure [\d,]+ → [\d,]+, par volet [\d,]+ → [\d,]+/, 'both overall balances');
+  t.match(text, /types de structure [\d,]+ → [\d,]+, volets [\d,]+ → [\d,]+/, 'both overall balances');
   t.match(preview.body, `name="registrationId" value="${technical.id}"`);
   t.match(preview.body, 'name="locked" value="1"', 'the lock is carried to the confirmation');
   t.match(preview.body, `href="${base}#groups"`, 'a way back without moving');
