@@ -16,7 +16,12 @@ import { writesDuring } from '../support/sql-writes.js';
 const smtp = await TestSmtpServer.start();
 t.teardown(() => smtp.stop());
 // With the outbox worker running, as in production: it is woken after each POST.
-const { app, orm } = await buildTestApp(t, { SMTP_URL: smtp.url, MAIL_FROM: 'Atelier <atelier@atelier.test>' });
+// No scheduled jobs: their bookkeeping (job_run rows, written at start-up) would fall among the writes counted below.
+const { app, orm } = await buildTestApp(t, {
+  SMTP_URL: smtp.url,
+  MAIL_FROM: 'Atelier <atelier@atelier.test>',
+  SCHEDULED_JOBS: 'false',
+});
 const em = () => orm.em.fork();
 const first = await signedInOrganiser(app);
 const other = await createOrganiser(em(), {
