@@ -281,8 +281,19 @@ function peakMemoryMb(server: ServerProcess): number | null {
   }
 }
 
+/** The service as production runs it: compiled once per bench run (`npm run build`), then `node dist/src/server.js`. */
+let built = false;
 async function startAtelier(env: Record<string, string>) {
-  return startServer({ NODE_ENV: 'production', LOG_LEVEL: 'warn', SESSION_SECRET, ...env });
+  if (!built) {
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+    built = true;
+  }
+  return startServer(
+    { NODE_ENV: 'production', LOG_LEVEL: 'warn', SESSION_SECRET, ...env },
+    undefined,
+    'dist/src/server.js',
+  );
 }
 
 async function provision(_server: ServerProcess, env: Record<string, string>) {

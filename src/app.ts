@@ -6,7 +6,6 @@ import AjvCompiler from '@fastify/ajv-compiler';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { fileURLToPath } from 'node:url';
 import type { Config } from './config.js';
 import type { Orm } from './db/orm.js';
 import { keepPublicPagesFor } from './registrations/event-cache.js';
@@ -82,6 +81,7 @@ import synthesesAdminRoutes from './syntheses/syntheses.admin.routes.js';
 import surveyAdminRoutes from './surveys/survey.admin.routes.js';
 import surveyApiRoutes from './surveys/survey.api.routes.js';
 import surveyPublicRoutes from './surveys/survey.public.routes.js';
+import { fromProjectRoot } from './shared/paths.js';
 
 export interface AppOptions {
   config: Config;
@@ -108,7 +108,7 @@ const strictJsonBodies: typeof ajvCompilers = (externalSchemas, options) => {
   return (route) => (route.httpPart === 'body' && route.url?.startsWith('/api/') ? strict(route) : coercing(route));
 };
 
-const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
+const publicDir = fromProjectRoot('public');
 
 /** Builds the whole service on an open database: plugins first, then each domain's routes. */
 export async function buildApp({ config, orm, closeOrm = true, logger = true }: AppOptions): Promise<FastifyInstance> {

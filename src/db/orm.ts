@@ -8,11 +8,9 @@ import { entities } from './entities.js';
 
 export type Orm = MikroORM;
 
-// Compiled (`npm run build`: dist/db/orm.js), the migrations are compiled next to it in dist/migrations;
-// run from the sources (tsx), they are the TypeScript files of migrations/.
-const migrationsRoot = fileURLToPath(
-  new URL(import.meta.url.endsWith('.js') ? '../migrations/' : '../../migrations/', import.meta.url),
-);
+// From the sources (tsx), the TypeScript files of migrations/; compiled (`npm run build`: dist/src/db/orm.js),
+// the JavaScript of dist/migrations/, at the same place relative to this file.
+const migrationsRoot = fileURLToPath(new URL('../../migrations/', import.meta.url));
 
 // Run on every new SQLite connection: WAL lets readers work while one writer writes, the busy
 // timeout makes a writer wait for another process's lock instead of failing with SQLITE_BUSY,

@@ -25,13 +25,14 @@ import {
   embedOptions,
   sameOriginPost,
 } from './embed-page.js';
+import { fromProjectRoot } from '../shared/paths.js';
 
 /** Bump with any change to public/embed.js: `/embed/v{N}.js` is cached for a year. */
 export const EMBED_VERSION = 2;
 /** A form rendered longer ago than this is shown again to be sent anew (its nonce is too old to trust). */
 export const EMBED_NONCE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
-const embedScript = readFileSync(new URL('../../public/embed.js', import.meta.url), 'utf8');
+const embedScript = readFileSync(fromProjectRoot('public', 'embed.js'), 'utf8');
 const SlugParams = Type.Object({ slug: Type.String({ maxLength: 200 }) });
 const short = () => Type.Optional(Type.String({ maxLength: 200 }));
 const EmbedQuerySchema = Type.Object({ lang: short(), accent: short(), parent: short(), show: short() });

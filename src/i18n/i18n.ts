@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fromProjectRoot } from '../shared/paths.js';
 
 export const LOCALES = ['fr', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -19,7 +19,7 @@ function isPluralForms(value: unknown): value is PluralForms {
 }
 
 function load(locale: Locale): Messages {
-  const file = fileURLToPath(new URL(`../../locales/${locale}.json`, import.meta.url));
+  const file = fromProjectRoot('locales', `${locale}.json`);
   return flatten(JSON.parse(readFileSync(file, 'utf8')));
 }
 

@@ -1,8 +1,8 @@
 import { Eta } from 'eta';
-import { fileURLToPath } from 'node:url';
 import type { Event, EventSession } from '../events/event.entity.js';
 import { DEFAULT_LOCALE, type Locale, type Translate, isLocale, translator } from '../i18n/i18n.js';
 import { formatDate, formatTime } from '../shared/time.js';
+import { fromProjectRoot } from '../shared/paths.js';
 
 /** What an email says, in one language; the same content gives the HTML part and the plain-text part. */
 export interface MailContent {
@@ -19,7 +19,7 @@ export interface MailContent {
   footer: string;
 }
 
-const viewsDir = fileURLToPath(new URL('../../views/emails/', import.meta.url));
+const viewsDir = fromProjectRoot('views', 'emails');
 // HTML escapes every `<%= %>`; the plain-text part must not turn "&" into "&amp;".
 const htmlViews = new Eta({ views: viewsDir, cache: true, autoEscape: true });
 const textViews = new Eta({ views: viewsDir, cache: true, autoEscape: false, autoTrim: false });

@@ -2,12 +2,12 @@ import view from '@fastify/view';
 import { Eta } from 'eta';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
-import { fileURLToPath } from 'node:url';
 import type { FieldError } from '../errors.js';
 import type { Organiser } from '../organisers/organiser.entity.js';
 import { formatNumber } from '../i18n/i18n.js';
 import { takeNotice } from '../shared/page-door.js';
 import { formatDate, formatDateTime, formatTime, utcToZonedLocal } from '../shared/time.js';
+import { fromProjectRoot } from '../shared/paths.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,7 +21,7 @@ declare module 'fastify' {
   }
 }
 
-const viewsDir = fileURLToPath(new URL('../../views/', import.meta.url));
+const viewsDir = fromProjectRoot('views');
 
 export default fp(
   async function views(app: FastifyInstance) {

@@ -11,14 +11,15 @@ export interface ServerProcess {
 
 /**
  * Starts the real service (`src/server.ts`) in its own process on a free port, the way `npm start`
- * does, and resolves once it prints the address it listens on.
+ * does, and resolves once it prints the address it listens on. A `.js` entry (the compiled service,
+ * `dist/src/server.js`) runs on plain Node; a `.ts` one through tsx.
  */
 export async function startServer(
   env: Record<string, string>,
   t?: { teardown(fn: () => unknown): void },
   entry = 'src/server.ts',
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, entry.endsWith('.js') ? [entry] : ['--import', 'tsx', entry], {
     // Test clients post forms at once and from one address: no minimum fill time, no rate limits unless asked.
     env: {
       ...process.env,
