@@ -1,7 +1,7 @@
 # Atelier: one container, SQLite in the /data volume (or DATABASE_URL=postgres://… for several instances).
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
-# sqlite3 (through @mikro-orm/sqlite) is compiled from source on install.
+# better-sqlite3 (through @mikro-orm/better-sqlite) is compiled from source on install.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund

@@ -1,7 +1,7 @@
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
-import { SqliteDriver } from '@mikro-orm/sqlite';
+import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.js';
 import { entities } from './entities.js';
@@ -17,6 +17,11 @@ const migrationsRoot = fileURLToPath(new URL('../../migrations/', import.meta.ur
 // synchronous=NORMAL is durable in WAL mode up to the last committed transaction on power loss.
 const SQLITE_PRAGMAS =
   'pragma journal_mode = WAL; pragma busy_timeout = 10000; pragma synchronous = NORMAL; pragma foreign_keys = ON;';
+
+interface SqliteConnection {
+  exec(sql: string): void;
+  prepare(sql: string): unknown;
+}
 
 export function ormOptions(database: Config['database'], debug = false): Options {
   const common: Options = {
@@ -40,16 +45,18 @@ export function ormOptions(database: Config['database'], debug = false): Options
   }
   return {
     ...common,
-    driver: SqliteDriver,
+    driver: BetterSqliteDriver,
     dbName: database.url,
     pool: {
       min: 1,
       max: 1,
-      afterCreate: (
-        conn: { exec(sql: string, cb: (err: Error | null) => void): void },
-        done: (err: Error | null, conn: unknown) => void,
-      ) => {
-        conn.exec(SQLITE_PRAGMAS, (err) => done(err, conn));
+      afterCreate: (conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) => {
+        try {
+          conn.exec(SQLITE_PRAGMAS);
+          done(null, conn);
+        } catch (error) {
+          done(error as Error, conn);
+        }
       },
     },
   } as Options;

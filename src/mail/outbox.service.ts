@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 // The knex-based EntityManager of both drivers (SQLite and PostgreSQL), for the query builder.
-import type { SqlEntityManager } from '@mikro-orm/sqlite';
+import type { SqlEntityManager } from '@mikro-orm/better-sqlite';
 import type { Event } from '../events/event.entity.js';
 import { notFound } from '../errors.js';
 import type { Registration } from '../registrations/registration.entity.js';

@@ -3,7 +3,7 @@ import { OutboxMessage } from '../../src/mail/outbox.entity.js';
 import { Registration } from '../../src/registrations/registration.entity.js';
 import { Browser, buildTestApp, csrfFrom, signedInOrganiser, textOf } from '../support/app.js';
 import { attendee, openEvent } from '../support/events.js';
-import { TestSmtpServer } from '../support/smtp.js';
+import { buildMailTestApp } from '../support/mail-app.js';
 import { writesDuring } from '../support/sql-writes.js';
 
 // An attendee's private link was forwarded or leaked: the organiser issues a new one from the
@@ -133,30 +133,20 @@ t.test('registering again with the same address offers to email the private link
 
 t.test('registered or not, the request does the same writes and leaves the sending to the worker', async (t) => {
   // Asserted structurally, never with a clock: the same write statements, one outbox row each, no
-  // SMTP inside the request (the mail server holds every message), delivery by the worker afterwards.
-  const smtp = await TestSmtpServer.start();
-  t.teardown(() => smtp.stop());
-  // No scheduled jobs: their bookkeeping (job_run rows, written at start-up) would fall among the writes counted.
-  const mailing = await buildTestApp(t, {
-    SMTP_URL: smtp.url,
-    MAIL_FROM: 'Atelier <atelier@atelier.test>',
-    SCHEDULED_JOBS: 'false',
-  });
+  // SMTP inside the request, delivery by the worker afterwards. The worker runs only when the test
+  // says (deliverNew), so that none of its writes falls among the request's; no scheduled jobs either
+  // (their bookkeeping, job_run rows written at start-up, would too).
+  const mailing = await buildMailTestApp(t, { SCHEDULED_JOBS: 'false' });
   const event = await openEvent(mailing.orm.em.fork(), { title: 'Atelier discret' });
   const page = `/e/${event.slug}/register`;
   const browser = new Browser(mailing.app);
   t.equal((await browser.submit(page, page, attendee(40))).statusCode, 303);
-  await smtp.waitFor(1);
-  await mailing.app.mail.worker?.idle();
+  await mailing.deliverNew();
   const asker = new Browser(mailing.app);
   const form = await asker.get(page);
   const rows = () => mailing.orm.em.fork().count(OutboxMessage, {});
   const writes: string[][] = [];
   const answers: string[] = [];
-  let release = () => {};
-  smtp.hold = new Promise<void>((resolve) => {
-    release = resolve;
-  });
   for (const email of [attendee(40).email, 'pas-inscrite@exemple.fr']) {
     const before = await rows();
     const seen: string[] = [];
@@ -171,14 +161,12 @@ t.test('registered or not, the request does the same writes and leaves the sendi
   t.same(writes[0], ['insert outbox_message'], 'registered: one insert, into the outbox');
   t.same(writes[1], writes[0], 'not registered: the same writes');
   t.equal(answers[1], answers[0], 'the same answer');
-  t.equal(smtp.received.length, 1, 'nothing sent inside the requests');
-  smtp.hold = null;
-  release();
-  await smtp.waitFor(3);
+  t.equal(mailing.smtp.received.length, 1, 'nothing sent inside the requests');
+  await mailing.deliverNew();
   t.equal(
-    smtp.to(attendee(40).email)[1]?.parsed.headers.get('x-atelier-kind'),
+    mailing.smtp.to(attendee(40).email)[1]?.parsed.headers.get('x-atelier-kind'),
     'private_link',
     'the link, by the worker',
   );
-  t.match(smtp.to('pas-inscrite@exemple.fr')[0]?.parsed.subject, 'Aucune inscription', 'the other one too');
+  t.match(mailing.smtp.to('pas-inscrite@exemple.fr')[0]?.parsed.subject, 'Aucune inscription', 'the other one too');
 });

@@ -2,7 +2,10 @@ import { Registration } from '../../src/registrations/registration.entity.js';
 import { type SeatStrategy, groupMembers, setSeatStrategy, takeSeatEvenIfFull } from '../../src/seats/seats.js';
 import type { TestContext } from './app.js';
 
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+// The gap between the naive count and its write: long enough for the other requests of a race to
+// reach their own count (with the synchronous SQLite driver a request's queries take microseconds,
+// so one turn of the event loop is not enough for them to interleave).
+const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 /**
  * The naive check-then-write that the race tests must catch: the seats and the group's members are
