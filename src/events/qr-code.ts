@@ -1,4 +1,7 @@
-import QRCode from 'qrcode';
+import type QRCode from 'qrcode';
+import { lazyRequire } from '../shared/lazy-require.js';
+
+const qrcode = lazyRequire<typeof QRCode>('qrcode');
 
 /**
  * The share kit's QR code (src/events/share.admin.routes.ts): the event's public link, drawn by the
@@ -13,10 +16,10 @@ export const QR_OPTIONS = {
 
 /** Scales without loss: for print (the flyer, a document). */
 export function qrSvg(url: string): Promise<string> {
-  return QRCode.toString(url, { ...QR_OPTIONS, type: 'svg' });
+  return qrcode().toString(url, { ...QR_OPTIONS, type: 'svg' });
 }
 
 /** For what takes only images: 600 px wide, about 5 cm at 300 dpi. */
 export function qrPng(url: string): Promise<Buffer> {
-  return QRCode.toBuffer(url, { ...QR_OPTIONS, type: 'png', width: 600 });
+  return qrcode().toBuffer(url, { ...QR_OPTIONS, type: 'png', width: 600 });
 }

@@ -3,12 +3,15 @@
  * and as an XLSX workbook (one sheet per part, and one of the working groups' attendance per meeting).
  * Small files: built in memory.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Translate } from '../i18n/i18n.js';
 import { csvRow } from '../reports/csv.js';
 import { utcToZonedLocal } from '../shared/time.js';
 import { MEETING_STATES, type WorkingGroupEvent } from './network-meetings.js';
 import type { YearStatistics } from './network-stats.js';
+import { lazyRequire } from '../shared/lazy-require.js';
+
+const exceljs = lazyRequire<typeof ExcelJS>('exceljs');
 
 type Line = [year: number, part: string, code: string, label: string, count: number, percent: number | ''];
 
@@ -51,7 +54,7 @@ export function networkCsv(years: YearStatistics[], t: Translate): string {
 
 /** The workbook: the summary per year, then one sheet per part. */
 export async function networkXlsx(years: YearStatistics[], t: Translate): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (exceljs().Workbook)();
   const summary = workbook.addWorksheet(t('network.part.summary'));
   const keys = ['events', 'registered', 'present', 'structures', 'newStructures', 'returningStructures'] as const;
   summary.addRow([t('network.csv.year'), ...keys.map((k) => t(`network.figure.${k}`))]).font = { bold: true };

@@ -4,7 +4,7 @@
  * whatever the size of the event.
  */
 import type { EntityManager } from '@mikro-orm/core';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { PassThrough, type Readable } from 'node:stream';
 import type { Event } from '../events/event.entity.js';
 import { structureTypeLabel } from '../events/structure-types.js';
@@ -21,6 +21,9 @@ import { utcToZonedLocal } from '../shared/time.js';
 import { type CsvSeparator, csvLines } from './csv.js';
 import { COMPARED_STATUSES, type EventReport } from './report.service.js';
 import type { SidesReport } from './sides-report.js';
+import { lazyRequire } from '../shared/lazy-require.js';
+
+const exceljs = lazyRequire<typeof ExcelJS>('exceljs');
 
 export const EXPORT_BATCH_SIZE = 500;
 
@@ -246,7 +249,7 @@ export function registrationsXlsx(
   const output = new PassThrough();
   // Without styles: exceljs then writes a row about twice as fast (styles cost ~20 µs a row), which
   // matters at 100,000 rows; percentages are therefore whole numbers (39), as on the report page.
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+  const workbook = new (exceljs().stream.xlsx.WorkbookWriter)({
     stream: output,
     useStyles: false,
     useSharedStrings: false,
