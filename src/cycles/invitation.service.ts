@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { AppError, ValidationError, notFound } from '../errors.js';
 import type { Event } from '../events/event.entity.js';
 import { describer, mailLocale, renderMail } from '../mail/mail.render.js';
+import { footer } from '../mail/notifications.js';
 import { type MailSettings, enqueue, senderOf } from '../mail/outbox.service.js';
 import { Registration } from '../registrations/registration.entity.js';
 import { type RegisterOptions, newToken, register } from '../registrations/registration.service.js';
@@ -59,10 +60,7 @@ async function queueInvitationMail(em: EntityManager, event: Event, invitation: 
     programme: d.programme(meetings.length ? meetings : [null]),
     action: { label: t('mail.invitation.action'), url: invitationUrl(settings, invitation) },
     notes: [t('mail.invitation.personal')],
-    footer: [
-      t('mail.footer', { organiser: sender.fromName, event: event.title }),
-      t(sender.replyTo ? 'mail.replyHint' : 'mail.noReplyHint'),
-    ].join(' '),
+    footer: footer(event, settings, t),
   };
   await enqueue(
     em,

@@ -7,7 +7,8 @@ import { ValidationError, notFound } from '../errors.js';
 import { type Locale, formatNumber } from '../i18n/i18n.js';
 import { describer, mailLocale, renderMail } from '../mail/mail.render.js';
 import { OutboxMessage } from '../mail/outbox.entity.js';
-import { type MailSettings, type NewMail, enqueue, senderOf } from '../mail/outbox.service.js';
+import { footer } from '../mail/notifications.js';
+import { type MailSettings, type NewMail, enqueue } from '../mail/outbox.service.js';
 import { Registration } from '../registrations/registration.entity.js';
 import { hasControlCharacters } from '../shared/text.js';
 import { FILE_TYPES, detectFileType, extensionOf } from './file-type.js';
@@ -150,7 +151,6 @@ function materialsMail(event: Event, registration: Registration, materials: Mate
   const locale = mailLocale(registration.locale);
   const d = describer(event, locale);
   const t = d.t;
-  const sender = senderOf(event, settings);
   const content = {
     locale,
     subject: t('mail.materials.subject', { event: event.title }),
@@ -164,10 +164,7 @@ function materialsMail(event: Event, registration: Registration, materials: Mate
     programme: [],
     action: { label: t('mail.materials.action'), url: `${settings.publicUrl}/r/${registration.token}` },
     notes: [t('mail.materials.note')],
-    footer: [
-      t('mail.footer', { organiser: sender.fromName, event: event.title }),
-      t(sender.replyTo ? 'mail.replyHint' : 'mail.noReplyHint'),
-    ].join(' '),
+    footer: footer(event, settings, t),
   };
   return { content, ...renderMail(content) };
 }

@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/core';
 import { createHash } from 'node:crypto';
 import type { Event } from '../events/event.entity.js';
 import { describer, mailLocale, renderMail } from '../mail/mail.render.js';
-import { type MailSettings, enqueue, senderOf } from '../mail/outbox.service.js';
+import { footer } from '../mail/notifications.js';
+import { type MailSettings, enqueue } from '../mail/outbox.service.js';
 import { Registration } from './registration.entity.js';
 import { newToken } from './registration.service.js';
 
@@ -73,7 +74,6 @@ async function queueNoRegistrationMail(
   const locale = mailLocale(requestLocale);
   const d = describer(event, locale);
   const t = d.t;
-  const sender = senderOf(event, settings);
   const content = {
     locale,
     subject: t('mail.link_unknown.subject', { event: event.title }),
@@ -83,10 +83,7 @@ async function queueNoRegistrationMail(
     programme: [],
     action: { label: t('mail.link_unknown.action'), url: `${settings.publicUrl}/e/${event.slug}` },
     notes: [],
-    footer: [
-      t('mail.footer', { organiser: sender.fromName, event: event.title }),
-      t(sender.replyTo ? 'mail.replyHint' : 'mail.noReplyHint'),
-    ].join(' '),
+    footer: footer(event, settings, t),
   };
   const key = createHash('sha256').update(address).digest('base64url');
   await enqueue(
@@ -121,7 +118,6 @@ async function queuePrivateLinkMail(
   const locale = mailLocale(registration.locale);
   const d = describer(event, locale);
   const t = d.t;
-  const sender = senderOf(event, settings);
   const content = {
     locale,
     subject: t(`mail.${kind}.subject`, { event: event.title }),
@@ -131,10 +127,7 @@ async function queuePrivateLinkMail(
     programme: [],
     action: { label: t('mail.manageLink'), url: `${settings.publicUrl}/r/${registration.token}` },
     notes: [],
-    footer: [
-      t('mail.footer', { organiser: sender.fromName, event: event.title }),
-      t(sender.replyTo ? 'mail.replyHint' : 'mail.noReplyHint'),
-    ].join(' '),
+    footer: footer(event, settings, t),
   };
   await enqueue(
     em,
