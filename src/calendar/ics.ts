@@ -31,9 +31,14 @@ export function sessionUid(event: Event, session: EventSession | null, publicUrl
   return session ? `atelier-event-${event.id}-session-${session.id}@${host}` : `atelier-event-${event.id}@${host}`;
 }
 
+// By canonical zone name (the library's own list, some 600): every invite asks for its event's.
+const vtimezones = new Map<string, string | null>();
 function vtimezone(tz: string): string | null {
-  const block = tzlib_get_ical_block(tz);
-  return Array.isArray(block) && block[0] ? block[0] : null;
+  if (!vtimezones.has(tz)) {
+    const block = tzlib_get_ical_block(tz);
+    vtimezones.set(tz, Array.isArray(block) && block[0] ? block[0] : null);
+  }
+  return vtimezones.get(tz) ?? null;
 }
 
 /**

@@ -22,8 +22,10 @@ const yearOf = (date: Date | null | undefined) => (date as Date).getUTCFullYear(
 /** The zones timezones-ical-library has a VTIMEZONE for, by lower-case name. */
 let knownZones: Map<string, string> | null = null;
 function zonesByLowerCase(): Map<string, string> {
-  const names = tzlib_get_timezones();
-  knownZones ??= new Map((Array.isArray(names) ? names : []).map((name) => [name.toLowerCase(), name]));
+  if (!knownZones) {
+    const names = tzlib_get_timezones();
+    knownZones = new Map((Array.isArray(names) ? names : []).map((name) => [name.toLowerCase(), name]));
+  }
   return knownZones;
 }
 
@@ -51,6 +53,18 @@ function intlZone(tz: string): string | null {
  * needs none (times are written with Z).
  */
 export function canonicalTimeZone(tz: string): string | null {
+  // Worked out once per name: every email's invite asks, and the answer never changes.
+  if (canonicalZones.has(tz)) return canonicalZones.get(tz) ?? null;
+  const canonical = findCanonicalTimeZone(tz);
+  if (tz.length > 100) return canonical;
+  if (canonicalZones.size >= 1000) canonicalZones.clear();
+  canonicalZones.set(tz, canonical);
+  return canonical;
+}
+
+const canonicalZones = new Map<string, string | null>();
+
+function findCanonicalTimeZone(tz: string): string | null {
   const typed = tz.trim();
   if (!typed || typed.length > 64) return null;
   const resolved = intlZone(typed);
