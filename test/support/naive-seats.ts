@@ -2,10 +2,25 @@ import { Registration } from '../../src/registrations/registration.entity.js';
 import { type SeatStrategy, groupMembers, setSeatStrategy, takeSeatEvenIfFull } from '../../src/seats/seats.js';
 import type { TestContext } from './app.js';
 
-// The gap between the naive count and its write: long enough for the other requests of a race to
-// reach their own count (with the synchronous SQLite driver a request's queries take microseconds,
-// so one turn of the event loop is not enough for them to interleave).
-const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 20));
+// Between the naive count and its write, each request waits for the race's other requests to count
+// too: all are released together once no new count has started for 100 ms (3 s at most). The overlap
+// the controls need then does not depend on how fast this machine accepts and serves the requests
+// (with the synchronous SQLite driver a request's queries take microseconds, and a saturated Node
+// accepts a race's new connections one by one, so they arrive spread out).
+let counted: (() => void)[] = [];
+let quiet: NodeJS.Timeout | undefined;
+function releaseCounted() {
+  const waiting = counted;
+  counted = [];
+  for (const resume of waiting) resume();
+}
+const nextTurn = () =>
+  new Promise<void>((resolve) => {
+    counted.push(resolve);
+    clearTimeout(quiet);
+    quiet = setTimeout(releaseCounted, 100);
+    setTimeout(resolve, 3000);
+  });
 
 /**
  * The naive check-then-write that the race tests must catch: the seats and the group's members are
