@@ -20,7 +20,6 @@ const SQLITE_PRAGMAS =
 
 interface SqliteConnection {
   exec(sql: string): void;
-  prepare(sql: string): unknown;
 }
 
 export function ormOptions(database: Config['database'], debug = false): Options {

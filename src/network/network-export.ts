@@ -3,15 +3,12 @@
  * and as an XLSX workbook (one sheet per part, and one of the working groups' attendance per meeting).
  * Small files: built in memory.
  */
-import type ExcelJS from 'exceljs';
 import type { Translate } from '../i18n/i18n.js';
 import { csvRow } from '../reports/csv.js';
 import { utcToZonedLocal } from '../shared/time.js';
 import { MEETING_STATES, type WorkingGroupEvent } from './network-meetings.js';
 import type { YearStatistics } from './network-stats.js';
-import { lazyRequire } from '../shared/lazy-require.js';
-
-const exceljs = lazyRequire<typeof ExcelJS>('exceljs');
+import { exceljs } from '../reports/exceljs.js';
 
 type Line = [year: number, part: string, code: string, label: string, count: number, percent: number | ''];
 

@@ -21,9 +21,7 @@ import { utcToZonedLocal } from '../shared/time.js';
 import { type CsvSeparator, csvLines } from './csv.js';
 import { COMPARED_STATUSES, type EventReport } from './report.service.js';
 import type { SidesReport } from './sides-report.js';
-import { lazyRequire } from '../shared/lazy-require.js';
-
-const exceljs = lazyRequire<typeof ExcelJS>('exceljs');
+import { exceljs } from './exceljs.js';
 
 export const EXPORT_BATCH_SIZE = 500;
 
