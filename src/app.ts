@@ -44,6 +44,7 @@ import jobs from './plugins/jobs.js';
 import mail from './plugins/mail.js';
 import rateLimits from './plugins/rate-limits.js';
 import security from './plugins/security.js';
+import turns from './plugins/turns.js';
 import views from './plugins/views.js';
 import checkInAdminRoutes from './registrations/check-in.admin.routes.js';
 import attendanceAdminRoutes from './cycles/attendance.admin.routes.js';
@@ -133,6 +134,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
     schemaController: { compilersFactory: { buildValidator: strictJsonBodies } },
   });
 
+  await app.register(turns);
   await app.register(database, { orm, closeOrm });
   keepPublicPagesFor(orm, config.publicCacheSeconds * 1000);
   rememberStructureKeysFor(orm, config.publicCacheSeconds * 1000);
