@@ -34,15 +34,26 @@ export function oneTaskPerTurn() {
  * Requests start one per turn of the event loop, in arrival order.
  *
  * Why: since libuv 1.45 (Node 20) a listening socket accepts one connection per turn of the loop
- * (libuv/libuv#3696). A turn otherwise runs every request that is ready, several milliseconds each
- * for a registration on SQLite's synchronous driver, so under load a turn lasts dozens of requests and
- * a new connection waits seconds to be accepted: a p99 of 3.4 s at 50 connections in `npm run bench`.
- * One start per turn bounds a turn to about one request's work, so a new connection is accepted
- * within a request's time and everyone is served in turn. A lone request waits one turn (microseconds).
+ * (libuv/libuv#3696). A turn otherwise starts every request that is ready, and on SQLite's
+ * synchronous driver a registration is several milliseconds of work done at once, so under load a
+ * turn lasted dozens of requests and a new connection waited seconds to be accepted: a p99 of 3.4 s
+ * at 50 connections in `npm run bench`. Starting one per turn keeps a turn's synchronous start to
+ * one request, so new connections are accepted within about a request's time and everyone is served
+ * in turn. (Work that resumes after real I/O, PostgreSQL's answers for instance, is not held back.)
+ * A lone request waits one turn: microseconds.
  */
 async function turns(app: FastifyInstance) {
   const queue = oneTaskPerTurn();
-  app.addHook('onRequest', (_request, _reply, done) => queue.push(done));
+  app.addHook('onRequest', (request, reply, done) =>
+    queue.push(() => {
+      // The client left while waiting (a timeout under load): its request is not started, so a
+      // registration nobody will see the answer to is not written. 499 is nginx's "client closed request", for the log.
+      if (request.raw.socket?.destroyed) reply.code(CLIENT_CLOSED_REQUEST).send();
+      else done();
+    }),
+  );
 }
+
+const CLIENT_CLOSED_REQUEST = 499;
 
 export default fp(turns, { name: 'turns' });

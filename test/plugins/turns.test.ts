@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import t from 'tap';
-import { oneTaskPerTurn } from '../../src/plugins/turns.js';
+import Fastify from 'fastify';
+import t, { type Test } from 'tap';
+import turns, { oneTaskPerTurn } from '../../src/plugins/turns.js';
 import { buildTestApp } from '../support/app.js';
 
 /** Counts turns of the event loop: one increment per check phase, until stopped. */
@@ -62,11 +63,52 @@ t.test('the queue is empty again once its tasks ran', async (t) => {
   t.equal(queue.length, 0);
 });
 
-t.test('requests sent together are all answered, started one per turn', async (t) => {
-  const { app } = await buildTestApp(t);
-  const answers = await Promise.all(Array.from({ length: 20 }, () => app.inject('/healthz')));
+/** A bare Fastify app with the plugin, a hook of its own before it (to play a client that left) and one after. */
+async function appWithTurns(t: Test, turnOf: number[]) {
+  const app = Fastify();
+  t.teardown(() => app.close());
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.headers['x-client-gone']) Object.assign(request.raw.socket, { destroyed: true });
+    done();
+  });
+  await app.register(turns);
+  const counter = turnCounter();
+  t.teardown(() => counter.stop());
+  app.addHook('onRequest', (_request, _reply, done) => {
+    turnOf.push(counter.now);
+    done();
+  });
+  let handled = 0;
+  app.get('/', async () => ({ handled: ++handled }));
+  return { app, handled: () => handled };
+}
+
+t.test('requests sent together each start in a turn of their own', async (t) => {
+  const started: number[] = [];
+  const { app } = await appWithTurns(t, started);
+  const answers = await Promise.all(Array.from({ length: 20 }, () => app.inject('/')));
   t.same(
     answers.map((a) => a.statusCode),
     Array(20).fill(200),
   );
+  t.equal(started.length, 20);
+  t.ok(
+    started.every((turn, i) => i === 0 || turn > started[i - 1]),
+    `started in turns ${started.join(', ')}`,
+  );
+});
+
+t.test('a request whose client left while it waited is not started', async (t) => {
+  const started: number[] = [];
+  const { app, handled } = await appWithTurns(t, started);
+  const gone = await app.inject({ url: '/', headers: { 'x-client-gone': '1' } });
+  t.equal(gone.statusCode, 499, "nginx's status for a client that closed the request");
+  t.equal(handled(), 0, 'the handler never ran');
+  t.same(started, [], 'nor the hooks after the queue');
+  t.equal((await app.inject('/')).statusCode, 200, 'and the next request is served');
+});
+
+t.test('the service starts every request through the queue', async (t) => {
+  const { app } = await buildTestApp(t);
+  t.ok(app.hasPlugin('turns'));
 });
