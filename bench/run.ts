@@ -4,7 +4,7 @@
  *   npm run bench                 full run (warm-up, then 5 s per HTTP scenario)
  *   npm run bench -- --quick      smoke run (about a second per scenario), used by the test suite
  *   npm run bench -- --postgres   also the register scenarios on PostgreSQL (TEST_DATABASE_URL), one and two instances
- *   npm run bench -- --only registration    only some cases (comma-separated): floor, page, register, contended,
+ *   npm run bench -- --only registration    only some cases (comma-separated): floor, page, api, register, contended,
  *                                 statements, report, assignment; `registration` = floor, register, contended,
  *                                 statements. A partial run writes its figures to a temporary file unless --out is given.
  * Each run is compared with the previous bench/results.json: the cases that got slower are named.
@@ -32,7 +32,17 @@ const { values: flags } = parseArgs({
     only: { type: 'string' },
   },
 });
-const CASES = ['floor', 'page', 'register', 'contended', 'statements', 'report', 'assignment', 'network'] as const;
+const CASES = [
+  'floor',
+  'page',
+  'api',
+  'register',
+  'contended',
+  'statements',
+  'report',
+  'assignment',
+  'network',
+] as const;
 type Case = (typeof CASES)[number];
 const selected = new Set<Case>(
   flags.only
@@ -233,6 +243,35 @@ async function contended(servers: ServerProcess[], token: string, label: string)
   return { ...counts, answered, exact: ok };
 }
 
+/**
+ * The two reads partners' and the city's systems make most, with an API token: one event, and a
+ * page of 100 of its registrations (registered through the API first).
+ */
+async function apiReads(server: ServerProcess, token: string) {
+  const event = await createEvent(server, token, `api-${Date.now()}`, null);
+  for (let n = 0; n < 100; n++) {
+    await api(server, token, 'POST', `/api/v1/events/${event.id}/registrations`, {
+      firstName: 'Bench',
+      lastName: `Lecture ${n}`,
+      email: `api-${n}@bench.test`,
+      organisation: "Banc d'essai",
+      structureType: ['travailleur-social', 'association', 'bailleur-social', 'collectivite'][n % 4],
+      consent: true,
+    });
+  }
+  const headers = { authorization: `Bearer ${token}` };
+  await load('API GET /api/v1/events/:id', { url: `${server.url}/api/v1/events/${event.id}`, headers });
+  const list = await load('API registrations list, 100 items', {
+    url: `${server.url}/api/v1/events/${event.id}/registrations?limit=100`,
+    headers,
+  });
+  const page = (await api(server, token, 'GET', `/api/v1/events/${event.id}/registrations?limit=100`)) as {
+    items: unknown[];
+  };
+  if (page.items.length !== 100) throw new Error(`the list gave ${page.items.length} items, not 100`);
+  list.note = '100 items a page';
+}
+
 async function registerScenario(servers: ServerProcess[], token: string, label: string, connections = CONNECTIONS) {
   const event = await createEvent(servers[0], token, `register-${slugify(label)}-${Date.now()}`, null);
   const sessions = await Promise.all(servers.map((s) => formSession(`${s.url}/e/${event.slug}/register`)));
@@ -338,7 +377,7 @@ async function main() {
 
     let contendedSqlite = null;
     let memory = null;
-    if (runs('page') || runs('register') || runs('contended')) {
+    if (runs('page') || runs('api') || runs('register') || runs('contended')) {
       const env = { DATA_DIR: dataDir, DATABASE_URL: join(dataDir, 'bench.sqlite') };
       const atelier = await startAtelier(env);
       stopping.push(() => atelier.stop());
@@ -349,6 +388,7 @@ async function main() {
           url: `${atelier.url}/e/${slug}/register`,
           connections: CONNECTIONS,
         });
+      if (runs('api')) await apiReads(atelier, token);
       if (runs('register')) {
         await registerScenario([atelier], token, 'SQLite', 1);
         await registerScenario([atelier], token, 'SQLite');
