@@ -70,7 +70,9 @@ export default async function eventApiRoutes(fastify: FastifyInstance, opts: Eve
         response: { 200: Type.Ref('Event'), ...errorResponses },
       },
     },
-    async (request) => json(await findEvent(request.em, request.params.id)),
+    // From the one-second memory the public page and the API's registration share (emptied at once by
+    // this process's writes to the event, its programme or its form); the count is read each time.
+    async (request) => json(await opts.eventForApi(request.params.id)),
   );
 
   app.patch(

@@ -167,7 +167,11 @@ export function eventSnapshotById(orm: Orm, id: number): Promise<PublicEventSnap
  * across registrations, whose seats it does not need; a page shows the seats left).
  */
 export async function withCurrentSeats(orm: Orm, event: Event): Promise<Event> {
-  if (event.capacity == null) return event;
+  return event.capacity == null ? event : withConfirmedCount(orm, event);
+}
+
+/** The cached event with its confirmed count read now, capacity or not (the API shows the count). */
+export async function withConfirmedCount(orm: Orm, event: Event): Promise<Event> {
   const rows: { confirmed_count: number | string }[] = await orm.em
     .getConnection()
     .execute('select confirmed_count from event where id = ?', [event.id]);

@@ -8,7 +8,6 @@ import { onEvent, onEventRow } from '../shared/route-policy.js';
 import { personSide } from '../events/sides.js';
 import { setRegistrationSide } from './registration-side.js';
 import type { Config } from '../config.js';
-import { findEvent } from '../events/event.service.js';
 import { requireApiToken } from '../organisers/guards.js';
 import { IdParams, StringEnum, errorResponses } from '../shared/api-schemas.js';
 import { notFound } from '../errors.js';
@@ -17,7 +16,8 @@ import { loadDefinition } from '../forms/form.service.js';
 import { apiErrorFields, apiSubmission } from '../forms/registration-form.js';
 import { REGISTRATION_STATUSES, Registration } from './registration.entity.js';
 import { updateRegistration } from './registration-changes.js';
-import { listRegistrations, register } from './registration.service.js';
+import { register } from './registration.service.js';
+import { type RegistrationRow, listRegistrations } from './registration-rows.js';
 import { registerOnce, requestHash } from './idempotency.service.js';
 import { isInvited } from '../cycles/invitation.service.js';
 import { AppError } from '../errors.js';
@@ -115,10 +115,10 @@ export { RegistrationResponse };
  * one in the identity map (a new registration holds only a reference: its route passes the event it used).
  */
 export function registrationJson(
-  r: Registration,
+  r: Registration | RegistrationRow,
   publicUrl: string,
   withLink = true,
-  event: Pick<Event, 'sides' | 'structureTypes'> = r.event,
+  event: Pick<Event, 'sides' | 'structureTypes'> = (r as Registration).event,
 ) {
   return {
     id: r.id,
@@ -234,11 +234,12 @@ export default async function registrationApiRoutes(fastify: FastifyInstance, op
       },
     },
     async (request) => {
-      const event = await findEvent(request.em, request.params.id);
-      const { items, total } = await listRegistrations(request.em, event, request.query);
+      // The event (its types and sides) from the one-second memory the API's other reads share.
+      const { event } = await eventSnapshotById(app.orm, request.params.id);
+      const { items, total } = await listRegistrations(request.em, event.id, request.query);
       // A viewer reads the list but must not get the links that change (or cancel) a registration.
       const withLink = roleAllows(request.eventRole, 'organiser');
-      return { items: items.map((r) => registrationJson(r, opts.config.publicUrl, withLink)), total };
+      return { items: items.map((r) => registrationJson(r, opts.config.publicUrl, withLink, event)), total };
     },
   );
 

@@ -313,26 +313,6 @@ export async function cancel(
   return promoted;
 }
 
-export interface RegistrationFilter {
-  structureType?: string;
-  status?: RegistrationStatus;
-  limit?: number;
-  offset?: number;
-}
-
-export async function listRegistrations(em: EntityManager, event: Event, filter: RegistrationFilter = {}) {
-  const where: Record<string, unknown> = { event: event.id };
-  if (filter.structureType) where.structureType = filter.structureType;
-  if (filter.status) where.status = filter.status;
-  const [items, total] = await em.findAndCount(Registration, where, {
-    orderBy: { createdAt: 'asc', id: 'asc' },
-    limit: filter.limit,
-    offset: filter.offset,
-    populate: ['group'],
-  });
-  return { items, total };
-}
-
 export async function countByStatus(em: EntityManager, event: Event): Promise<Record<RegistrationStatus, number>> {
   const rows: { status: RegistrationStatus; count: number | string }[] = await em
     .getConnection()

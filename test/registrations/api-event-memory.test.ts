@@ -51,3 +51,42 @@ t.test("the API's registration reads the event from memory, and sees each change
   });
   t.ok(unknown.statusCode === 403 || unknown.statusCode === 404, `no such event: ${unknown.statusCode}`);
 });
+
+t.test('reading the event through the API: from memory, each change and each registration shown at once', async (t) => {
+  const read = async () => (await app.inject({ url: `/api/v1/events/${event.id}`, headers: auth })).json();
+  const before = await read();
+  t.equal((await register(10)).statusCode, 201);
+  t.equal((await read()).confirmedCount, before.confirmedCount + 1, 'the count is read each time, not kept');
+  t.equal((await patch({ title: 'Atelier relu' })).statusCode, 200);
+  t.equal((await read()).title, 'Atelier relu', 'a change through this process empties the memory');
+  t.equal((await app.inject({ url: '/api/v1/events/999999', headers: auth })).statusCode, 404);
+});
+
+t.test('the registrations list: rows with their answers, relations by id, filters and paging', async (t) => {
+  const list = async (query: string) =>
+    (await app.inject({ url: `/api/v1/events/${event.id}/registrations?${query}`, headers: auth })).json();
+  const all = await list('limit=1000');
+  t.equal(all.items.length, all.total);
+  t.ok(all.total >= 3);
+  for (const item of all.items) {
+    t.equal(item.eventId, event.id);
+    t.same(typeof item.answers, 'object', 'answers as an object, whatever the database stores them as');
+    t.ok(item.structureId === null || Number.isInteger(item.structureId));
+    t.match(item.createdAt, /^\d{4}-\d\d-\d\dT/);
+    t.match(item.manageUrl, /\/r\/[\w-]{20,}$/);
+  }
+  t.same(
+    all.items.map((r: { id: number }) => r.id),
+    [...all.items.map((r: { id: number }) => r.id)].sort((a, b) => a - b),
+    'oldest first',
+  );
+  const second = await list('limit=1&offset=1');
+  t.equal(second.total, all.total, 'the total counts every page');
+  t.same(
+    second.items.map((r: { id: number }) => r.id),
+    [all.items[1].id],
+  );
+  const social = await list('structureType=travailleur-social&limit=1000');
+  t.ok(social.items.every((r: { structureType: string }) => r.structureType === 'travailleur-social'));
+  t.equal(social.total, social.items.length);
+});
