@@ -8,7 +8,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { Orm } from './db/orm.js';
-import { eventSnapshotById, keepPublicPagesFor, withConfirmedCount } from './registrations/event-cache.js';
+import { apiEvent, keepPublicPagesFor } from './registrations/event-cache.js';
 import { rememberStructureKeysFor } from './structures/structure-keys.js';
 import eventAdminRoutes from './events/event.admin.routes.js';
 import eventApiRoutes from './events/event.api.routes.js';
@@ -175,7 +175,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
     checklistFacts,
     attendeesConcerned,
     unplacedAfterPublication,
-    eventForApi: async (id) => withConfirmedCount(orm, (await eventSnapshotById(orm, id)).event),
+    eventForApi: (id) => apiEvent(orm, id),
     announceChanges: (em, event) => announceByMail(app.mail.settings)(em, event),
   };
 

@@ -170,8 +170,19 @@ export async function withCurrentSeats(orm: Orm, event: Event): Promise<Event> {
   return event.capacity == null ? event : withConfirmedCount(orm, event);
 }
 
-/** The cached event with its confirmed count read now, capacity or not (the API shows the count). */
-export async function withConfirmedCount(orm: Orm, event: Event): Promise<Event> {
+/**
+ * The event of this id as the API shows it, confirmed count included, kept like the pages: any change
+ * of its seats, programme or form through this process empties it at once, another instance's within
+ * the TTL. 404 for an unknown id.
+ */
+export function apiEvent(orm: Orm, id: number): Promise<Event> {
+  return publicCaches(orm).pages.get(`api-event:${id}`, async () =>
+    withConfirmedCount(orm, (await eventSnapshotById(orm, id)).event),
+  );
+}
+
+/** The cached event with its confirmed count read now, capacity or not. */
+async function withConfirmedCount(orm: Orm, event: Event): Promise<Event> {
   const rows: { confirmed_count: number | string }[] = await orm.em
     .getConnection()
     .execute('select confirmed_count from event where id = ?', [event.id]);

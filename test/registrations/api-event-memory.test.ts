@@ -56,7 +56,11 @@ t.test('reading the event through the API: from memory, each change and each reg
   const read = async () => (await app.inject({ url: `/api/v1/events/${event.id}`, headers: auth })).json();
   const before = await read();
   t.equal((await register(10)).statusCode, 201);
-  t.equal((await read()).confirmedCount, before.confirmedCount + 1, 'the count is read each time, not kept');
+  t.equal(
+    (await read()).confirmedCount,
+    before.confirmedCount + 1,
+    'a registration through this process shows in the count at once',
+  );
   t.equal((await patch({ title: 'Atelier relu' })).statusCode, 200);
   t.equal((await read()).title, 'Atelier relu', 'a change through this process empties the memory');
   t.equal((await app.inject({ url: '/api/v1/events/999999', headers: auth })).statusCode, 404);
