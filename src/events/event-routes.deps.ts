@@ -23,8 +23,8 @@ export interface EventRouteDeps {
   /** Confirmed people without a group after the assignments were published (an alert on the event's page). */
   unplacedAfterPublication(em: EntityManager, event: Event): Promise<number>;
   /**
-   * The event of this id with its programme and confirmed count as the API shows it, from the
-   * one-second memory the public page shares (registrations/event-cache.ts).
+   * The event of this id with its programme and confirmed count as the API shows it, read at most once
+   * a second (registrations/event-cache.ts).
    */
   eventForApi(id: number): Promise<Event>;
   /** Tells the attendees of a change of times or places (unless the organiser says not to). */

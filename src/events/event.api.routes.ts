@@ -70,8 +70,8 @@ export default async function eventApiRoutes(fastify: FastifyInstance, opts: Eve
         response: { 200: Type.Ref('Event'), ...errorResponses },
       },
     },
-    // From the one-second memory the public page and the API's registration share (emptied at once by
-    // this process's writes to the event, its programme or its form); the count is read each time.
+    // Read at most once a second, and again at once after this process changes the event, its
+    // programme, its form or its seats (registrations/event-cache.ts).
     async (request) => json(await opts.eventForApi(request.params.id)),
   );
 

@@ -2,6 +2,7 @@ import type { EntityManager, EventSubscriber, FlushEventArgs } from '@mikro-orm/
 import type { FastifyReply } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import type { Orm } from '../db/orm.js';
+import { ACCESS_MEMO_TTL_MS } from '../shared/memo.js';
 import { notFound } from '../errors.js';
 import type { FormDefinition } from '../forms/form-definition.js';
 import { ensureSessions, loadDefinition } from '../forms/form.service.js';
@@ -60,6 +61,8 @@ interface PublicCaches {
   snapshots: FreshCache;
   /** The rendered pages. */
   pages: FreshCache;
+  /** What the API reads most (an event), kept a second at most. */
+  api: FreshCache;
 }
 
 /** What changed: the seats taken (the pages show the seats left), or the event, its programme or its form (everything). */
@@ -73,6 +76,7 @@ const PUBLIC_ENTITIES = new Set(['Event', 'EventSession', 'RegistrationForm']);
 
 function forget(cache: PublicCaches, change: PublicChange): void {
   cache.pages.clear();
+  cache.api.clear();
   if (change === 'event') cache.snapshots.clear();
 }
 
@@ -123,7 +127,7 @@ export function keepPublicPagesFor(orm: Orm, ttlMs: number): void {
 function publicCaches(orm: Orm): PublicCaches {
   let cache = caches.get(orm.config);
   if (!cache) {
-    cache = { snapshots: new FreshCache(), pages: new FreshCache() };
+    cache = { snapshots: new FreshCache(), pages: new FreshCache(), api: new FreshCache(ACCESS_MEMO_TTL_MS) };
     caches.set(orm.config, cache);
     orm.em.getEventManager().registerSubscriber(publicEntitiesWatcher);
   }
@@ -167,26 +171,23 @@ export function eventSnapshotById(orm: Orm, id: number): Promise<PublicEventSnap
  * across registrations, whose seats it does not need; a page shows the seats left).
  */
 export async function withCurrentSeats(orm: Orm, event: Event): Promise<Event> {
-  return event.capacity == null ? event : withConfirmedCount(orm, event);
-}
-
-/**
- * The event of this id as the API shows it, confirmed count included, kept like the pages: any change
- * of its seats, programme or form through this process empties it at once, another instance's within
- * the TTL. 404 for an unknown id.
- */
-export function apiEvent(orm: Orm, id: number): Promise<Event> {
-  return publicCaches(orm).pages.get(`api-event:${id}`, async () =>
-    withConfirmedCount(orm, (await eventSnapshotById(orm, id)).event),
-  );
-}
-
-/** The cached event with its confirmed count read now, capacity or not. */
-async function withConfirmedCount(orm: Orm, event: Event): Promise<Event> {
+  if (event.capacity == null) return event;
   const rows: { confirmed_count: number | string }[] = await orm.em
     .getConnection()
     .execute('select confirmed_count from event where id = ?', [event.id]);
   return rows.length ? Object.create(event, { confirmedCount: { value: Number(rows[0].confirmed_count) } }) : event;
+}
+
+/**
+ * The event of this id as the API shows it, programme and confirmed count included: read from the
+ * database at most once a second (ACCESS_MEMO_TTL_MS, whatever PUBLIC_CACHE_SECONDS says), and emptied
+ * at once, like the pages, by any change of its seats, programme or form through this process. So
+ * it is exact for this process's writes and at most a second behind another instance's. 404 for an
+ * unknown id.
+ */
+export function apiEvent(orm: Orm, id: number): Promise<Event> {
+  // Its own EntityManager and its own read (not the snapshot, which may itself be a TTL old).
+  return publicCaches(orm).api.get(`event:${id}`, () => findEvent(orm.em.fork(), id));
 }
 
 /** Stands where a visitor's own value goes in a cached page; random per process, so no text of an organiser can hold it. */

@@ -31,6 +31,8 @@ export async function listRegistrations(
   const [rows, total] = await Promise.all([
     em.getDriver().find<Registration>(Registration.meta.className, where, {
       orderBy: { createdAt: 'asc', id: 'asc' },
+      // In the caller's transaction, if any (the count below is too).
+      ctx: em.getTransactionContext(),
       limit: filter.limit,
       offset: filter.offset,
     }),

@@ -109,17 +109,9 @@ const RegistrationResponse = Type.Object(
 );
 export { RegistrationResponse };
 
-/**
- * `withLink`: whether the caller may change registrations, and so may hold the attendee's private link.
- * `event`: the registration's event, its sides and types read for the person's side; by default the
- * one in the identity map (a new registration holds only a reference: its route passes the event it used).
- */
-export function registrationJson(
-  r: Registration | RegistrationRow,
-  publicUrl: string,
-  withLink = true,
-  event: Pick<Event, 'sides' | 'structureTypes'> = (r as Registration).event,
-) {
+type EventSides = Pick<Event, 'sides' | 'structureTypes'>;
+
+function jsonOf(r: Registration | RegistrationRow, publicUrl: string, withLink: boolean, event: EventSides) {
   return {
     id: r.id,
     eventId: r.event.id,
@@ -141,6 +133,35 @@ export function registrationJson(
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   };
+}
+
+type RegistrationJson = ReturnType<typeof jsonOf>;
+
+/**
+ * `withLink`: whether the caller may change registrations, and so may hold the attendee's private link.
+ * `event`: the registration's event, its sides and types read for the person's side; by default the
+ * one in the identity map (a new registration holds only a reference: its route passes the event it used).
+ * A row (registration-rows.ts) holds only its event's id, so comes with its event.
+ */
+export function registrationJson(
+  r: Registration,
+  publicUrl: string,
+  withLink?: boolean,
+  event?: EventSides,
+): RegistrationJson;
+export function registrationJson(
+  r: RegistrationRow,
+  publicUrl: string,
+  withLink: boolean,
+  event: EventSides,
+): RegistrationJson;
+export function registrationJson(
+  r: Registration | RegistrationRow,
+  publicUrl: string,
+  withLink = true,
+  event?: EventSides,
+): RegistrationJson {
+  return jsonOf(r, publicUrl, withLink, event ?? (r as Registration).event);
 }
 
 export default async function registrationApiRoutes(fastify: FastifyInstance, opts: { config: Config }) {

@@ -94,3 +94,20 @@ t.test('the registrations list: rows with their answers, relations by id, filter
   t.ok(social.items.every((r: { structureType: string }) => r.structureType === 'travailleur-social'));
   t.equal(social.total, social.items.length);
 });
+
+t.test(
+  "another instance's change shows in the API's event read within a second, whatever PUBLIC_CACHE_SECONDS",
+  async (t) => {
+    const read = async () => (await app.inject({ url: `/api/v1/events/${event.id}`, headers: auth })).json();
+    await read();
+    // A write this process does not see: what another instance (or the CLI) does to the shared database.
+    await orm.em.getConnection().execute('update event set title = ? where id = ?', ['Changé ailleurs', event.id]);
+    t.not((await read()).title, 'Changé ailleurs', 'kept in memory meanwhile');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    t.equal(
+      (await read()).title,
+      'Changé ailleurs',
+      'read again after the second, though the pages are kept ten minutes',
+    );
+  },
+);
