@@ -30,6 +30,8 @@ const { values: flags } = parseArgs({
     postgres: { type: 'boolean' },
     out: { type: 'string' },
     only: { type: 'string' },
+    /** A directory: the service runs with `--cpu-prof` and writes its CPU profiles there when stopped. */
+    profile: { type: 'string' },
   },
 });
 const CASES = [
@@ -332,6 +334,7 @@ async function startAtelier(env: Record<string, string>) {
     { NODE_ENV: 'production', LOG_LEVEL: 'warn', SESSION_SECRET, ...env },
     undefined,
     'dist/src/server.js',
+    flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${flags.profile}`] : [],
   );
 }
 

@@ -12,28 +12,34 @@ export interface ServerProcess {
 /**
  * Starts the real service (`src/server.ts`) in its own process on a free port, the way `npm start`
  * does, and resolves once it prints the address it listens on. A `.js` entry (the compiled service,
- * `dist/src/server.js`) runs on plain Node; a `.ts` one through tsx.
+ * `dist/src/server.js`) runs on plain Node; a `.ts` one through tsx. `nodeArgs` go to Node before the
+ * entry (the bench's `--profile` passes `--cpu-prof`).
  */
 export async function startServer(
   env: Record<string, string>,
   t?: { teardown(fn: () => unknown): void },
   entry = 'src/server.ts',
+  nodeArgs: string[] = [],
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, entry.endsWith('.js') ? [entry] : ['--import', 'tsx', entry], {
-    // Test clients post forms at once and from one address: no minimum fill time, no rate limits unless asked.
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      FORM_MIN_FILL_SECONDS: '0',
-      RATE_LIMIT_REGISTER: '0',
-      RATE_LIMIT_API_REGISTER: '0',
-      RATE_LIMIT_LOGIN: '0',
-      ...env,
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, ...(entry.endsWith('.js') ? [entry] : ['--import', 'tsx', entry])],
+    {
+      // Test clients post forms at once and from one address: no minimum fill time, no rate limits unless asked.
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        FORM_MIN_FILL_SECONDS: '0',
+        RATE_LIMIT_REGISTER: '0',
+        RATE_LIMIT_API_REGISTER: '0',
+        RATE_LIMIT_LOGIN: '0',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
