@@ -1,10 +1,10 @@
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
-import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.js';
 import { entities } from './entities.js';
+import { BoundSqliteDriver, cacheStatements } from './sqlite-driver.js';
 
 export type Orm = MikroORM;
 
@@ -20,6 +20,7 @@ const SQLITE_PRAGMAS =
 
 interface SqliteConnection {
   exec(sql: string): void;
+  prepare(sql: string): unknown;
 }
 
 export function ormOptions(database: Config['database'], debug = false): Options {
@@ -44,14 +45,18 @@ export function ormOptions(database: Config['database'], debug = false): Options
   }
   return {
     ...common,
-    driver: BetterSqliteDriver,
+    driver: BoundSqliteDriver,
     dbName: database.url,
+    // An error's message keeps the statement with its `?`: knex cannot write the BigInt parameters
+    // of BoundSqliteDriver back into SQL text.
+    driverOptions: { compileSqlOnError: false },
     pool: {
       min: 1,
       max: 1,
       afterCreate: (conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) => {
         try {
           conn.exec(SQLITE_PRAGMAS);
+          cacheStatements(conn);
           done(null, conn);
         } catch (error) {
           done(error as Error, conn);
