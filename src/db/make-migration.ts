@@ -11,7 +11,7 @@ import type { Config } from '../config.js';
 import { ormOptions } from './orm.js';
 
 async function generate(database: Config['database'], initial: boolean) {
-  const orm = await MikroORM.init(ormOptions(database));
+  const orm = await MikroORM.init(await ormOptions(database));
   try {
     const migrator = orm.getMigrator();
     await migrator.up();

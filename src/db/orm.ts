@@ -1,6 +1,5 @@
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.js';
 import { entities } from './entities.js';
@@ -23,7 +22,8 @@ interface SqliteConnection {
   prepare(sql: string): unknown;
 }
 
-export function ormOptions(database: Config['database'], debug = false): Options {
+/** The options of MikroORM for `database`; PostgreSQL's driver is loaded only for PostgreSQL. */
+export async function ormOptions(database: Config['database'], debug = false): Promise<Options> {
   const common: Options = {
     entities,
     debug,
@@ -41,6 +41,7 @@ export function ormOptions(database: Config['database'], debug = false): Options
     },
   };
   if (database.kind === 'postgresql') {
+    const { PostgreSqlDriver } = await import('@mikro-orm/postgresql');
     return { ...common, driver: PostgreSqlDriver, clientUrl: database.url, pool: { min: 0, max: 10 } };
   }
   return {
@@ -68,7 +69,7 @@ export function ormOptions(database: Config['database'], debug = false): Options
 
 /** Opens the database and brings its schema up to date with the committed migrations. */
 export async function openDatabase(database: Config['database'], { migrate = true } = {}): Promise<Orm> {
-  const orm = await MikroORM.init(ormOptions(database));
+  const orm = await MikroORM.init(await ormOptions(database));
   if (migrate) await migrateOnce(orm, database.kind);
   return orm;
 }

@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 
@@ -29,6 +29,8 @@ export default fp(
     if (opts.config.redisUrl) {
       // A Redis outage must not take registrations down nor slow them: without a connection a count
       // fails at once (no offline queue) and the request goes through uncounted (skipOnError).
+      // Loaded only when used: an instance without Redis does not hold the client in memory.
+      const { Redis } = await import('ioredis');
       const client = new Redis(opts.config.redisUrl, {
         lazyConnect: true,
         enableOfflineQueue: false,
