@@ -19,7 +19,7 @@ const SQLITE_PRAGMAS =
 
 interface SqliteConnection {
   exec(sql: string): void;
-  prepare(sql: string): unknown;
+  prepare(sql: string): { safeIntegers(on: boolean): unknown };
 }
 
 /** The options of MikroORM for `database`; PostgreSQL's driver is loaded only for PostgreSQL. */

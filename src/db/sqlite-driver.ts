@@ -67,6 +67,9 @@ export class BoundSqliteDriver extends AbstractSqlDriver<BoundSqliteConnection> 
 
 type Scalar = string | number | bigint | null | Buffer;
 
+/** SQLite's limit on a statement's parameters (SQLITE_MAX_VARIABLE_NUMBER); written into the text, a longer list has none. */
+const SQLITE_MAX_VARIABLES = 32_766;
+
 /**
  * `sql` with one plain `?` per value and the values as SQLite binds them, meaning what
  * `formatQuery` would have written in their place: a date is its milliseconds, a boolean 1 or 0, a JSON
@@ -84,7 +87,10 @@ export function bindParameters(sql: string, params: readonly unknown[]): { sql: 
     out += sql.slice(from, at);
     from = at + 1;
     if (Array.isArray(param) && !(param as { [JsonProperty]?: boolean })[JsonProperty]) {
-      const items = param.map((item) => (Array.isArray(item) || Utils.isPlainObject(item) ? undefined : scalar(item)));
+      // In a list, sqlstring writes a date as text, not as its milliseconds: rare enough to leave to it.
+      const items = param.map((item) =>
+        Array.isArray(item) || Utils.isPlainObject(item) || item instanceof Date ? undefined : scalar(item),
+      );
       if (items.some((item) => item === undefined)) return null;
       values.push(...(items as Scalar[]));
       out += items.map(() => '?').join(', ');
@@ -95,7 +101,7 @@ export function bindParameters(sql: string, params: readonly unknown[]): { sql: 
     values.push(value);
     out += '?';
   }
-  if (used !== params.length) return null;
+  if (used !== params.length || values.length > SQLITE_MAX_VARIABLES) return null;
   return { sql: out + sql.slice(from), values };
 }
 
@@ -109,7 +115,7 @@ function scalar(value: unknown): Scalar | undefined {
     case 'number':
       // better-sqlite3 binds a number as REAL: an integer goes as a BigInt, so that it stays the INTEGER
       // its literal was (7 / 2 is 3, a text column holds '5', not '5.0').
-      if (Number.isSafeInteger(value)) return BigInt(value);
+      if (Number.isInteger(value) && Math.abs(value) < 2 ** 63) return BigInt(value);
       return Number.isFinite(value) ? value : undefined;
     case 'boolean':
       return value ? 1n : 0n;
@@ -126,8 +132,12 @@ function scalar(value: unknown): Scalar | undefined {
   return undefined;
 }
 
+interface PreparedStatement {
+  safeIntegers(on: boolean): unknown;
+}
+
 interface PreparingConnection {
-  prepare(sql: string): unknown;
+  prepare(sql: string): PreparedStatement;
 }
 
 /** Prepared statements kept per connection: the most recently used ones, up to this many. */
@@ -139,11 +149,14 @@ const STATEMENTS_KEPT = 200;
  */
 export function cacheStatements(connection: PreparingConnection): void {
   const prepare = connection.prepare.bind(connection);
-  const kept = new Map<string, unknown>();
+  const kept = new Map<string, PreparedStatement>();
   connection.prepare = (sql: string) => {
     let statement = kept.get(sql);
-    if (statement) kept.delete(sql);
-    else {
+    if (statement) {
+      kept.delete(sql);
+      // The one mode knex may set on a statement (a query's safeIntegers option): back to the default.
+      statement.safeIntegers(false);
+    } else {
       statement = prepare(sql);
       if (kept.size >= STATEMENTS_KEPT) kept.delete(kept.keys().next().value as string);
     }
