@@ -18,7 +18,8 @@ import { AbstractSqlDriver, BetterSqliteConnection, BetterSqlitePlatform, type K
  * `?` and its values go to SQLite as parameters; the connection keeps the prepared statements of the
  * statements it runs most (`cacheStatements`). What the parameters cannot say the same way falls back
  * to MikroORM's own path: a quoted literal in the SQL (a `?` inside it must stay text), `??`
- * identifiers, raw SQL fragments, nested arrays and objects other than JSON values.
+ * identifiers, raw SQL fragments, nested arrays, dates in a list, objects other than JSON values, and
+ * more values than SQLite's 32,766 parameters.
  */
 export class BoundSqliteConnection extends BetterSqliteConnection {
   override async execute<
@@ -127,8 +128,8 @@ function scalar(value: unknown): Scalar | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : BigInt(value.getTime());
   if (Buffer.isBuffer(value)) return value;
   if (Utils.isRawSql(value)) return undefined;
-  if (Utils.isPlainObject(value) || (value as { [JsonProperty]?: boolean })[JsonProperty] || Array.isArray(value))
-    return JSON.stringify(value);
+  // A plain array never gets here: bindParameters makes it a list, unless it is a JSON property's value.
+  if (Utils.isPlainObject(value) || (value as { [JsonProperty]?: boolean })[JsonProperty]) return JSON.stringify(value);
   return undefined;
 }
 
