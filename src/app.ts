@@ -1,8 +1,8 @@
 import { serializeRequest } from './shared/log-redaction.js';
+import { buildSerializer, buildValidator } from './plugins/schema-compilers.js';
 import structureAdminRoutes from './structures/structure.admin.routes.js';
 import structureApiRoutes from './structures/structure.api.routes.js';
 import structurePublicRoutes from './structures/structure.public.routes.js';
-import AjvCompiler from '@fastify/ajv-compiler';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -92,23 +92,6 @@ export interface AppOptions {
   logger?: boolean;
 }
 
-const ajvCompilers = AjvCompiler();
-
-/**
- * Two Ajv instances: path parameters, query strings and page forms arrive as text and are coerced
- * ("42" → 42), but an API body is JSON, which has its types: `"firstName": 42` is refused, naming
- * the field, rather than stored as "42".
- */
-const strictJsonBodies: typeof ajvCompilers = (externalSchemas, options) => {
-  const coercing = ajvCompilers(externalSchemas, options);
-  const ajvOptions = (options ?? {}) as { customOptions?: Record<string, unknown> };
-  const strict = ajvCompilers(externalSchemas, {
-    ...ajvOptions,
-    customOptions: { ...ajvOptions.customOptions, coerceTypes: false },
-  } as typeof options);
-  return (route) => (route.httpPart === 'body' && route.url?.startsWith('/api/') ? strict(route) : coercing(route));
-};
-
 const publicDir = fromProjectRoot('public');
 
 /** Builds the whole service on an open database: plugins first, then each domain's routes. */
@@ -131,7 +114,7 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
       connectionsCheckingInterval: Math.min(30_000, config.timeouts.requestSeconds * 250),
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
-    schemaController: { compilersFactory: { buildValidator: strictJsonBodies } },
+    schemaController: { compilersFactory: { buildValidator, buildSerializer } },
   });
 
   await app.register(turns);
