@@ -1,14 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
-import { createOrganiserFromCli } from './access/setup.service.js';
-import { backupDatabase } from './db/backup.js';
-import { openDatabase } from './db/orm.js';
+import type { Orm } from './db/orm.js';
 import { AppError } from './errors.js';
-import { loadDemo } from './demo.js';
-import { loadNetworkDemo } from './demo-network.js';
-import { anonymiseExpired } from './privacy/privacy.service.js';
 import { translator } from './i18n/i18n.js';
-import { createApiToken } from './organisers/organiser.service.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -48,53 +42,66 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command || values.help ? 0 : 2;
   }
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!run) {
+    console.error(`Unknown command "${command}".\n\n${USAGE}`);
+    return 2;
+  }
   const config = loadConfig();
+  // Loaded here rather than at the top: usage and a mistyped command answer at once.
+  const { openDatabase } = await import('./db/orm.js');
   const orm = await openDatabase(config.database);
-  const em = orm.em.fork();
   try {
-    switch (command) {
-      case 'create-organiser': {
-        if (!values.email || !values.password) throw new Error('create-organiser needs --email and --password');
-        const organiser = await createOrganiserFromCli(em, {
-          email: values.email,
-          password: values.password,
-          name: values.name,
-        });
-        console.log(`Organiser created: ${organiser.email}`);
-        return 0;
-      }
-      case 'create-token': {
-        if (!values.email) throw new Error('create-token needs --email');
-        console.log(await createApiToken(em, values.email, values.label ?? 'cli'));
-        return 0;
-      }
-      case 'backup': {
-        if (!positionals[1]) throw new Error('backup needs a target file: npm run cli -- backup PATH');
-        console.log(`Backup written to ${await backupDatabase(orm, config.database, positionals[1])}`);
-        return 0;
-      }
-      case 'anonymise-expired': {
-        const done = await anonymiseExpired(em, new Date(), { emlDir: config.mail.outboxDir });
-        const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-        console.log(
-          `Anonymised ${count(done.registrations, 'registration')} of ${count(done.events, 'event')}, deleted ${count(done.emails, 'email')}`,
-        );
-        return 0;
-      }
-      case 'demo': {
-        const event = await loadDemo(em);
-        await loadNetworkDemo(em);
-        console.log(event.slug);
-        return 0;
-      }
-      default:
-        console.error(`Unknown command "${command}".\n\n${USAGE}`);
-        return 2;
-    }
+    console.log(await run({ orm, config, values, target: positionals[1] }));
+    return 0;
   } finally {
     await orm.close(true);
   }
 }
+
+interface CommandInput {
+  orm: Orm;
+  config: ReturnType<typeof loadConfig>;
+  values: { email?: string; password?: string; name?: string; label?: string };
+  target?: string;
+}
+
+/** Each command prints what it returns; each loads its own code. */
+const COMMANDS: Record<string, (input: CommandInput) => Promise<string>> = {
+  'create-organiser': async ({ orm, values }) => {
+    if (!values.email || !values.password) throw new Error('create-organiser needs --email and --password');
+    const { createOrganiserFromCli } = await import('./access/setup.service.js');
+    const organiser = await createOrganiserFromCli(orm.em.fork(), {
+      email: values.email,
+      password: values.password,
+      name: values.name,
+    });
+    return `Organiser created: ${organiser.email}`;
+  },
+  'create-token': async ({ orm, values }) => {
+    if (!values.email) throw new Error('create-token needs --email');
+    const { createApiToken } = await import('./organisers/organiser.service.js');
+    return createApiToken(orm.em.fork(), values.email, values.label ?? 'cli');
+  },
+  backup: async ({ orm, config, target }) => {
+    if (!target) throw new Error('backup needs a target file: npm run cli -- backup PATH');
+    const { backupDatabase } = await import('./db/backup.js');
+    return `Backup written to ${await backupDatabase(orm, config.database, target)}`;
+  },
+  'anonymise-expired': async ({ orm, config }) => {
+    const { anonymiseExpired } = await import('./privacy/privacy.service.js');
+    const done = await anonymiseExpired(orm.em.fork(), new Date(), { emlDir: config.mail.outboxDir });
+    const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    return `Anonymised ${count(done.registrations, 'registration')} of ${count(done.events, 'event')}, deleted ${count(done.emails, 'email')}`;
+  },
+  demo: async ({ orm }) => {
+    const [{ loadDemo }, { loadNetworkDemo }] = await Promise.all([import('./demo.js'), import('./demo-network.js')]);
+    const em = orm.em.fork();
+    const event = await loadDemo(em);
+    await loadNetworkDemo(em);
+    return event.slug;
+  },
+};
 
 try {
   process.exitCode = await main(process.argv.slice(2));

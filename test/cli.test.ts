@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -99,9 +99,12 @@ t.test('usage and unknown commands', async (t) => {
   const help = await cli('--help');
   t.equal(help.code, 0);
   t.match(help.stdout, 'create-organiser');
-  const unknown = await cli('frobnicate');
-  t.equal(unknown.code, 2);
-  t.match(unknown.stderr, 'Unknown command');
+  for (const name of ['frobnicate', 'constructor', 'toString']) {
+    const unknown = await cliIn({ ...env, DATABASE_URL: join(dataDir, 'never-opened', 'x.sqlite') }, name);
+    t.equal(unknown.code, 2, name);
+    t.match(unknown.stderr, `Unknown command "${name}"`);
+  }
+  t.notOk(existsSync(join(dataDir, 'never-opened')), 'a mistyped command does not open (or create) the database');
 });
 
 t.test('a wrong environment is reported plainly', async (t) => {
