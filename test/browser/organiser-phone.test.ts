@@ -11,7 +11,8 @@ import { Browser as InjectBrowser, ORGANISER, buildTestApp, signedInOrganiser } 
 import { launchChromium } from '../support/chromium.js';
 
 // Every organiser page of a populated event, opened in Chromium at 390 px (a phone): no page may
-// scroll sideways. Screenshots go to a temporary folder (named in the output) for a person to look at.
+// scroll sideways. With SCREENSHOTS=1 each page is also photographed, whole, into a temporary folder
+// (named in the output) for a person to look at: a third of this file's time, so not by default.
 const { app, orm } = await buildTestApp(t);
 const em = () => orm.em.fork();
 const demo = await loadDemo(em());
@@ -73,8 +74,8 @@ pages.push(
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
 const browser = await launchChromium();
 t.teardown(() => browser.close());
-const shots = mkdtempSync(join(tmpdir(), 'atelier-phone-'));
-t.comment(`screenshots in ${shots}`);
+const shots = process.env.SCREENSHOTS ? mkdtempSync(join(tmpdir(), 'atelier-phone-')) : null;
+if (shots) t.comment(`screenshots in ${shots}`);
 
 t.test('every organiser page fits a 390 px screen', async (t) => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'fr-FR' });
@@ -91,7 +92,8 @@ t.test('every organiser page fits a 390 px screen', async (t) => {
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     t.ok(width <= 390, `${url}: no horizontal scrolling (page is ${width} px wide)`);
     const name = url.replace(/[^a-z0-9]+/gi, '-').slice(1, 100);
-    await page.screenshot({ path: join(shots, `${String(n).padStart(2, '0')}-${name}.png`), fullPage: true });
+    if (shots)
+      await page.screenshot({ path: join(shots, `${String(n).padStart(2, '0')}-${name}.png`), fullPage: true });
   }
   await context.close();
 });
