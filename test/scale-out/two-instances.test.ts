@@ -99,6 +99,8 @@ t.test('each confirmation is sent once, whichever instance drains the outbox', a
   const outbox = join(dataDir, 'outbox');
   const recipientsOf = () =>
     (existsSync(outbox) ? readdirSync(outbox) : [])
+      // A worker writes `x.eml.tmp` then renames it: only finished messages are read.
+      .filter((file) => file.endsWith('.eml'))
       .map((file) => /^To: (.*)$/m.exec(readFileSync(join(outbox, file), 'utf8'))?.[1] ?? '')
       .filter((to) => to.includes('@exemple.fr') && /personne10\d\d@/.test(to));
   for (let i = 0; i < 120 && recipientsOf().length < 20; i++) await new Promise((resolve) => setTimeout(resolve, 500));
