@@ -1,5 +1,5 @@
 import { serializeRequest } from './shared/log-redaction.js';
-import { buildSerializer, buildValidator } from './plugins/schema-compilers.js';
+import { lazySchemaCompilers } from './plugins/schema-compilers.js';
 import structureAdminRoutes from './structures/structure.admin.routes.js';
 import structureApiRoutes from './structures/structure.api.routes.js';
 import structurePublicRoutes from './structures/structure.public.routes.js';
@@ -96,6 +96,7 @@ const publicDir = fromProjectRoot('public');
 
 /** Builds the whole service on an open database: plugins first, then each domain's routes. */
 export async function buildApp({ config, orm, closeOrm = true, logger = true }: AppOptions): Promise<FastifyInstance> {
+  const schemas = lazySchemaCompilers();
   const app = Fastify({
     logger: logger ? { level: config.logLevel, serializers: { req: serializeRequest } } : false,
     // Behind one reverse proxy: trust exactly one hop of X-Forwarded-For, so a client cannot spoof its address.
@@ -114,8 +115,11 @@ export async function buildApp({ config, orm, closeOrm = true, logger = true }: 
       connectionsCheckingInterval: Math.min(30_000, config.timeouts.requestSeconds * 250),
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
-    schemaController: { compilersFactory: { buildValidator, buildSerializer } },
+    schemaController: {
+      compilersFactory: { buildValidator: schemas.buildValidator, buildSerializer: schemas.buildSerializer },
+    },
   });
+  app.decorate('compileAllSchemas', schemas.compileAll);
 
   await app.register(turns);
   await app.register(database, { orm, closeOrm });

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import type { Orm } from './db/orm.js';
 import { AppError } from './errors.js';
 import { translator } from './i18n/i18n.js';
@@ -61,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
 
 interface CommandInput {
   orm: Orm;
-  config: ReturnType<typeof loadConfig>;
+  config: Config;
   values: { email?: string; password?: string; name?: string; label?: string };
   target?: string;
 }

@@ -1,13 +1,15 @@
 import Fastify from 'fastify';
 import t from 'tap';
-import { buildSerializer, buildValidator, compileAll } from '../../src/plugins/schema-compilers.js';
+import { lazySchemaCompilers } from '../../src/plugins/schema-compilers.js';
 import { buildTestApp } from '../support/app.js';
 
 function appWithLazySchemas() {
-  return Fastify({
+  const { buildValidator, buildSerializer, compileAll } = lazySchemaCompilers();
+  const app = Fastify({
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
     schemaController: { compilersFactory: { buildValidator, buildSerializer } },
   });
+  return Object.assign(app, { compileAll });
 }
 
 t.test(
@@ -15,7 +17,7 @@ t.test(
   async (t) => {
     const { app } = await buildTestApp(t);
     await app.ready();
-    t.doesNotThrow(() => compileAll());
+    t.doesNotThrow(() => app.compileAllSchemas());
     // Still answers once everything is compiled.
     const page = await app.inject({ url: '/api/v1/events/999999' });
     t.equal(page.statusCode, 401);
@@ -32,7 +34,15 @@ t.test('a schema that cannot compile starts the service, and compileAll names it
     async () => 'x',
   );
   await app.ready();
-  t.throws(() => compileAll(), /nope|type/);
+  const other = appWithLazySchemas();
+  t.teardown(() => other.close());
+  other.get('/fine', { schema: { querystring: { type: 'object' } } }, async () => 'x');
+  await other.ready();
+  t.doesNotThrow(() => other.compileAll(), "another app's compilers hold only its own schemas");
+  t.throws(
+    () => app.compileAll(),
+    /schema is invalid: data\/properties\/n\/type must be equal to one of the allowed values/,
+  );
 });
 
 t.test('lazy validators coerce, default and refuse as Ajv does, with its errors', async (t) => {
