@@ -16,7 +16,12 @@ import { type FormBody, FormBodySchema, formList, formRawText, formText } from '
 import { redirectWithNotice, saveOrReshow } from '../shared/page-door.js';
 import { organiserPages } from '../organisers/guards.js';
 import { hidePrivateLinks } from '../registrations/private-link.js';
-import { type OrganiserMessage, queueOrganiserMessage, selectedRecipients } from './organiser-message.js';
+import {
+  MAX_SELECTED_RECIPIENTS,
+  type OrganiserMessage,
+  queueOrganiserMessage,
+  selectedRecipients,
+} from './organiser-message.js';
 import type { OutboxMessage, OutboxStatus } from './outbox.entity.js';
 import { OUTBOX_STATUSES, countOutbox, findOutboxMessage, listOutbox, resendFailed } from './outbox.service.js';
 import { mailOptions } from './outbox.worker.js';
@@ -27,7 +32,9 @@ const MessageParams = Type.Object({ messageId: RowId });
 // An unknown status in the address is ignored (the whole list), not refused.
 const ListQuery = Type.Object({ status: Type.Optional(Type.String({ maxLength: 40 })) });
 // The people ticked on the registrations list, when the message is written to them.
-const SelectionQuery = Type.Object({ ids: Type.Optional(Type.Array(RowId, { maxItems: 5000 })) });
+const SelectionQuery = Type.Object({
+  ids: Type.Optional(Type.Array(RowId, { maxItems: MAX_SELECTED_RECIPIENTS })),
+});
 const body = FormBodySchema;
 
 function readMessageForm(posted: FormBody): OrganiserMessage {
@@ -214,7 +221,11 @@ export default async function mailAdminRoutes(fastify: FastifyInstance) {
         },
         async (error) => {
           const values = { ...input, groups: input.groups.map(String), batch: input.batch || newBatch() };
-          const form = await messageForm(request.em, event, input.registrations ?? []);
+          const form = await messageForm(
+            request.em,
+            event,
+            (input.registrations ?? []).slice(0, MAX_SELECTED_RECIPIENTS),
+          );
           return reply.page('admin/message-form', { ...form, values, errors: error.details }, 400);
         },
       );

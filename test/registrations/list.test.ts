@@ -130,6 +130,21 @@ t.test('the ticked people get a message, and only them', async (t) => {
   t.same(messages.map((m) => m.registration?.id).sort(), [idOf('Dupont'), idOf('Martin')].sort());
 });
 
+t.test('a message to more people than the list can tick is refused, nothing queued', async (t) => {
+  const form = await organiser.get(`/admin/events/${event.id}/messages/new?ids=${idOf('Dupont')}`);
+  const before = await em().count(OutboxMessage, { event: event.id, kind: 'message' });
+  const refused = await organiser.post(`/admin/events/${event.id}/messages`, {
+    _csrf: /name="_csrf" value="([^"]+)"/.exec(form.body)![1],
+    batch: /name="batch" value="([^"]+)"/.exec(form.body)![1],
+    subject: 'Salle changée',
+    body: 'Rendez-vous en salle 2.',
+    registrations: Array.from({ length: 5001 }, (_, i) => String(i + 1)),
+  });
+  t.equal(refused.statusCode, 400);
+  t.match(textOf(refused.body), /Destinataires : 5\s?000 personnes au plus par message/);
+  t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'message' }), before);
+});
+
 t.test('cancelling the ticked registrations asks first, then cancels them', async (t) => {
   const ids = [idOf('Zola'), idOf('Albert')];
   const confirm = await organiser.get(`${list}/cancel?ids=${ids[0]}&ids=${ids[1]}`);
