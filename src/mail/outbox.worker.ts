@@ -45,15 +45,25 @@ export class EmlFolderTransport implements MailTransport {
 
   async sendMail(options: SendMailOptions) {
     const info = await this.composer.sendMail(options);
-    mkdirSync(this.dir, { recursive: true });
     const name = `${String(info.messageId ?? randomBytes(8).toString('hex'))
       .replace(/[<>]/g, '')
       .replace(/[^A-Za-z0-9._@-]/g, '_')}.eml`;
     const path = join(this.dir, name);
     // Written under another name then renamed: a crash never leaves half a message behind.
-    writeFileSync(`${path}.tmp`, info.message as Buffer);
+    this.write(`${path}.tmp`, info.message as Buffer);
     renameSync(`${path}.tmp`, path);
     return { messageId: info.messageId, response: `written to ${path}` };
+  }
+
+  /** The folder is created by the first email, or again if it was removed since (not looked for before each one). */
+  private write(path: string, content: Buffer) {
+    try {
+      writeFileSync(path, content);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      mkdirSync(this.dir, { recursive: true });
+      writeFileSync(path, content);
+    }
   }
 
   close() {
