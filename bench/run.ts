@@ -7,6 +7,7 @@
  *   npm run bench -- --only registration    only some cases (comma-separated): floor, page, api, register, contended,
  *                                 statements, report, assignment; `registration` = floor, register, contended,
  *                                 statements. A partial run writes its figures to a temporary file unless --out is given.
+ *   npm run bench -- --service-node-args=--optimize-for-size   runs the service with these Node flags
  * Each run is compared with the previous bench/results.json: the cases that got slower are named.
  */
 import autocannon from 'autocannon';
@@ -32,6 +33,8 @@ const { values: flags } = parseArgs({
     only: { type: 'string' },
     /** A directory: the service runs with `--cpu-prof` and writes its CPU profiles there when stopped. */
     profile: { type: 'string' },
+    /** Node flags for the service only (not the load generator), space-separated, to compare V8 flags side by side. */
+    'service-node-args': { type: 'string' },
   },
 });
 const CASES = [
@@ -330,11 +333,12 @@ async function startAtelier(env: Record<string, string>) {
     execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
     built = true;
   }
+  const nodeArgs = flags['service-node-args']?.split(' ').filter(Boolean) ?? [];
   return startServer(
     { NODE_ENV: 'production', LOG_LEVEL: 'warn', SESSION_SECRET, ...env },
     undefined,
     'dist/src/server.js',
-    flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${flags.profile}`] : [],
+    [...nodeArgs, ...(flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${flags.profile}`] : [])],
   );
 }
 
@@ -459,6 +463,7 @@ async function main() {
       date: new Date().toISOString(),
       quick,
       only: flags.only ?? null,
+      serviceNodeArgs: flags['service-node-args'] ?? null,
       durationSeconds: DURATION,
       connections: CONNECTIONS,
       results,
