@@ -11,6 +11,7 @@ import { structureTypeLabel } from '../events/structure-types.js';
 import { notFound } from '../errors.js';
 import { storedAnswers } from '../forms/answers.js';
 import type { FieldTypeName, StoredAnswer } from '../forms/form-definition.js';
+import { Attendance } from '../cycles/attendance.entity.js';
 import { SurveyInvitation } from '../surveys/survey-invitation.entity.js';
 import { SurveyResponse } from '../surveys/survey-response.entity.js';
 import { OutboxMessage } from '../mail/outbox.entity.js';
@@ -171,7 +172,8 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 /**
  * Everything held about one person, as JSON for their access request: the registration with every
- * answer (those to removed questions too) and every email stored for them.
+ * answer (those to removed questions too), their attendance at each meeting of a cycle (who recorded
+ * it included), their survey and every email stored for them.
  */
 export async function exportPerson(em: EntityManager, event: Event, registrationId: number, now: Date = new Date()) {
   const r = await findPerson(em, event, registrationId);
@@ -179,6 +181,11 @@ export async function exportPerson(em: EntityManager, event: Event, registration
   const invitation = await em.findOne(SurveyInvitation, { registration: r.id });
   // Answers to a named survey are theirs; anonymous ones cannot be told apart, by design.
   const named = await em.find(SurveyResponse, { registration: r.id }, { orderBy: { id: 'asc' } });
+  const attendance = await em.find(
+    Attendance,
+    { registration: r.id },
+    { populate: ['session'], orderBy: { session: { startsAt: 'asc' }, id: 'asc' } },
+  );
   return {
     exportedAt: now.toISOString(),
     event: {
@@ -207,6 +214,12 @@ export async function exportPerson(em: EntityManager, event: Event, registration
       createdAt: iso(r.createdAt),
       updatedAt: iso(r.updatedAt),
     },
+    attendance: attendance.map((a) => ({
+      meeting: { id: a.session.id, title: a.session.title, startsAt: iso(a.session.startsAt) },
+      state: a.state,
+      recordedAt: iso(a.updatedAt),
+      recordedBy: a.updatedBy,
+    })),
     emails: emails.map((m) => ({
       id: m.id,
       kind: m.kind,

@@ -218,6 +218,31 @@ t.test('the attendance API: set a state per meeting, counts per meeting, 4xx JSO
   t.equal(locked.statusCode, 409, 'absent as recorded stays');
 });
 
+t.test("a member's personal data holds their attendance at each meeting, and who recorded it", async (t) => {
+  const response = await app.inject({ url: `/api/v1/registrations/${alice.id}/personal-data`, headers: auth });
+  t.equal(response.statusCode, 200, response.body);
+  t.same(
+    response.json().attendance.map((a: { meeting: { id: number }; state: string }) => [a.meeting.id, a.state]),
+    [
+      [m1.id, 'present'],
+      [m2.id, 'absent'],
+      [m3.id, 'excused'],
+    ],
+    'in the meetings order',
+  );
+  t.match(response.json().attendance, [
+    { meeting: { title: 'Réunion 1', startsAt: m1.startsAt }, recordedBy: /orga@ccas-angers/ },
+    { recordedBy: /orga@ccas-angers/ },
+    { recordedBy: 'attendee', recordedAt: String },
+  ]);
+  const other = await app.inject({ url: `/api/v1/registrations/${bob.id}/personal-data`, headers: auth });
+  t.same(
+    other.json().attendance.map((a: { state: string }) => a.state),
+    ['present'],
+    "only their own: another member's export holds their one record",
+  );
+});
+
 t.test(
   'the organiser sees per meeting who is expected, excused, present, absent; the report counts them',
   async (t) => {
