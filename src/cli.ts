@@ -92,7 +92,7 @@ const COMMANDS: Record<string, (input: CommandInput) => Promise<string>> = {
     const { anonymiseExpired } = await import('./privacy/privacy.service.js');
     const done = await anonymiseExpired(orm.em.fork(), new Date(), { emlDir: config.mail.outboxDir });
     const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-    return `Anonymised ${count(done.registrations, 'registration')} of ${count(done.events, 'event')}, deleted ${count(done.emails, 'email')}`;
+    return `Anonymised ${count(done.registrations, 'registration')} of ${count(done.events, 'event')}, deleted ${count(done.emails, 'email')} of those events and ${count(done.accountEmails, 'account email')}`;
   },
   demo: async ({ orm }) => {
     const [{ loadDemo }, { loadNetworkDemo }] = await Promise.all([import('./demo.js'), import('./demo-network.js')]);

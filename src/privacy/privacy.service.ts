@@ -2,7 +2,7 @@ import { forgetLoneStructure } from '../structures/structure.service.js';
 import { roleAllows } from '../access/access.service.js';
 import type { EventRole } from '../access/event-member.entity.js';
 import { hidePrivateLinks } from '../registrations/private-link.js';
-import type { EntityManager } from '@mikro-orm/core';
+import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import { DateTime } from 'luxon';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -99,21 +99,31 @@ export interface AnonymiseResult {
   events: number;
   registrations: number;
   emails: number;
+  /** Emails about organisers' accounts (no event) deleted, see ACCOUNT_EMAIL_DAYS. */
+  accountEmails: number;
 }
+
+/**
+ * How long an email that belongs to no event (a password reset, to an organiser or to an address
+ * with no account) is kept once sent or failed. No page lists them; they are kept this long only to
+ * look into a delivery problem, then deleted with their `.eml` copies.
+ */
+export const ACCOUNT_EMAIL_DAYS = 30;
 
 const BATCH = 500;
 
 /**
  * The retention job: for every event whose end plus its retention is past, anonymises the
  * registrations not done yet and deletes the event's emails from the outbox (all of them are to
- * its attendees). Idempotent: a second run finds nothing left to do.
+ * its attendees); then deletes the account emails done with for ACCOUNT_EMAIL_DAYS. Idempotent: a
+ * second run finds nothing left to do.
  */
 export async function anonymiseExpired(
   em: EntityManager,
   now: Date = new Date(),
   options: PurgeOptions = {},
 ): Promise<AnonymiseResult> {
-  const result: AnonymiseResult = { events: 0, registrations: 0, emails: 0 };
+  const result: AnonymiseResult = { events: 0, registrations: 0, emails: 0, accountEmails: 0 };
   const ended = await em.find(Event, { endsAt: { $lt: now } }, { fields: ['id', 'endsAt', 'retentionMonths'] });
   for (const event of ended.filter((e) => retentionEndsAt(e) <= now)) {
     const done = await anonymiseEvent(em.fork(), event.id, now, options);
@@ -121,7 +131,20 @@ export async function anonymiseExpired(
     result.emails += done.emails;
     if (done.registrations || done.emails) result.events += 1;
   }
+  result.accountEmails = await purgeAccountEmails(em.fork(), now, options);
   return result;
+}
+
+async function purgeAccountEmails(em: EntityManager, now: Date, options: PurgeOptions): Promise<number> {
+  const where: FilterQuery<OutboxMessage> = {
+    event: null,
+    status: { $in: ['sent', 'failed'] },
+    createdAt: { $lt: new Date(now.getTime() - ACCOUNT_EMAIL_DAYS * 24 * 3600_000) },
+  };
+  const copies = await emlCopies(em, where, options.emlDir);
+  const deleted = await em.nativeDelete(OutboxMessage, where);
+  removeFiles(copies);
+  return deleted;
 }
 
 async function anonymiseEvent(

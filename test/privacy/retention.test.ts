@@ -8,10 +8,11 @@ import { saveDefinition } from '../../src/forms/form.service.js';
 import type { DefinitionInput } from '../../src/forms/form-rules.js';
 import { retentionJob } from '../../src/jobs/jobs.js';
 import { runDueJobs } from '../../src/jobs/scheduler.js';
+import { requestPasswordReset } from '../../src/mail/account-mail.js';
 import { OutboxMessage } from '../../src/mail/outbox.entity.js';
 import { drainOutbox } from '../../src/mail/outbox.worker.js';
 import { createApiToken, createOrganiser } from '../../src/organisers/organiser.service.js';
-import { anonymiseExpired, retentionEndsAt } from '../../src/privacy/privacy.service.js';
+import { ACCOUNT_EMAIL_DAYS, anonymiseExpired, retentionEndsAt } from '../../src/privacy/privacy.service.js';
 import { setPresent } from '../../src/registrations/check-in.service.js';
 import { IdempotencyRecord } from '../../src/registrations/idempotency.entity.js';
 import { Registration } from '../../src/registrations/registration.entity.js';
@@ -154,7 +155,7 @@ t.test('the retention job anonymises the expired event only, keeps its figures a
   const end = retentionEndsAt(expired.event);
   t.same(
     await anonymiseExpired(orm.em.fork(), new Date(end.getTime() - 60_000)),
-    { events: 0, registrations: 0, emails: 0 },
+    { events: 0, registrations: 0, emails: 0, accountEmails: 0 },
     'a minute before the end of retention, nothing happens',
   );
 
@@ -229,8 +230,38 @@ t.test('the retention job anonymises the expired event only, keeps its figures a
 
 t.test('running it again changes nothing (idempotent)', async (t) => {
   const before = JSON.stringify(await rows(expired.event));
-  t.same(await anonymiseExpired(orm.em.fork()), { events: 0, registrations: 0, emails: 0 });
+  t.same(await anonymiseExpired(orm.em.fork()), { events: 0, registrations: 0, emails: 0, accountEmails: 0 });
   t.equal(JSON.stringify(await rows(expired.event)), before);
+});
+
+t.test('emails of no event (password resets) are deleted once done with for a month, with their copies', async (t) => {
+  const now = new Date();
+  const resetFor = async (email: string, daysAgo: number) => {
+    await requestPasswordReset(orm.em.fork(), email, mail, 'fr', new Date(now.getTime() - daysAgo * DAY));
+    return orm.em.fork().findOneOrFail(OutboxMessage, { recipient: email });
+  };
+  // Sent to an address, without a name: the copies are searched for it.
+  const copies = () =>
+    readdirSync(app.mail.outboxDir)
+      .map((name) => readFileSync(join(app.mail.outboxDir, name), 'utf8'))
+      .join('\n');
+  const old = await resetFor('ancien@exemple.fr', ACCOUNT_EMAIL_DAYS + 1);
+  const recent = await resetFor('recent@exemple.fr', ACCOUNT_EMAIL_DAYS - 1);
+  t.ok((await drainOutbox(orm, app.mail.transport, now)).sent >= 2, 'both sent, as .eml copies');
+  const waiting = await resetFor('attente@exemple.fr', ACCOUNT_EMAIL_DAYS + 1);
+  t.equal(waiting.status, 'pending', 'one still to send');
+  t.match(copies(), 'To: ancien@exemple.fr', 'control: the copy is there');
+
+  const done = await anonymiseExpired(orm.em.fork(), now, { emlDir: app.mail.outboxDir });
+  t.equal(done.accountEmails, 1);
+  const left = await orm.em.fork().find(OutboxMessage, { id: { $in: [old.id, recent.id, waiting.id] } });
+  t.same(
+    left.map((m) => m.recipient).sort(),
+    ['attente@exemple.fr', 'recent@exemple.fr'],
+    'the recent one and the one not sent yet stay',
+  );
+  t.notMatch(copies(), 'ancien@exemple.fr', 'the old copy is gone');
+  t.match(copies(), 'To: recent@exemple.fr', 'the recent copy stays');
 });
 
 t.test('npm run cli -- anonymise-expired runs it by hand', async (t) => {
