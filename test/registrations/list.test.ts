@@ -110,6 +110,16 @@ t.test('the ticked rows are exported as CSV', async (t) => {
   t.match(textOf(empty.body), "Aucune inscription n'est cochée");
 });
 
+/** Sends the message form (as shown in `formPage`) to these registrations. */
+const sendMessage = (formPage: string, registrations: number[]) =>
+  organiser.post(`/admin/events/${event.id}/messages`, {
+    _csrf: /name="_csrf" value="([^"]+)"/.exec(formPage)![1],
+    batch: /name="batch" value="([^"]+)"/.exec(formPage)![1],
+    subject: 'Salle changée',
+    body: 'Rendez-vous en salle 2.',
+    registrations: registrations.map(String),
+  });
+
 t.test('the ticked people get a message, and only them', async (t) => {
   const form = await organiser.get(
     `/admin/events/${event.id}/messages/new?ids=${idOf('Dupont')}&ids=${idOf('Martin')}`,
@@ -117,13 +127,7 @@ t.test('the ticked people get a message, and only them', async (t) => {
   t.equal(form.statusCode, 200);
   t.match(textOf(form.body), 'Destinataires : les 2 personnes cochées');
   const before = await em().count(OutboxMessage, { event: event.id, kind: 'message' });
-  const sent = await organiser.post(`/admin/events/${event.id}/messages`, {
-    _csrf: /name="_csrf" value="([^"]+)"/.exec(form.body)![1],
-    batch: /name="batch" value="([^"]+)"/.exec(form.body)![1],
-    subject: 'Salle changée',
-    body: 'Rendez-vous en salle 2.',
-    registrations: [String(idOf('Dupont')), String(idOf('Martin'))],
-  });
+  const sent = await sendMessage(form.body, [idOf('Dupont'), idOf('Martin')]);
   t.equal(sent.statusCode, 303);
   const messages = await em().find(OutboxMessage, { event: event.id, kind: 'message' });
   t.equal(messages.length - before, 2);
@@ -133,13 +137,10 @@ t.test('the ticked people get a message, and only them', async (t) => {
 t.test('a message to more people than the list can tick is refused, nothing queued', async (t) => {
   const form = await organiser.get(`/admin/events/${event.id}/messages/new?ids=${idOf('Dupont')}`);
   const before = await em().count(OutboxMessage, { event: event.id, kind: 'message' });
-  const refused = await organiser.post(`/admin/events/${event.id}/messages`, {
-    _csrf: /name="_csrf" value="([^"]+)"/.exec(form.body)![1],
-    batch: /name="batch" value="([^"]+)"/.exec(form.body)![1],
-    subject: 'Salle changée',
-    body: 'Rendez-vous en salle 2.',
-    registrations: Array.from({ length: 5001 }, (_, i) => String(i + 1)),
-  });
+  const refused = await sendMessage(
+    form.body,
+    Array.from({ length: 5001 }, (_, i) => i + 1),
+  );
   t.equal(refused.statusCode, 400);
   t.match(textOf(refused.body), /Destinataires : 5\s?000 personnes au plus par message/);
   t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'message' }), before);
