@@ -143,6 +143,8 @@ t.test('a message to more people than the list can tick is refused, nothing queu
   );
   t.equal(refused.statusCode, 400);
   t.match(textOf(refused.body), /Destinataires : 5\s?000 personnes au plus par message/);
+  t.match(refused.body, 'href="#field-registrations"', 'the summary links to the recipients');
+  t.match(refused.body, 'id="field-registrations"');
   t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'message' }), before);
 });
 
