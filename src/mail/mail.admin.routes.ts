@@ -16,12 +16,8 @@ import { type FormBody, FormBodySchema, formList, formRawText, formText } from '
 import { redirectWithNotice, saveOrReshow } from '../shared/page-door.js';
 import { organiserPages } from '../organisers/guards.js';
 import { hidePrivateLinks } from '../registrations/private-link.js';
-import {
-  MAX_SELECTED_RECIPIENTS,
-  type OrganiserMessage,
-  queueOrganiserMessage,
-  selectedRecipients,
-} from './organiser-message.js';
+import { MAX_SELECTED_REGISTRATIONS } from '../registrations/registration-list.js';
+import { type OrganiserMessage, queueOrganiserMessage, selectedRecipients } from './organiser-message.js';
 import type { OutboxMessage, OutboxStatus } from './outbox.entity.js';
 import { OUTBOX_STATUSES, countOutbox, findOutboxMessage, listOutbox, resendFailed } from './outbox.service.js';
 import { mailOptions } from './outbox.worker.js';
@@ -33,7 +29,7 @@ const MessageParams = Type.Object({ messageId: RowId });
 const ListQuery = Type.Object({ status: Type.Optional(Type.String({ maxLength: 40 })) });
 // The people ticked on the registrations list, when the message is written to them.
 const SelectionQuery = Type.Object({
-  ids: Type.Optional(Type.Array(RowId, { maxItems: MAX_SELECTED_RECIPIENTS })),
+  ids: Type.Optional(Type.Array(RowId, { maxItems: MAX_SELECTED_REGISTRATIONS })),
 });
 const body = FormBodySchema;
 
@@ -221,12 +217,11 @@ export default async function mailAdminRoutes(fastify: FastifyInstance) {
         },
         async (error) => {
           const values = { ...input, groups: input.groups.map(String), batch: input.batch || newBatch() };
-          const form = await messageForm(
-            request.em,
-            event,
-            (input.registrations ?? []).slice(0, MAX_SELECTED_RECIPIENTS),
-          );
-          return reply.page('admin/message-form', { ...form, values, errors: error.details }, 400);
+          // Over the cap, the form is not shown again with part of the people: only the way back to the list.
+          const tooMany = (input.registrations?.length ?? 0) > MAX_SELECTED_REGISTRATIONS;
+          const ids = tooMany ? [] : (input.registrations ?? []).filter((id) => Number.isSafeInteger(id) && id > 0);
+          const form = await messageForm(request.em, event, ids);
+          return reply.page('admin/message-form', { ...form, values, tooMany, errors: error.details }, 400);
         },
       );
     },

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Event } from '../events/event.entity.js';
 import { type FieldError, ValidationError } from '../errors.js';
 import { REGISTRATION_STATUSES, Registration } from '../registrations/registration.entity.js';
+import { MAX_SELECTED_REGISTRATIONS } from '../registrations/registration-list.js';
 import { type MailContent, describer, mailLocale } from './mail.render.js';
 import { footer, mailFor, manageUrl } from './notifications.js';
 import { type MailSettings, enqueue } from './outbox.service.js';
@@ -85,9 +86,6 @@ async function queueMessageTo(
   return mails.length;
 }
 
-/** People ticked on the list for one message, at most (as the list's own link to this form allows). */
-export const MAX_SELECTED_RECIPIENTS = 5000;
-
 // A message goes to registrations of these statuses (the organiser ticks some of them).
 const MESSAGE_STATUSES: readonly string[] = REGISTRATION_STATUSES;
 
@@ -100,8 +98,8 @@ export function validateOrganiserMessage(event: Event, message: OrganiserMessage
   if (!message.body.trim()) errors.push({ field: 'body', code: 'required' });
   else if (message.body.length > 20000) errors.push({ field: 'body', code: 'too_long', params: { max: 20000 } });
   if (message.registrations?.length) {
-    if (message.registrations.length > MAX_SELECTED_RECIPIENTS)
-      errors.push({ field: 'registrations', code: 'recipients_max', params: { max: MAX_SELECTED_RECIPIENTS } });
+    if (message.registrations.length > MAX_SELECTED_REGISTRATIONS)
+      errors.push({ field: 'registrations', code: 'recipients_max', params: { max: MAX_SELECTED_REGISTRATIONS } });
     else if (message.registrations.some((id) => !Number.isSafeInteger(id) || id < 1))
       errors.push({ field: 'registrations', code: 'choice' });
   } else if (!message.statuses.length) errors.push({ field: 'statuses', code: 'choose_one' });

@@ -16,6 +16,7 @@ import { onEvent } from '../shared/route-policy.js';
 import {
   LIST_SORTS,
   ListQuery,
+  MAX_SELECTED_REGISTRATIONS,
   readListFilter,
   searchRegistrations,
   selectedRegistrations,
@@ -23,7 +24,9 @@ import {
 import { REGISTRATION_STATUSES, cancel, countByStatus } from './registration.service.js';
 
 /** The ticked rows of the list, sent by its selection form (GET: choosing what to do changes nothing yet). */
-export const SelectionQuery = Type.Object({ ids: Type.Optional(Type.Array(RowId, { maxItems: 5000 })) });
+export const SelectionQuery = Type.Object({
+  ids: Type.Optional(Type.Array(RowId, { maxItems: MAX_SELECTED_REGISTRATIONS })),
+});
 
 export default async function registrationListAdminRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();

@@ -83,6 +83,9 @@ export async function searchRegistrations(em: EntityManager, event: Event, filte
   return items.sort(compare);
 }
 
+/** Rows of the list ticked at once, at most (what its selection form sends to export, cancel or write to). */
+export const MAX_SELECTED_REGISTRATIONS = 5000;
+
 /** The selected registrations of this event, in the list's order; ids of other events are left out. */
 export async function selectedRegistrations(em: EntityManager, event: Event, ids: number[]): Promise<Registration[]> {
   if (!ids.length) return [];

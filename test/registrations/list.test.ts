@@ -111,7 +111,7 @@ t.test('the ticked rows are exported as CSV', async (t) => {
 });
 
 /** Sends the message form (as shown in `formPage`) to these registrations. */
-const sendMessage = (formPage: string, registrations: number[]) =>
+const sendMessage = (formPage: string, registrations: (number | string)[]) =>
   organiser.post(`/admin/events/${event.id}/messages`, {
     _csrf: /name="_csrf" value="([^"]+)"/.exec(formPage)![1],
     batch: /name="batch" value="([^"]+)"/.exec(formPage)![1],
@@ -143,8 +143,15 @@ t.test('a message to more people than the list can tick is refused, nothing queu
   );
   t.equal(refused.statusCode, 400);
   t.match(textOf(refused.body), /Destinataires : 5\s?000 personnes au plus par message/);
-  t.match(refused.body, 'href="#field-registrations"', 'the summary links to the recipients');
+  t.match(refused.body, 'href="#field-registrations"', 'the summary links to the way back');
   t.match(refused.body, 'id="field-registrations"');
+  t.notMatch(refused.body, 'name="registrations"', 'no form holding part of the people');
+  t.match(textOf(refused.body), 'Revenir à la liste des inscriptions');
+
+  const unreadable = await sendMessage(form.body, ['abc', idOf('Dupont')]);
+  t.equal(unreadable.statusCode, 400, 'an id that is not a number: the form again, not an error page');
+  t.match(textOf(unreadable.body), 'Choisissez une des réponses proposées');
+  t.match(unreadable.body, `name="registrations" value="${idOf('Dupont')}"`, 'the readable ids are kept');
   t.equal(await em().count(OutboxMessage, { event: event.id, kind: 'message' }), before);
 });
 
