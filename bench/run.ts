@@ -8,6 +8,7 @@
  *                                 statements, report, assignment; `registration` = floor, register, contended,
  *                                 statements. A partial run writes its figures to a temporary file unless --out is given.
  *   npm run bench -- --service-node-args=--optimize-for-size   runs the service with these Node flags
+ *                                 (written to a temporary file unless --out is given: never the baseline)
  * Each run is compared with the previous bench/results.json: the cases that got slower are named.
  */
 import autocannon from 'autocannon';
@@ -479,7 +480,10 @@ async function main() {
     console.log(`load average when the run ended: ${report.machine.loadAverage.join(', ')} (${cpus().length} cores)`);
     if (previous) compare(previous, report);
     writeFileSync(
-      flags.out ?? (quick || flags.only ? join(tmpdir(), 'atelier-bench-results.json') : 'bench/results.json'),
+      flags.out ??
+        (quick || flags.only || flags['service-node-args']
+          ? join(tmpdir(), 'atelier-bench-results.json')
+          : 'bench/results.json'),
       `${JSON.stringify(report, null, 2)}\n`,
     );
     if (contendedSqlite?.exact === false || contendedPg?.exact === false) process.exitCode = 1;

@@ -35,7 +35,7 @@ export default async function privacyApiRoutes(fastify: FastifyInstance) {
             {
               additionalProperties: true,
               description:
-                '{exportedAt, event, registration (with every answer), emails (every email stored for the person)}',
+                '{exportedAt, event, registration (with every answer), attendance (each meeting of a cycle: state, when, recorded by), emails (every email stored for the person), survey (null, or sent, answered and any named answers)}',
             },
           ),
           ...errorResponses,

@@ -25,7 +25,7 @@ t.test(
   },
 );
 
-t.test('a schema that cannot compile starts the service, and compileAll names it', async (t) => {
+t.test("a schema that cannot compile starts the service, and compileAll throws Ajv's error about it", async (t) => {
   const app = appWithLazySchemas();
   t.teardown(() => app.close());
   app.get(
