@@ -106,7 +106,7 @@ t.test('the service runs its scheduled jobs when it starts, unless SCHEDULED_JOB
   const row = await orm.em.fork().findOne(JobRun, { name: 'retention' });
   t.ok(row, 'the retention job ran for this hour');
   t.equal(row?.periodKey, periodKey('hour', row!.startedAt));
-  t.same(JSON.parse(row!.outcome ?? '{}'), { events: 0, registrations: 0, emails: 0 });
+  t.same(JSON.parse(row!.outcome ?? '{}'), { events: 0, registrations: 0, emails: 0, accountEmails: 0 });
 
   const off = await buildTestApp(t, { SCHEDULED_JOBS: 'false' });
   await off.app.ready();
