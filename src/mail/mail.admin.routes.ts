@@ -218,9 +218,8 @@ export default async function mailAdminRoutes(fastify: FastifyInstance) {
         async (error) => {
           const values = { ...input, groups: input.groups.map(String), batch: input.batch || newBatch() };
           // Over the cap, the form is not shown again with part of the people: only the way back to the list.
-          const tooMany = (input.registrations?.length ?? 0) > MAX_SELECTED_REGISTRATIONS;
-          const ids = tooMany ? [] : (input.registrations ?? []).filter((id) => Number.isSafeInteger(id) && id > 0);
-          const form = await messageForm(request.em, event, ids);
+          const tooMany = error.details.some((e) => e.code === 'recipients_max');
+          const form = await messageForm(request.em, event, tooMany ? [] : (input.registrations ?? []));
           return reply.page('admin/message-form', { ...form, values, tooMany, errors: error.details }, 400);
         },
       );

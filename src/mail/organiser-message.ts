@@ -24,12 +24,15 @@ export interface OrganiserMessage {
   registrations?: number[];
 }
 
-/** The ticked registrations of this event (ids of other events left out), by name. */
+const isRowId = (id: number) => Number.isSafeInteger(id) && id > 0;
+
+/** The ticked registrations of this event (ids of other events, and ids that are not ids, left out), by name. */
 export async function selectedRecipients(em: EntityManager, event: Event, ids: number[]): Promise<Registration[]> {
-  if (!ids.length) return [];
+  const readable = new Set(ids.filter(isRowId));
+  if (!readable.size) return [];
   return em.find(
     Registration,
-    { event: event.id, id: { $in: [...new Set(ids)] } },
+    { event: event.id, id: { $in: [...readable] } },
     { orderBy: { lastName: 'asc', firstName: 'asc', id: 'asc' } },
   );
 }
@@ -100,8 +103,7 @@ export function validateOrganiserMessage(event: Event, message: OrganiserMessage
   if (message.registrations?.length) {
     if (message.registrations.length > MAX_SELECTED_REGISTRATIONS)
       errors.push({ field: 'registrations', code: 'recipients_max', params: { max: MAX_SELECTED_REGISTRATIONS } });
-    else if (message.registrations.some((id) => !Number.isSafeInteger(id) || id < 1))
-      errors.push({ field: 'registrations', code: 'choice' });
+    else if (!message.registrations.every(isRowId)) errors.push({ field: 'registrations', code: 'choice' });
   } else if (!message.statuses.length) errors.push({ field: 'statuses', code: 'choose_one' });
   else if (message.statuses.some((s) => !MESSAGE_STATUSES.includes(s)))
     errors.push({ field: 'statuses', code: 'choice' });
